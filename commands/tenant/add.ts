@@ -1,0 +1,25 @@
+import { BotctlCommand } from '../../src/cli/base-command.js';
+import { tenantLines } from '../../src/cli/print-tenant.js';
+import { slugArg, tenantSettingFlags, toTenantInput } from '../../src/cli/tenant-flags.js';
+import { TenantService } from '../../src/tenants/tenant-service.js';
+import { viewTenant } from '../../src/tenants/tenant-view.js';
+
+export default class TenantAdd extends BotctlCommand {
+  static override summary = 'Add a business to this cell.';
+  static override description = 'Tokens and app secrets are stored encrypted with BOTCTL_SECRET_KEY. The change is recorded in the audit log.';
+  static override examples = [
+    `<%= config.bin %> tenant add dental-almaty --name "Smile Dental" --timezone Asia/Almaty --locale ru \\
+  --whatsapp-phone-number-id 106540352242922 --whatsapp-token "$WA_TOKEN" --telegram-chat-id -1001234567890 \\
+  --business-hours "mon-fri 09:00-19:00; sat 10:00-15:00" --remind-after 5m`,
+  ];
+  static override args = slugArg;
+  static override flags = tenantSettingFlags;
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(TenantAdd);
+    const cell = this.openCell(this.loadConfig(flags));
+    const tenant = new TenantService(cell).add(args.slug, toTenantInput(flags));
+    this.log(`Added tenant ${tenant.slug}.`);
+    for (const line of tenantLines(viewTenant(tenant))) this.log(line);
+  }
+}

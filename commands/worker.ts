@@ -1,0 +1,47 @@
+import { Flags } from '@oclif/core';
+import { BotctlCommand } from '../src/cli/base-command.js';
+import { UserError } from '../src/errors.js';
+import { createLogger } from '../src/observability/logger.js';
+import { startWorker } from '../src/worker/start-worker.js';
+
+export default class Worker extends BotctlCommand {
+  static override summary = 'Run one worker in the foreground: HTTP server, job runner and scheduler.';
+  static override description = 'Applies pending migrations first. SIGTERM or SIGINT drains: intake stops, running jobs get --drain-timeout to finish, the rest go back to the queue. In production botctl run supervises it.';
+  static override examples = ['<%= config.bin %> worker', '<%= config.bin %> worker --http-port 8081 --concurrency 64'];
+  static override flags = {
+    'http-host': Flags.string({ description: 'listen address (overrides BOTCTL_HTTP_HOST)' }),
+    'http-port': Flags.string({ description: 'listen port, 0 for any free one (overrides BOTCTL_HTTP_PORT)' }),
+    concurrency: Flags.integer({ description: 'most jobs running at once', default: 32, min: 1, max: 4096 }),
+    'lease-ms': Flags.integer({ description: 'job lease; a crashed worker\'s jobs run again after it', default: 30_000, min: 1000 }),
+    'poll-ms': Flags.integer({ description: 'how often to look for due jobs', default: 250, min: 10 }),
+    'drain-timeout-ms': Flags.integer({ description: 'how long running jobs may finish at shutdown', default: 20_000, min: 0 }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Worker);
+    const config = this.loadConfig(flags, { httpHost: flags['http-host'], httpPort: flags['http-port'] === '0' ? undefined : flags['http-port'] });
+    const port = flags['http-port'] === '0' ? 0 : config.httpPort;
+    const logger = createLogger({ level: config.logLevel, base: { proc: 'worker' } });
+    const cell = this.openCell({ ...config, httpPort: port }, { schema: 'apply' });
+    for (const m of cell.migrated) logger.info({ version: m.version, name: m.name }, 'applied migration');
+    let worker;
+    try {
+      worker = await startWorker(cell, logger, { concurrency: flags.concurrency, leaseMs: flags['lease-ms'], pollMs: flags['poll-ms'] });
+    } catch (err) {
+      const e = err as Error & { hint?: string };
+      throw e.hint ? new UserError(e.message, e.hint) : err;
+    }
+    const running = worker;
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'draining');
+        void running.stop(flags['drain-timeout-ms']).then((result) => {
+          logger.info(result, 'worker stopped');
+          resolve();
+        });
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import type { TenantView } from '../tenants/tenant-view.js';
+
+/** The lines `tenant show` prints for a person. */
+export function tenantLines(t: TenantView): string[] {
+  const wa = t.whatsapp;
+  return [
+    `${t.slug}  ${t.name}  (${t.status})`,
+    `  locale ${t.locale}, timezone ${t.timezone}, hours: ${t.businessHours}`,
+    `  whatsapp: ${wa ? `phone number id ${wa.phoneNumberId}, token ${wa.token}, app secret ${wa.appSecret}, ${wa.status}${wa.statusDetail ? ` (${wa.statusDetail})` : ''}` : 'not connected'}`,
+    `  telegram managers chat: ${t.telegramChatId ?? 'not set'}; owner chat: ${t.ownerChatId ?? 'not set'}`,
+    `  reminders: after ${t.remindAfter}, every ${t.remindEvery}, ${t.remindMax} times; reply timeout ${t.replyTimeout}`,
+    `  created ${t.createdAt}, updated ${t.updatedAt}`,
+  ];
+}

@@ -1,0 +1,41 @@
+import { Args, Flags } from '@oclif/core';
+import type { TenantInput } from '../tenants/tenant-service.js';
+
+export const slugArg = { slug: Args.string({ description: 'tenant slug, e.g. dental-almaty', required: true }) };
+
+/** The tenant settings flags shared by `tenant add` and `tenant update`. */
+export const tenantSettingFlags = {
+  name: Flags.string({ description: 'business name customers know' }),
+  'whatsapp-phone-number-id': Flags.string({ description: 'numeric Phone number ID from the Meta app (WhatsApp > API Setup)' }),
+  'whatsapp-token': Flags.string({ description: "WhatsApp access token of the Meta app's system user (stored encrypted)" }),
+  'whatsapp-app-secret': Flags.string({ description: "the tenant's own Meta App Secret, when its app is not the cell's (stored encrypted)" }),
+  'telegram-chat-id': Flags.string({ description: "managers' Telegram group id, negative, e.g. -1001234567890" }),
+  'owner-chat-id': Flags.string({ description: "business owner's Telegram chat id, for escalated reminders" }),
+  locale: Flags.string({ description: 'language of customer-facing texts and cards: ru, kk or en' }),
+  timezone: Flags.string({ description: 'IANA timezone of the business, e.g. Asia/Almaty' }),
+  'business-hours': Flags.string({ description: 'opening hours, e.g. "mon-fri 09:00-18:00; sat 10:00-14:00", or "always"' }),
+  'remind-after': Flags.string({ description: 'remind managers of an untaken request after this long (default 5m)' }),
+  'remind-every': Flags.string({ description: 'then repeat the reminder this often (default 5m)' }),
+  'remind-max': Flags.string({ description: 'reminders before escalating to the owner and on-call (default 3)' }),
+  'reply-timeout': Flags.string({ description: 'remind the assignee when a taken request has no reply after this long (default 15m)' }),
+};
+
+type SettingFlags = { [K in keyof typeof tenantSettingFlags]?: string | undefined };
+
+export function toTenantInput(flags: SettingFlags): TenantInput {
+  return {
+    name: flags.name,
+    whatsappPhoneNumberId: flags['whatsapp-phone-number-id'],
+    whatsappToken: flags['whatsapp-token'],
+    whatsappAppSecret: flags['whatsapp-app-secret'],
+    telegramChatId: flags['telegram-chat-id'],
+    ownerChatId: flags['owner-chat-id'],
+    locale: flags.locale,
+    timezone: flags.timezone,
+    businessHours: flags['business-hours'],
+    remindAfter: flags['remind-after'],
+    remindEvery: flags['remind-every'],
+    remindMax: flags['remind-max'],
+    replyTimeout: flags['reply-timeout'],
+  };
+}

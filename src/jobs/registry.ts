@@ -1,0 +1,39 @@
+import type { Logger } from '../observability/logger.js';
+import { DEFAULT_POLICY, type RetryPolicy } from './retry-policy.js';
+import type { Job } from './types.js';
+
+export interface JobContext {
+  /** Aborted when the job times out or the worker stops; pass it to fetch and SDK calls. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export type JobHandler = (job: Job, ctx: JobContext) => Promise<void>;
+
+export interface JobKind {
+  handler: JobHandler;
+  policy: RetryPolicy;
+}
+
+/** Job kinds this worker can run, with their retry policies. A worker claims only kinds it knows. */
+export class JobRegistry {
+  private readonly kinds = new Map<string, JobKind>();
+
+  register(kind: string, handler: JobHandler, policy: Partial<RetryPolicy> = {}): this {
+    if (this.kinds.has(kind)) throw new Error(`job kind ${kind} is registered twice`);
+    this.kinds.set(kind, { handler, policy: { ...DEFAULT_POLICY, ...policy } });
+    return this;
+  }
+
+  get(kind: string): JobKind | undefined {
+    return this.kinds.get(kind);
+  }
+
+  policy(kind: string): RetryPolicy {
+    return this.kinds.get(kind)?.policy ?? DEFAULT_POLICY;
+  }
+
+  names(): string[] {
+    return [...this.kinds.keys()];
+  }
+}

@@ -1,0 +1,191 @@
+import { hostname } from 'node:os';
+import type { Logger } from '../observability/logger.js';
+import type { JobStore } from '../storage/job-store.js';
+import { classify } from './errors.js';
+import type { JobRegistry } from './registry.js';
+import { backoffDelay } from './retry-policy.js';
+import type { Job } from './types.js';
+
+export interface RunnerOptions {
+  /** Most jobs running at once in this process. */
+  concurrency: number;
+  /** How long a claim holds a job; renewed while the handler runs, so only a dead worker lets it lapse. */
+  leaseMs: number;
+  /** How often to look for due jobs when nothing woke the runner. */
+  pollMs: number;
+  workerId?: string;
+  clock?: () => number;
+  random?: () => number;
+}
+
+interface InFlight {
+  job: Job;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Runs jobs from the durable queue: claims due jobs up to the concurrency limit, renews their leases,
+ * and records each outcome (done, retry later with backoff, or dead). At-least-once: a handler must make
+ * its effect idempotent, because a crash after the effect and before `complete` runs it again.
+ */
+export class JobRunner {
+  readonly workerId: string;
+  private readonly clock: () => number;
+  private readonly inFlight = new Map<number, InFlight>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private lastSweep = 0;
+  private running = false;
+  /** Time of the last successful pass over the queue; `/readyz` reads it. */
+  lastTickAt = 0;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly registry: JobRegistry,
+    private readonly logger: Logger,
+    private readonly options: RunnerOptions,
+  ) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get activeCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.heartbeatTimer = setInterval(() => this.renewLeases(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeatTimer.unref();
+    this.wake();
+  }
+
+  /** Looks for work now instead of at the next poll (called after an enqueue and after each job ends). */
+  wake(): void {
+    if (!this.running || this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = null;
+      this.tick();
+    });
+  }
+
+  /**
+   * Stops claiming, waits for running jobs up to `deadlineMs`, then aborts the rest and hands them back to the
+   * queue (their interrupted attempt is not counted). Resolves when nothing of this runner is running.
+   */
+  async stop(deadlineMs: number): Promise<{ finished: number; released: number }> {
+    this.running = false;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.pollTimer = null;
+    this.immediate = null;
+    const pending = [...this.inFlight.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), deadlineMs);
+    });
+    await Promise.race([Promise.all(pending.map((f) => f.done)), deadline]);
+    clearTimeout(timer);
+    const left = [...this.inFlight.values()];
+    for (const f of left) f.controller.abort(new Error('worker stopping'));
+    this.store.release(left.map((f) => f.job.id), this.workerId, this.clock());
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    return { finished: pending.length - left.length, released: left.length };
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    try {
+      const now = this.clock();
+      if (now - this.lastSweep >= Math.min(1000, this.options.leaseMs / 2)) {
+        this.lastSweep = now;
+        for (const expired of this.store.sweepExpiredLeases(now)) {
+          this.logger.warn({ job: expired.id, kind: expired.kind, attempt: expired.attempts, state: expired.state, trace: expired.traceId },
+            expired.state === 'dead' ? 'job lease expired on its last attempt; job is dead' : 'job lease expired; job will run again');
+        }
+      }
+      const free = this.options.concurrency - this.inFlight.size;
+      if (free > 0) {
+        const jobs = this.store.claim({ workerId: this.workerId, kinds: this.registry.names(), limit: free, leaseMs: this.options.leaseMs, now });
+        for (const job of jobs) this.launch(job);
+      }
+      this.lastTickAt = now;
+    } catch (err) {
+      this.logger.error({ err }, 'job runner could not read the queue; retrying at the next poll');
+    }
+    if (this.running) {
+      if (this.pollTimer) clearTimeout(this.pollTimer);
+      this.pollTimer = setTimeout(() => this.tick(), this.options.pollMs);
+    }
+  }
+
+  private launch(job: Job): void {
+    const controller = new AbortController();
+    const done = this.execute(job, controller).finally(() => {
+      this.inFlight.delete(job.id);
+      this.wake();
+    });
+    this.inFlight.set(job.id, { job, controller, done });
+  }
+
+  private async execute(job: Job, controller: AbortController): Promise<void> {
+    const kind = this.registry.get(job.kind)!;
+    const log = this.logger.child({ job: job.id, kind: job.kind, trace: job.traceId ?? undefined, tenantId: job.tenantId ?? undefined });
+    const attempt = `${job.attempts}/${job.maxAttempts}`;
+    const started = this.clock();
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        kind.handler(job, { signal: controller.signal, logger: log }),
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(() => {
+            const err = new Error(`timed out after ${kind.policy.timeoutMs} ms`);
+            controller.abort(err);
+            reject(err);
+          }, kind.policy.timeoutMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+      if (!this.store.complete(job.id, this.workerId, this.clock())) {
+        log.warn({ attempt }, 'job finished after its lease was lost; another attempt may run it again');
+        return;
+      }
+      log.info({ attempt, ms: this.clock() - started }, 'job done');
+    } catch (err) {
+      clearTimeout(timeout);
+      if (!this.running && controller.signal.aborted) return; // stopping: released by stop()
+      this.recordFailure(job, err, log, attempt, this.clock() - started);
+    }
+  }
+
+  private recordFailure(job: Job, err: unknown, log: Logger, attempt: string, ms: number): void {
+    const failure = classify(err);
+    const now = this.clock();
+    try {
+      if (failure.permanent || job.attempts >= job.maxAttempts) {
+        const reason = failure.permanent ? 'permanent error' : 'attempts exhausted';
+        this.store.kill(job.id, this.workerId, `${reason}: ${failure.message}`, now);
+        log.error({ attempt, ms, err: failure.message }, `job dead (${reason})`);
+        return;
+      }
+      const delay = backoffDelay(this.registry.policy(job.kind), job.attempts, failure.retryAfterMs, this.options.random);
+      this.store.retryLater(job.id, this.workerId, now + delay, failure.message, now);
+      log.warn({ attempt, ms, retryInMs: delay, err: failure.message }, 'job failed; will retry');
+    } catch (storeErr) {
+      log.error({ err: storeErr }, 'could not record the job failure; its lease will expire and it will run again');
+    }
+  }
+
+  private renewLeases(): void {
+    if (this.inFlight.size === 0) return;
+    try {
+      this.store.extendLeases([...this.inFlight.keys()], this.workerId, this.clock() + this.options.leaseMs);
+    } catch (err) {
+      this.logger.error({ err }, 'could not renew job leases');
+    }
+  }
+}

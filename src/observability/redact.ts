@@ -1,0 +1,64 @@
+/**
+ * Keeps secrets and full phone numbers out of log lines. Two layers:
+ * 1. structured: fields named like secrets are replaced, fields holding phone numbers are masked (pino redact);
+ * 2. textual: every serialised line is scrubbed of registered secret values (the cell's own keys and tokens)
+ *    and of strings shaped like API tokens, so a secret inside an error message is caught too.
+ */
+
+const SECRET_FIELDS = [
+  'token', 'accessToken', 'access_token', 'whatsappToken', 'whatsapp_token', 'appSecret', 'app_secret', 'whatsappAppSecret',
+  'secret', 'secretKey', 'secret_key', 'apiKey', 'api_key', 'password', 'authorization', 'Authorization', 'botToken',
+];
+const PHONE_FIELD_NAMES = ['phone', 'waId', 'wa_id', 'from', 'to', 'recipient_id', 'recipientId', 'display_phone_number'];
+
+/** pino `redact.paths`: each field at the top level, one level down, and in request/response headers. */
+export const SECRET_PATHS = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((f) => `*.${f}`),
+  'headers.authorization', 'req.headers.authorization', 'req.headers["x-hub-signature-256"]',
+];
+export const PHONE_FIELDS: ReadonlySet<string> = new Set(PHONE_FIELD_NAMES);
+export const PHONE_PATHS = [...PHONE_FIELD_NAMES, ...PHONE_FIELD_NAMES.map((f) => `*.${f}`)];
+
+/** Shows a phone number's country prefix and last two digits only: 77011234567 → 770*******67. */
+export function maskPhone(value: unknown): unknown {
+  if (typeof value !== 'string' && typeof value !== 'number') return value;
+  const text = String(value);
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < 7) return text;
+  return `${text.startsWith('+') ? '+' : ''}${digits.slice(0, 3)}${'*'.repeat(digits.length - 5)}${digits.slice(-2)}`;
+}
+
+const TOKEN_PATTERNS: RegExp[] = [
+  /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot token
+  /\bEAA[A-Za-z0-9]{20,}\b/g, // Meta access token
+  /\bsk-[A-Za-z0-9_-]{16,}\b/g, // OpenAI-style API key
+  /\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, // any bearer credential
+  /\+\d{10,15}\b/g, // international phone number in free text
+];
+
+const registered = new Set<string>();
+let registeredPattern: RegExp | null = null;
+
+/** Registers a secret value (at least 6 characters) that must never appear in a log line. */
+export function registerSecret(value: string | null | undefined): void {
+  if (!value || value.length < 6 || registered.has(value)) return;
+  registered.add(value);
+  registeredPattern = new RegExp([...registered].map(escapeRegExp).join('|'), 'g');
+}
+
+export function scrubText(line: string): string {
+  let out = line;
+  if (registeredPattern) out = out.replace(registeredPattern, '[REDACTED]');
+  for (const pattern of TOKEN_PATTERNS) {
+    out = out.replace(pattern, (match: string, bearer?: string) => {
+      if (match.startsWith('+')) return String(maskPhone(match));
+      return typeof bearer === 'string' && /^Bearer/i.test(bearer) ? `${bearer}[REDACTED]` : '[REDACTED]';
+    });
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

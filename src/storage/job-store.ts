@@ -1,0 +1,162 @@
+import type { Job, JobSpec, JobState } from '../jobs/types.js';
+import type { Db } from './open-db.js';
+
+type Row = Omit<Job, 'payload'> & { payload: string };
+
+const COLUMNS = `id, kind, tenant_id AS tenantId, payload, concurrency_key AS concurrencyKey, unique_key AS uniqueKey, state,
+  attempts, max_attempts AS maxAttempts, run_at AS runAt, locked_until AS lockedUntil, locked_by AS lockedBy,
+  last_error AS lastError, trace_id AS traceId, created_at AS createdAt, updated_at AS updatedAt, finished_at AS finishedAt`;
+
+function toJob(row: Row): Job {
+  return { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> };
+}
+
+export interface ExpiredLease {
+  id: number;
+  kind: string;
+  state: JobState;
+  attempts: number;
+  traceId: string | null;
+}
+
+/**
+ * The queue's SQL. Every call is one statement (or one short transaction) on the caller's connection, so
+ * `enqueue` joins whatever transaction the caller has open: the job exists exactly when the caller's write does.
+ */
+export class JobStore {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      insert: db.prepare(`INSERT INTO jobs (kind, tenant_id, payload, concurrency_key, unique_key, max_attempts, run_at, trace_id, created_at, updated_at)
+        VALUES (@kind, @tenantId, @payload, @concurrencyKey, @uniqueKey, @maxAttempts, @runAt, @traceId, @now, @now)
+        ON CONFLICT (unique_key) WHERE state = 'pending' DO UPDATE SET payload = excluded.payload, run_at = excluded.run_at,
+          trace_id = excluded.trace_id, max_attempts = excluded.max_attempts, updated_at = excluded.updated_at
+        RETURNING id`),
+      // One statement claims up to @limit due jobs. A keyed job is claimable only if it is the oldest pending job of
+      // its key and no job of that key is running, so one contact's jobs run one at a time and in order.
+      claim: db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
+          locked_by = @workerId, updated_at = @now
+        WHERE id IN (
+          SELECT j.id FROM jobs j
+          WHERE j.state = 'pending' AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
+            AND (j.concurrency_key IS NULL OR (
+              NOT EXISTS (SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.state = 'running')
+              AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.concurrency_key = j.concurrency_key AND e.state = 'pending' AND e.id < j.id)))
+          ORDER BY j.run_at, j.id
+          LIMIT @limit)
+        RETURNING ${COLUMNS}`),
+      complete: db.prepare(`UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = @now, updated_at = @now
+        WHERE id = @id AND state = 'running' AND locked_by = @workerId`),
+      retryLater: db.prepare(`UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
+          last_error = @error, updated_at = @now
+        WHERE id = @id AND state = 'running' AND locked_by = @workerId`),
+      kill: db.prepare(`UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = @error, finished_at = @now, updated_at = @now
+        WHERE id = @id AND state = 'running' AND locked_by = @workerId`),
+      extend: db.prepare(`UPDATE jobs SET locked_until = @lockedUntil
+        WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`),
+      release: db.prepare(`UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @now,
+          attempts = max(attempts - 1, 0), updated_at = @now
+        WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`),
+      sweep: db.prepare(`UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+          finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
+          last_error = 'lease expired after attempt ' || attempts || ': the worker running it stopped (crash, kill or hang)',
+          locked_until = NULL, locked_by = NULL, run_at = @now, updated_at = @now
+        WHERE state = 'running' AND locked_until < @now
+        RETURNING id, kind, state, attempts, trace_id AS traceId`),
+      retryDead: db.prepare(`UPDATE jobs SET state = 'pending', attempts = 0, run_at = @now, finished_at = NULL, updated_at = @now
+        WHERE id = @id AND state = 'dead'`),
+      get: db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`),
+      prune: db.prepare(`DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = @state AND finished_at < @before LIMIT @batch)`),
+    };
+  }
+
+  /** Adds a job, or replaces the pending job with the same unique key. Returns its id. */
+  enqueue(spec: JobSpec & { maxAttempts: number }, now: number): number {
+    const row = this.statements.insert.get({
+      kind: spec.kind,
+      tenantId: spec.tenantId ?? null,
+      payload: JSON.stringify(spec.payload ?? {}),
+      concurrencyKey: spec.concurrencyKey ?? null,
+      uniqueKey: spec.uniqueKey ?? null,
+      maxAttempts: spec.maxAttempts,
+      runAt: spec.runAt ?? now,
+      traceId: spec.traceId ?? null,
+      now,
+    }) as { id: number };
+    return row.id;
+  }
+
+  claim(options: { workerId: string; kinds: readonly string[]; limit: number; leaseMs: number; now: number }): Job[] {
+    if (options.limit <= 0 || options.kinds.length === 0) return [];
+    const rows = this.statements.claim.all({
+      workerId: options.workerId,
+      kinds: JSON.stringify(options.kinds),
+      limit: options.limit,
+      lockedUntil: options.now + options.leaseMs,
+      now: options.now,
+    }) as Row[];
+    return rows.map(toJob);
+  }
+
+  /** Marks a job done; false when this worker no longer holds its lease (it expired and was reclaimed). */
+  complete(id: number, workerId: string, now: number): boolean {
+    return this.statements.complete.run({ id, workerId, now }).changes === 1;
+  }
+
+  retryLater(id: number, workerId: string, runAt: number, error: string, now: number): boolean {
+    return this.statements.retryLater.run({ id, workerId, runAt, error, now }).changes === 1;
+  }
+
+  kill(id: number, workerId: string, error: string, now: number): boolean {
+    return this.statements.kill.run({ id, workerId, error, now }).changes === 1;
+  }
+
+  extendLeases(ids: readonly number[], workerId: string, lockedUntil: number): void {
+    if (ids.length > 0) this.statements.extend.run({ ids: JSON.stringify(ids), workerId, lockedUntil });
+  }
+
+  /** Hands unfinished jobs back at shutdown without counting the interrupted attempt. */
+  release(ids: readonly number[], workerId: string, now: number): void {
+    if (ids.length > 0) this.statements.release.run({ ids: JSON.stringify(ids), workerId, now });
+  }
+
+  /** Makes jobs whose lease expired claimable again (or dead, when that was their last attempt). */
+  sweepExpiredLeases(now: number): ExpiredLease[] {
+    return this.statements.sweep.all({ now }) as ExpiredLease[];
+  }
+
+  retryDead(id: number, now: number): boolean {
+    return this.statements.retryDead.run({ id, now }).changes === 1;
+  }
+
+  get(id: number): Job | null {
+    const row = this.statements.get.get(id) as Row | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  list(filter: { state?: JobState; kind?: string; tenantId?: number; limit?: number } = {}): Job[] {
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM jobs WHERE (@state IS NULL OR state = @state) AND (@kind IS NULL OR kind = @kind)
+        AND (@tenantId IS NULL OR tenant_id = @tenantId) ORDER BY id DESC LIMIT @limit`)
+      .all({ state: filter.state ?? null, kind: filter.kind ?? null, tenantId: filter.tenantId ?? null, limit: filter.limit ?? 50 }) as Row[];
+    return rows.map(toJob);
+  }
+
+  counts(): Record<JobState, number> {
+    const rows = this.db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[];
+    const out: Record<JobState, number> = { pending: 0, running: 0, done: 0, dead: 0 };
+    for (const r of rows) out[r.state] = r.n;
+    return out;
+  }
+
+  /** Deletes finished jobs of a state older than `before`, in batches so no transaction is long. Returns how many. */
+  prune(state: 'done' | 'dead', before: number, batch = 1000): number {
+    let total = 0;
+    for (;;) {
+      const { changes } = this.statements.prune.run({ state, before, batch });
+      total += changes;
+      if (changes < batch) return total;
+    }
+  }
+}
