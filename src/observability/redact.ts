@@ -30,7 +30,7 @@ export function maskPhone(value: unknown): unknown {
 }
 
 const TOKEN_PATTERNS: RegExp[] = [
-  /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot token
+  /(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}/g, // Telegram bot token, also inside /bot<token>/ URLs
   /\bEAA[A-Za-z0-9]{20,}\b/g, // Meta access token
   /\bsk-[A-Za-z0-9_-]{16,}\b/g, // OpenAI-style API key
   /\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, // any bearer credential

@@ -1,0 +1,19 @@
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Every row of every table, for "nothing changed" assertions (read-only connection). */
+export function snapshot(dataDir: string): Record<string, unknown[]> {
+  const db = new Database(join(dataDir, 'botctl.db'), { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+/** The raw bytes of the database and its WAL/SHM files, as a replica or a stolen disk would hold them. */
+export function rawDatabaseBytes(dataDir: string): Buffer {
+  return Buffer.concat(readdirSync(dataDir).filter((f) => f.startsWith('botctl.db')).map((f) => readFileSync(join(dataDir, f))));
+}
