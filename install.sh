@@ -61,6 +61,11 @@ install_deps() {
 dev_install() {
   ensure_runtime "$SRC_DIR/.runtime"
   install_deps "$SRC_DIR"
+  # A checkout gets its own local cell in .data/, which bin/botctl uses unless told otherwise.
+  if [ ! -f "$SRC_DIR/.data/botctl.env" ]; then
+    "$NODE_BIN_DIR/node" -- "$SRC_DIR/bin/run.js" init --env-file "$SRC_DIR/.data/botctl.env" --data-dir "$SRC_DIR/.data/cell" >/dev/null
+    say "created the local cell .data/ (env file .data/botctl.env)"
+  fi
   say "ready: bin/botctl --help"
 }
 

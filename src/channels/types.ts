@@ -1,0 +1,89 @@
+/**
+ * The channel-neutral shapes every customer channel (WhatsApp now; Instagram and Telegram later) converts to and
+ * from. The conversation core sees only these; provider payloads stay inside the adapter (and `raw`, for the record).
+ */
+
+export type InboundKind =
+  | 'text' | 'image' | 'video' | 'document' | 'audio' | 'voice' | 'sticker' | 'location' | 'contacts'
+  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'unsupported';
+
+export interface InboundMedia {
+  id: string;
+  mimeType: string;
+  sha256?: string;
+  filename?: string;
+}
+
+export interface InboundMessage {
+  /** The provider's message id (WhatsApp: wamid), unique per channel account. */
+  providerMessageId: string;
+  /** The customer's id on the channel (WhatsApp: wa_id digits). */
+  from: string;
+  /** The name the customer shows on the channel, when the provider sends one. */
+  profileName: string | null;
+  /** When the customer sent it, epoch ms (provider clock). */
+  sentAt: number;
+  kind: InboundKind;
+  /**
+   * What the bot reads, or null when there is nothing to read: the body of a text, the caption of media,
+   * the title of a pressed button, a location or contact card described in words.
+   */
+  text: string | null;
+  media: InboundMedia | null;
+  /** The provider id of the message this one quotes or answers, if any. */
+  replyTo: string | null;
+  forwarded: boolean;
+  /** For reactions: the message reacted to, and the emoji (null = reaction removed). */
+  reaction: { messageId: string; emoji: string | null } | null;
+  /** The provider's own object, kept in the message payload for trace and support. */
+  raw: unknown;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StatusUpdate {
+  providerMessageId: string;
+  status: DeliveryStatus;
+  at: number;
+  recipientId: string;
+  error: { code: number; title: string; detail: string | null } | null;
+}
+
+/** Everything one webhook delivery said about one channel account (WhatsApp: one phone_number_id). */
+export interface AccountBatch {
+  accountExternalId: string;
+  messages: InboundMessage[];
+  statuses: StatusUpdate[];
+  /** Account-level errors with no message attached (WhatsApp `value.errors`). */
+  errors: { code: number; title: string }[];
+}
+
+export type OutboundMessage =
+  | { type: 'text'; to: string; text: string; replyTo?: string; previewUrl?: boolean }
+  | { type: 'image'; to: string; mediaId?: string; link?: string; caption?: string; replyTo?: string }
+  | { type: 'document'; to: string; mediaId?: string; link?: string; filename?: string; caption?: string; replyTo?: string }
+  | { type: 'buttons'; to: string; text: string; buttons: { id: string; title: string }[]; replyTo?: string }
+  | { type: 'template'; to: string; name: string; language: string; components?: unknown[] };
+
+export interface ChannelCredentials {
+  /** The account's id at the provider (WhatsApp: phone_number_id). */
+  externalId: string;
+  accessToken: string;
+}
+
+/** Sending side of a channel. Throws ChannelApiError or TransportError (src/channels/errors.ts); never retries. */
+export interface ChannelSender {
+  send(credentials: ChannelCredentials, message: OutboundMessage, signal?: AbortSignal): Promise<{ providerMessageId: string }>;
+  /** Marks a customer's message read; with `typing`, also shows "typing…" until the reply or 25 s. */
+  markRead(credentials: ChannelCredentials, providerMessageId: string, options: { typing: boolean }, signal?: AbortSignal): Promise<void>;
+  /** Downloads inbound media (voice notes for transcription, photos to relay to managers). */
+  fetchMedia(credentials: ChannelCredentials, mediaId: string, signal?: AbortSignal): Promise<{ bytes: Buffer; mimeType: string }>;
+}
+
+/** Receiving side of a channel: authenticate a delivery and turn it into channel-neutral batches. */
+export interface ChannelReceiver {
+  /** True when `signatureHeader` is the provider's signature of exactly `rawBody` under `secret`. */
+  verifySignature(rawBody: Uint8Array, signatureHeader: string | undefined, secret: string): boolean;
+  /** Parses a delivery; throws WebhookPayloadError when the body is not one this channel sends. */
+  parse(body: unknown): AccountBatch[];
+}
