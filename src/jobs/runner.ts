@@ -37,6 +37,8 @@ export class JobRunner {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private lastSweep = 0;
+  /** The abort reason of jobs interrupted by stop(), told apart from a handler timeout. */
+  private readonly stopReason = new Error('worker stopping');
   private running = false;
   /** Time of the last successful pass over the queue; `/readyz` reads it. */
   lastTickAt = 0;
@@ -90,7 +92,7 @@ export class JobRunner {
     await Promise.race([Promise.all(pending.map((f) => f.done)), deadline]);
     clearTimeout(timer);
     const left = [...this.inFlight.values()];
-    for (const f of left) f.controller.abort(new Error('worker stopping'));
+    for (const f of left) f.controller.abort(this.stopReason);
     this.store.release(left.map((f) => f.job.id), this.workerId, this.clock());
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
@@ -157,7 +159,7 @@ export class JobRunner {
       log.info({ attempt, ms: this.clock() - started }, 'job done');
     } catch (err) {
       clearTimeout(timeout);
-      if (!this.running && controller.signal.aborted) return; // stopping: released by stop()
+      if (controller.signal.reason === this.stopReason) return; // interrupted by stop(), which releases it
       this.recordFailure(job, err, log, attempt, this.clock() - started);
     }
   }

@@ -67,12 +67,22 @@ export class JobStore {
       retryDead: db.prepare(`UPDATE jobs SET state = 'pending', attempts = 0, run_at = @now, finished_at = NULL, updated_at = @now
         WHERE id = @id AND state = 'dead'`),
       get: db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`),
+      // A running or finished job keeps no claim on its unique key: otherwise putting it back to pending (retry,
+      // expired lease, shutdown) would collide with the newer pending job that took the key.
+      releaseKey: db.prepare("UPDATE jobs SET unique_key = NULL WHERE unique_key = ? AND state <> 'pending'"),
       prune: db.prepare(`DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = @state AND finished_at < @before LIMIT @batch)`),
     };
   }
 
   /** Adds a job, or replaces the pending job with the same unique key. Returns its id. */
   enqueue(spec: JobSpec & { maxAttempts: number }, now: number): number {
+    return this.db.transaction(() => {
+      if (spec.uniqueKey) this.statements.releaseKey.run(spec.uniqueKey);
+      return this.insert(spec, now);
+    })();
+  }
+
+  private insert(spec: JobSpec & { maxAttempts: number }, now: number): number {
     const row = this.statements.insert.get({
       kind: spec.kind,
       tenantId: spec.tenantId ?? null,
