@@ -35,6 +35,11 @@ export interface InboundMessage {
   forwarded: boolean;
   /** For reactions: the message reacted to, and the emoji (null = reaction removed). */
   reaction: { messageId: string; emoji: string | null } | null;
+  /**
+   * For button_reply/list_reply: the id we gave the pressed button or list row; for quick_reply: the template
+   * button's payload. Titles are shown to people and may be translated, so actions are looked up by this id.
+   */
+  buttonId?: string;
   /** The provider's own object, kept in the message payload for trace and support. */
   raw: unknown;
 }

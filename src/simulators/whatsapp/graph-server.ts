@@ -1,0 +1,293 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { codeForStatus, graphError, json, readBody, sendAccepted, statusForCode } from './graph-wire.js';
+import { countRateBreaches, type RateBreaches, type RateLimits } from './rate-breaches.js';
+import { sendProblem } from './validate-send.js';
+import { newMediaId, newWamid } from './webhook-builders.js';
+
+/** One call as the simulator understood it; scripted failures and hangs match on it. */
+export interface SimRequest {
+  method: string;
+  path: string;
+  kind: 'send' | 'read' | 'media' | 'media-download' | 'phone-number' | 'unknown';
+  /** The phone number id in the path (sends, reads, phone-number lookups), else null. */
+  phoneNumberId: string | null;
+  mediaId: string | null;
+  token: string | null;
+  body: unknown;
+}
+
+export interface RecordedSend {
+  phoneNumberId: string;
+  token: string;
+  body: Record<string, unknown>;
+  wamid: string;
+  at: number;
+}
+
+export interface RecordedRead {
+  phoneNumberId: string;
+  token: string;
+  messageId: string;
+  typing: boolean;
+  at: number;
+}
+
+export interface FailureScript {
+  /** How many matching calls fail (default 1; Infinity for "from now on"). */
+  count?: number;
+  /** HTTP status (default: Meta's status for `code`). */
+  status?: number;
+  /** Graph error code (default: derived from `status`, e.g. 500 → 131000). */
+  code?: number;
+  message?: string;
+  details?: string;
+  retryAfterSeconds?: number;
+  /** Answer this raw text instead of Graph's envelope (a proxy's error page, broken JSON). */
+  body?: string;
+  match?: (req: SimRequest) => boolean;
+}
+
+export interface WhatsappGraphSimulator {
+  /** Graph root with version, e.g. `http://127.0.0.1:40123/v21.0`: give it to GraphClient as baseUrl. */
+  readonly url: string;
+  readonly port: number;
+  /** Accepted messages in arrival order (failed calls are not here; see `requests`). */
+  readonly sends: readonly RecordedSend[];
+  readonly reads: readonly RecordedRead[];
+  /** Every call that reached the simulator, answered or not. */
+  readonly requests: readonly SimRequest[];
+  /** From now on only `token` is valid for this number (unset numbers accept any bearer token). */
+  setToken(phoneNumberId: string, token: string): void;
+  setPhoneNumber(phoneNumberId: string, info: { displayPhoneNumber?: string; verifiedName?: string; qualityRating?: string }): void;
+  /** Stores media and returns its id; with `phoneNumberId`, fetching it needs that number's token. */
+  addMedia(bytes: Uint8Array | string, mimeType: string, options?: { phoneNumberId?: string; mediaId?: string }): string;
+  failNext(script?: FailureScript): void;
+  /** The next matching calls get no answer at all, until the client gives up, `reset()` or `close()`. */
+  hangNext(options?: { count?: number; match?: (req: SimRequest) => boolean }): void;
+  /** Delays every answer by `ms` (0 to stop). */
+  delayAll(ms: number): void;
+  /** Sends other than templates to `waId` fail with 131047, as outside the 24-hour window. */
+  closeWindow(waId: string): void;
+  openWindow(waId: string): void;
+  /** Accepted sends to one customer, in order. */
+  messagesTo(waId: string): RecordedSend[];
+  rateBreaches(limits?: RateLimits): RateBreaches;
+  /** Forgets everything above (sends, tokens, media, scripts) and drops hanging calls. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface StoredMedia {
+  bytes: Buffer;
+  mimeType: string;
+  phoneNumberId: string | null;
+  hash: string;
+}
+
+const digits = (s: string) => s.replace(/\D/g, '');
+
+/** Starts a fake Graph API on 127.0.0.1 speaking the Cloud API wire format (PROTOCOLS.md §1). */
+export async function startWhatsappGraphSimulator(options: { port?: number; host?: string; version?: string } = {}): Promise<WhatsappGraphSimulator> {
+  const version = options.version ?? 'v21.0';
+  const host = options.host ?? '127.0.0.1';
+  const sends: RecordedSend[] = [];
+  const reads: RecordedRead[] = [];
+  const requests: SimRequest[] = [];
+  const tokens = new Map<string, string>();
+  const phoneNumbers = new Map<string, { displayPhoneNumber?: string; verifiedName?: string; qualityRating?: string }>();
+  const media = new Map<string, StoredMedia>();
+  const closedWindows = new Set<string>();
+  let failures: (FailureScript & { left: number })[] = [];
+  let hangs: { left: number; match?: (req: SimRequest) => boolean }[] = [];
+  const hanging = new Set<ServerResponse>();
+  let delayMs = 0;
+  let origin = '';
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) json(res, 500, graphError(131000, `simulator bug: ${String(err)}`));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', origin);
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const sim = describe(req.method ?? 'GET', url, auth?.[1] ?? null, raw);
+    requests.push(sim);
+
+    const hang = takeScript(hangs, sim);
+    if (hang) {
+      hanging.add(res); // never answered; the client's timeout (or reset/close) ends it
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (sim.kind === 'unknown') return json(res, 400, graphError(2500, `Unknown path components: ${url.pathname}`));
+    if (sim.body === INVALID_JSON) return json(res, 400, graphError(100, '(#100) The request body is not valid JSON'));
+
+    const owner = sim.kind === 'media' || sim.kind === 'media-download' ? media.get(sim.mediaId ?? '')?.phoneNumberId ?? null : sim.phoneNumberId;
+    const expected = owner === null ? undefined : tokens.get(owner);
+    if (!sim.token || (expected !== undefined && sim.token !== expected)) {
+      return json(res, 401, graphError(190, sim.token ? undefined : 'Invalid OAuth access token - Cannot parse access token'));
+    }
+
+    const failure = takeScript(failures, sim);
+    if (failure) return fail(res, failure);
+
+    switch (sim.kind) {
+      case 'send':
+        return answerSend(res, sim);
+      case 'read':
+        reads.push({ phoneNumberId: sim.phoneNumberId!, token: sim.token, messageId: String((sim.body as { message_id?: unknown }).message_id), typing: Boolean((sim.body as { typing_indicator?: unknown }).typing_indicator), at: Date.now() });
+        return json(res, 200, { success: true });
+      case 'media':
+        return answerMediaInfo(res, sim.mediaId!);
+      case 'media-download':
+        return answerMediaBytes(res, sim.mediaId!, url.searchParams.get('hash'));
+      case 'phone-number': {
+        const info = phoneNumbers.get(sim.phoneNumberId!);
+        if (!info && !tokens.has(sim.phoneNumberId!) && !url.searchParams.has('fields')) {
+          return json(res, 400, graphError(100, `Unsupported get request. Object with ID '${sim.phoneNumberId}' does not exist`));
+        }
+        return json(res, 200, {
+          display_phone_number: info?.displayPhoneNumber ?? '+1 555-000-1234',
+          verified_name: info?.verifiedName ?? 'Simulated Business',
+          quality_rating: info?.qualityRating ?? 'GREEN',
+          id: sim.phoneNumberId,
+        });
+      }
+    }
+  }
+
+  function describe(method: string, url: URL, token: string | null, raw: string): SimRequest {
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const body = raw === '' ? null : parseJson(raw);
+    const base = { method, path: url.pathname + url.search, token, body, phoneNumberId: null, mediaId: null };
+    if (method === 'GET' && parts.length === 2 && parts[0] === 'media-download') return { ...base, kind: 'media-download', mediaId: parts[1]! };
+    if (parts[0] !== version) return { ...base, kind: 'unknown' };
+    if (method === 'POST' && parts.length === 3 && parts[2] === 'messages') {
+      const isRead = (body as { status?: unknown } | null)?.status === 'read';
+      return { ...base, kind: isRead ? 'read' : 'send', phoneNumberId: parts[1]! };
+    }
+    if (method === 'GET' && parts.length === 2) {
+      return media.has(parts[1]!) ? { ...base, kind: 'media', mediaId: parts[1]! } : { ...base, kind: 'phone-number', phoneNumberId: parts[1]! };
+    }
+    return { ...base, kind: 'unknown' };
+  }
+
+  function answerSend(res: ServerResponse, sim: SimRequest): void {
+    const body = (typeof sim.body === 'object' && sim.body !== null ? sim.body : {}) as Record<string, unknown>;
+    const problem = sendProblem(body);
+    if (problem) return json(res, 400, graphError(100, `(#100) ${problem}`));
+    if (closedWindows.has(digits(String(body.to))) && body.type !== 'template') return json(res, 400, graphError(131047));
+    const wamid = newWamid();
+    sends.push({ phoneNumberId: sim.phoneNumberId!, token: sim.token!, body, wamid, at: Date.now() });
+    json(res, 200, sendAccepted(String(body.to), wamid));
+  }
+
+  function answerMediaInfo(res: ServerResponse, mediaId: string): void {
+    const item = media.get(mediaId)!;
+    json(res, 200, {
+      messaging_product: 'whatsapp',
+      url: `${origin}/media-download/${encodeURIComponent(mediaId)}?hash=${item.hash}`,
+      mime_type: item.mimeType,
+      sha256: createHash('sha256').update(item.bytes).digest('hex'),
+      file_size: item.bytes.length,
+      id: mediaId,
+    });
+  }
+
+  function answerMediaBytes(res: ServerResponse, mediaId: string, hash: string | null): void {
+    const item = media.get(mediaId);
+    if (!item || item.hash !== hash) return json(res, 404, graphError(100, 'Media not found or URL expired'));
+    res.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.length });
+    res.end(item.bytes);
+  }
+
+  function fail(res: ServerResponse, script: FailureScript): void {
+    const status = script.status ?? (script.code !== undefined ? statusForCode(script.code) : 500);
+    const headers: Record<string, string> = script.retryAfterSeconds !== undefined ? { 'retry-after': String(script.retryAfterSeconds) } : {};
+    if (script.body !== undefined) {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+      res.end(script.body);
+      return;
+    }
+    json(res, status, graphError(script.code ?? codeForStatus(status), script.message, script.details), headers);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const dropHanging = () => {
+    for (const res of hanging) res.socket?.destroy();
+    hanging.clear();
+  };
+
+  return {
+    url: `${origin}/${version}`,
+    port,
+    sends,
+    reads,
+    requests,
+    setToken: (phoneNumberId, token) => void tokens.set(phoneNumberId, token),
+    setPhoneNumber: (phoneNumberId, info) => void phoneNumbers.set(phoneNumberId, info),
+    addMedia(bytes, mimeType, mediaOptions = {}) {
+      const id = mediaOptions.mediaId ?? newMediaId();
+      const stored = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes);
+      media.set(id, { bytes: stored, mimeType, phoneNumberId: mediaOptions.phoneNumberId ?? null, hash: randomBytes(16).toString('hex') });
+      return id;
+    },
+    failNext: (script = {}) => void failures.push({ ...script, left: script.count ?? 1 }),
+    hangNext: (hangOptions = {}) => void hangs.push({ left: hangOptions.count ?? 1, ...(hangOptions.match && { match: hangOptions.match }) }),
+    delayAll: (ms) => void (delayMs = Math.max(0, ms)),
+    closeWindow: (waId) => void closedWindows.add(digits(waId)),
+    openWindow: (waId) => void closedWindows.delete(digits(waId)),
+    messagesTo: (waId) => sends.filter((s) => digits(String(s.body.to)) === digits(waId)),
+    rateBreaches: (limits) => countRateBreaches(sends.map((s) => ({ phoneNumberId: s.phoneNumberId, to: digits(String(s.body.to)), at: s.at })), limits),
+    reset() {
+      // Cleared in place so arrays a test already holds stay live.
+      sends.length = 0;
+      reads.length = 0;
+      requests.length = 0;
+      tokens.clear();
+      phoneNumbers.clear();
+      media.clear();
+      closedWindows.clear();
+      failures = [];
+      hangs = [];
+      delayMs = 0;
+      dropHanging();
+    },
+    async close() {
+      dropHanging();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+/** Takes one use of the first script matching `req`, dropping scripts that are used up. */
+function takeScript<T extends { left: number; match?: (req: SimRequest) => boolean }>(scripts: T[], req: SimRequest): T | undefined {
+  const script = scripts.find((s) => s.left > 0 && (!s.match || s.match(req)));
+  if (!script) return undefined;
+  script.left -= 1;
+  if (script.left <= 0) scripts.splice(scripts.indexOf(script), 1);
+  return script;
+}

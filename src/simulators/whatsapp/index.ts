@@ -1,0 +1,38 @@
+/** The WhatsApp Cloud API simulator: a fake Graph server plus signed, Meta-shaped webhooks (tests and `botctl demo`). */
+export {
+  startWhatsappGraphSimulator,
+  type FailureScript,
+  type RecordedRead,
+  type RecordedSend,
+  type SimRequest,
+  type WhatsappGraphSimulator,
+} from './graph-server.js';
+export { codeForStatus, graphError, statusForCode, type GraphErrorBody } from './graph-wire.js';
+export { countRateBreaches, type RateBreaches, type RateLimits, type TimedSend } from './rate-breaches.js';
+export { encodeLikeMeta, signedDelivery, signWebhook } from './sign-webhook.js';
+export { sendProblem } from './validate-send.js';
+export {
+  accountErrorNotification,
+  buttonReplyMessage,
+  contactsMessage,
+  documentMessage,
+  imageMessage,
+  inboundNotification,
+  listReplyMessage,
+  locationMessage,
+  mergeNotifications,
+  newMediaId,
+  newWamid,
+  quickReplyMessage,
+  reactionMessage,
+  statusNotification,
+  stickerMessage,
+  textMessage,
+  unsupportedMessage,
+  videoMessage,
+  voiceMessage,
+  type GraphErrorDetail,
+  type MessageOptions,
+  type WaNotification,
+  type WaWireMessage,
+} from './webhook-builders.js';
