@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BotctlCommand } from '../src/cli/base-command.js';
 import { UserError } from '../src/errors.js';
 import { createLogger } from '../src/observability/logger.js';
+import { DEFAULT_PIPELINE_OPTIONS } from '../src/worker/pipeline.js';
 import { startWorker } from '../src/worker/start-worker.js';
 
 export default class Worker extends BotctlCommand {
@@ -15,6 +16,9 @@ export default class Worker extends BotctlCommand {
     'lease-ms': Flags.integer({ description: 'job lease; a crashed worker\'s jobs run again after it', default: 30_000, min: 1000 }),
     'poll-ms': Flags.integer({ description: 'how often to look for due jobs', default: 250, min: 10 }),
     'drain-timeout-ms': Flags.integer({ description: 'how long running jobs may finish at shutdown', default: 20_000, min: 0 }),
+    'llm-timeout-ms': Flags.integer({ description: 'one LLM call may take this long', default: DEFAULT_PIPELINE_OPTIONS.brain.callTimeoutMs, min: 100 }),
+    'llm-deadline-ms': Flags.integer({ description: 'all LLM retries of one answer together; then a holding reply and a manager', default: DEFAULT_PIPELINE_OPTIONS.brain.deadlineMs, min: 100 }),
+    'graph-timeout-ms': Flags.integer({ description: 'one WhatsApp Graph API call may take this long', default: DEFAULT_PIPELINE_OPTIONS.graphTimeoutMs, min: 100 }),
   };
 
   async run(): Promise<void> {
@@ -26,7 +30,14 @@ export default class Worker extends BotctlCommand {
     for (const m of cell.migrated) logger.info({ version: m.version, name: m.name }, 'applied migration');
     let worker;
     try {
-      worker = await startWorker(cell, logger, { concurrency: flags.concurrency, leaseMs: flags['lease-ms'], pollMs: flags['poll-ms'] });
+      worker = await startWorker(cell, logger, {
+        concurrency: flags.concurrency, leaseMs: flags['lease-ms'], pollMs: flags['poll-ms'],
+        pipeline: {
+          ...DEFAULT_PIPELINE_OPTIONS,
+          brain: { callTimeoutMs: flags['llm-timeout-ms'], deadlineMs: flags['llm-deadline-ms'] },
+          graphTimeoutMs: flags['graph-timeout-ms'],
+        },
+      });
     } catch (err) {
       const e = err as Error & { hint?: string };
       throw e.hint ? new UserError(e.message, e.hint) : err;

@@ -9,6 +9,7 @@ export function tenantLines(t: TenantView): string[] {
     `  whatsapp: ${wa ? `phone number id ${wa.phoneNumberId}, token ${wa.token}, app secret ${wa.appSecret}, ${wa.status}${wa.statusDetail ? ` (${wa.statusDetail})` : ''}` : 'not connected'}`,
     `  telegram managers chat: ${t.telegramChatId ?? 'not set'}; owner chat: ${t.ownerChatId ?? 'not set'}`,
     `  reminders: after ${t.remindAfter}, every ${t.remindEvery}, ${t.remindMax} times; reply timeout ${t.replyTimeout}`,
+    `  bot: voice transcription ${t.voiceTranscription ? 'on' : 'off'}, at most ${t.llmCallsPerHour} answers per customer per hour`,
     `  created ${t.createdAt}, updated ${t.updatedAt}`,
   ];
 }

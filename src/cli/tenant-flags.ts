@@ -18,6 +18,8 @@ export const tenantSettingFlags = {
   'remind-every': Flags.string({ description: 'then repeat the reminder this often (default 5m)' }),
   'remind-max': Flags.string({ description: 'reminders before escalating to the owner and on-call (default 3)' }),
   'reply-timeout': Flags.string({ description: 'remind the assignee when a taken request has no reply after this long (default 15m)' }),
+  'voice-transcription': Flags.string({ description: 'transcribe voice notes with the LLM provider: on or off (default off: customers are asked to write)' }),
+  'llm-calls-per-hour': Flags.string({ description: 'most bot answers per customer per hour before a manager takes over (default 30)' }),
 };
 
 type SettingFlags = { [K in keyof typeof tenantSettingFlags]?: string | undefined };
@@ -37,5 +39,7 @@ export function toTenantInput(flags: SettingFlags): TenantInput {
     remindEvery: flags['remind-every'],
     remindMax: flags['remind-max'],
     replyTimeout: flags['reply-timeout'],
+    voiceTranscription: flags['voice-transcription'],
+    llmCallsPerHour: flags['llm-calls-per-hour'],
   };
 }

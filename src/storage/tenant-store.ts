@@ -15,6 +15,8 @@ export interface TenantRecord {
   remindEveryMs: number;
   remindMax: number;
   replyTimeoutMs: number;
+  voiceTranscription: boolean;
+  llmCallsPerHour: number;
   createdAt: number;
   updatedAt: number;
   whatsapp: WhatsappAccountRecord | null;
@@ -36,6 +38,7 @@ const SELECT = `
   SELECT t.id, t.slug, t.name, t.status, t.locale, t.timezone, t.telegram_chat_id AS telegramChatId,
          t.owner_chat_id AS ownerChatId, t.business_hours AS businessHours, t.remind_after_ms AS remindAfterMs,
          t.remind_every_ms AS remindEveryMs, t.remind_max AS remindMax, t.reply_timeout_ms AS replyTimeoutMs,
+         t.voice_transcription AS voiceTranscription, t.llm_calls_per_hour AS llmCallsPerHour,
          t.created_at AS createdAt, t.updated_at AS updatedAt,
          c.id AS caId, c.external_id AS phoneNumberId, c.access_token_enc AS accessTokenEnc,
          c.app_secret_enc AS appSecretEnc, c.status AS caStatus, c.status_detail AS caStatusDetail
@@ -54,6 +57,7 @@ function toRecord(row: Row): TenantRecord {
   const { caId, phoneNumberId, accessTokenEnc, appSecretEnc, caStatus, caStatusDetail, ...tenant } = row;
   return {
     ...tenant,
+    voiceTranscription: Boolean(tenant.voiceTranscription),
     whatsapp: caId === null ? null : { id: caId, phoneNumberId: phoneNumberId!, accessTokenEnc, appSecretEnc, status: caStatus!, statusDetail: caStatusDetail },
   };
 }
@@ -62,6 +66,7 @@ const COLUMNS: Record<keyof TenantFields, string> = {
   slug: 'slug', name: 'name', status: 'status', locale: 'locale', timezone: 'timezone', telegramChatId: 'telegram_chat_id',
   ownerChatId: 'owner_chat_id', businessHours: 'business_hours', remindAfterMs: 'remind_after_ms',
   remindEveryMs: 'remind_every_ms', remindMax: 'remind_max', replyTimeoutMs: 'reply_timeout_ms',
+  voiceTranscription: 'voice_transcription', llmCallsPerHour: 'llm_calls_per_hour',
 };
 
 /** SQL for tenants and their channel accounts. Every lookup is by slug or id; nothing crosses tenants. */
@@ -87,7 +92,7 @@ export class TenantStore {
     const { lastInsertRowid } = this.db
       .prepare(`INSERT INTO tenants (${keys.map((k) => COLUMNS[k]).join(', ')}, created_at, updated_at)
                 VALUES (${keys.map(() => '?').join(', ')}, ?, ?)`)
-      .run(...keys.map((k) => fields[k]), now, now);
+      .run(...keys.map((k) => toSql(fields[k])), now, now);
     const tenantId = Number(lastInsertRowid);
     if (whatsapp) this.upsertWhatsapp(tenantId, whatsapp, now);
     return tenantId;
@@ -98,7 +103,7 @@ export class TenantStore {
     if (keys.length === 0) return;
     this.db
       .prepare(`UPDATE tenants SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
-      .run(...keys.map((k) => fields[k]), now, tenantId);
+      .run(...keys.map((k) => toSql(fields[k])), now, tenantId);
   }
 
   upsertWhatsapp(tenantId: number, fields: WhatsappFields, now: number): void {
@@ -122,4 +127,9 @@ export class TenantStore {
   remove(tenantId: number): void {
     this.db.prepare('DELETE FROM tenants WHERE id = ?').run(tenantId);
   }
+}
+
+/** SQLite has no booleans: store them as 0/1. */
+function toSql(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }

@@ -86,3 +86,10 @@ export function validateCount(text: string, flag: string, min: number, max: numb
   }
   return n;
 }
+
+export function validateSwitch(text: string, flag: string): boolean {
+  const value = text.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1'].includes(value)) return true;
+  if (['off', 'false', 'no', '0'].includes(value)) return false;
+  throw new UserError(`${flag} "${text}" is neither on nor off`, `write ${flag} on or ${flag} off`);
+}

@@ -5,7 +5,7 @@ import { AuditStore, currentActor } from '../storage/audit-store.js';
 import { TenantStore, type TenantFields, type TenantRecord } from '../storage/tenant-store.js';
 import {
   validateBusinessHours, validateChatId, validateCount, validateDuration, validateGroupChatId, validateLocale,
-  validatePhoneNumberId, validateSlug, validateTimezone,
+  validatePhoneNumberId, validateSlug, validateSwitch, validateTimezone,
 } from './settings.js';
 
 /** Tenant settings as typed by the operator (flag values); every field is validated before anything is written. */
@@ -23,6 +23,8 @@ export interface TenantInput {
   remindEvery?: string;
   remindMax?: string;
   replyTimeout?: string;
+  voiceTranscription?: string;
+  llmCallsPerHour?: string;
 }
 
 export const SECRET_CONTEXT = {
@@ -76,6 +78,8 @@ export class TenantService {
       remindEveryMs: 5 * MINUTE,
       remindMax: 3,
       replyTimeoutMs: 15 * MINUTE,
+      voiceTranscription: false,
+      llmCallsPerHour: 30,
       ...this.validate(input),
     };
     const phoneNumberId = input.whatsappPhoneNumberId ? validatePhoneNumberId(input.whatsappPhoneNumberId) : null;
@@ -184,6 +188,8 @@ export class TenantService {
     if (input.remindEvery !== undefined) out.remindEveryMs = validateDuration(input.remindEvery, '--remind-every', 10_000, DAY);
     if (input.remindMax !== undefined) out.remindMax = validateCount(input.remindMax, '--remind-max', 0, 20);
     if (input.replyTimeout !== undefined) out.replyTimeoutMs = validateDuration(input.replyTimeout, '--reply-timeout', 10_000, DAY);
+    if (input.voiceTranscription !== undefined) out.voiceTranscription = validateSwitch(input.voiceTranscription, '--voice-transcription');
+    if (input.llmCallsPerHour !== undefined) out.llmCallsPerHour = validateCount(input.llmCallsPerHour, '--llm-calls-per-hour', 1, 1000);
     if (input.whatsappToken !== undefined && !input.whatsappToken.trim()) throw new UserError('--whatsapp-token is empty', "give the WhatsApp access token of the Meta app's system user");
     if (input.whatsappAppSecret !== undefined && !input.whatsappAppSecret.trim()) throw new UserError('--whatsapp-app-secret is empty', 'give the App Secret of the Meta app, or leave the flag out to use the cell default');
     return out;

@@ -17,6 +17,8 @@ export interface TenantView {
   remindEvery: string;
   remindMax: number;
   replyTimeout: string;
+  voiceTranscription: boolean;
+  llmCallsPerHour: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,6 +44,8 @@ export function viewTenant(t: TenantRecord): TenantView {
     remindEvery: formatDuration(t.remindEveryMs),
     remindMax: t.remindMax,
     replyTimeout: formatDuration(t.replyTimeoutMs),
+    voiceTranscription: t.voiceTranscription,
+    llmCallsPerHour: t.llmCallsPerHour,
     createdAt: new Date(t.createdAt).toISOString(),
     updatedAt: new Date(t.updatedAt).toISOString(),
   };

@@ -8,11 +8,14 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { createServer } from '../server/create-server.js';
 import { JobStore } from '../storage/job-store.js';
 import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-jobs.js';
+import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
+import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
 
 export interface WorkerOptions {
   concurrency: number;
   leaseMs: number;
   pollMs: number;
+  pipeline?: PipelineOptions;
 }
 
 export interface RunningWorker {
@@ -31,7 +34,11 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   queue.onEnqueue(() => runner.wake());
   const scheduler = new Scheduler(queue, logger);
 
+  const webhook = registerPipeline(cell, {
+    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS,
+  });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt });
+  app.route('/webhooks/whatsapp', webhook);
   const server = await listen(app.fetch, cell.config.httpHost, cell.config.httpPort);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;

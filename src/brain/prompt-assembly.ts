@@ -1,0 +1,65 @@
+import { systemTemplate } from '../texts/texts.js';
+import type { TurnContext } from './context.js';
+import type { ChatMessage, ToolSpec } from './llm.js';
+
+export const HANDOVER_TOOL: ToolSpec = {
+  name: 'handover_to_manager',
+  description: 'Hand the conversation to a human manager of the business. Use it when the knowledge does not contain the answer, the customer asks for a person, complains, wants to book, pay or get a refund, or the request needs a staff decision.',
+  parameters: {
+    type: 'object',
+    properties: {
+      reason: { type: 'string', description: 'why a manager is needed, in one short sentence' },
+      summary: { type: 'string', description: 'what the customer wants, in one or two sentences, for the manager' },
+    },
+    required: ['reason'],
+  },
+};
+
+const LANGUAGE_NAMES = { ru: 'русский (Russian)', kk: 'қазақ тілі (Kazakh)', en: 'English' } as const;
+const HEADINGS = {
+  ru: { prompt: 'Инструкции компании', knowledge: 'Знания', memory: 'Что известно о клиенте', none: '(ничего не найдено)', language: 'Язык ответа' },
+  kk: { prompt: 'Компания нұсқаулықтары', knowledge: 'Білім', memory: 'Клиент туралы белгілі', none: '(ештеңе табылмады)', language: 'Жауап тілі' },
+  en: { prompt: "Company's instructions", knowledge: 'Knowledge', memory: 'What is known about the customer', none: '(nothing found)', language: 'Answer language' },
+} as const;
+
+/** The system instructions alone (the leak check compares replies with them). */
+export function instructionsFor(context: TurnContext): string {
+  return systemTemplate(context.tenantLocale, context.business);
+}
+
+/**
+ * The request for one turn: the locale's system template, the tenant's prompt, the retrieved knowledge (marked as
+ * data), the contact's memory, then the recent conversation and the customer's new messages as user turns.
+ */
+export function assembleMessages(context: TurnContext): ChatMessage[] {
+  const h = HEADINGS[context.tenantLocale];
+  const knowledge = context.snippets.length === 0
+    ? h.none
+    : context.snippets.map((s, i) => `[${i + 1}] ${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}\n${s.text.trim()}`).join('\n\n');
+  const system = [
+    instructionsFor(context),
+    `## ${h.prompt}\n${context.tenantPrompt.trim() || '—'}`,
+    `## ${h.knowledge}\n<<<\n${knowledge}\n>>>`,
+    context.memory ? `## ${h.memory}\n${context.memory.trim()}` : null,
+    `## ${h.language}: ${LANGUAGE_NAMES[context.language]}`,
+  ].filter(Boolean).join('\n\n');
+
+  const messages: ChatMessage[] = [{ role: 'system', content: system }];
+  for (const line of context.history) {
+    if (line.author === 'customer') messages.push({ role: 'user', content: line.text });
+    else messages.push({ role: 'assistant', content: line.author === 'manager' ? `(manager) ${line.text}` : line.text });
+  }
+  messages.push({ role: 'user', content: context.newMessages.join('\n') });
+  return messages;
+}
+
+/** Every text the reply's facts may come from: knowledge, the tenant's prompt, the conversation. */
+export function factSources(context: TurnContext): string[] {
+  return [
+    context.tenantPrompt,
+    ...context.snippets.map((s) => `${s.heading ?? ''}\n${s.text}`),
+    ...context.history.map((l) => l.text),
+    ...context.newMessages,
+    context.memory ?? '',
+  ];
+}

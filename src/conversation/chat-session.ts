@@ -1,0 +1,54 @@
+import { Brain, type BrainPolicy, type Decision } from '../brain/brain.js';
+import type { HistoryLine } from '../brain/context.js';
+import { detectLanguage } from '../brain/language.js';
+import type { LlmPort } from '../brain/llm.js';
+import type { Locale } from '../tenants/settings.js';
+import { renderText } from '../texts/texts.js';
+import { buildContext } from './build-context.js';
+import type { KnowledgePort } from './ports.js';
+
+export interface SessionTenant {
+  id: number;
+  name: string;
+  locale: Locale;
+  prompt: string;
+}
+
+export interface TurnOutcome {
+  decision: Decision;
+  language: Locale;
+  /** What the customer would receive: the answer, or the holding reply of a handover. */
+  customerSees: string;
+  snippets: string[];
+}
+
+/**
+ * A conversation with a tenant's bot outside WhatsApp (`botctl chat`, `botctl eval`): the same context, brain and
+ * guardrails as the worker, with history kept in memory and nothing written to the database.
+ */
+export class ChatSession {
+  private readonly history: HistoryLine[] = [];
+  private handedOver = false;
+
+  constructor(
+    private readonly tenant: SessionTenant,
+    private readonly deps: { knowledge: KnowledgePort; llm: LlmPort | null; policy?: BrainPolicy },
+  ) {}
+
+  async say(text: string, signal: AbortSignal = new AbortController().signal): Promise<TurnOutcome> {
+    const language = detectLanguage(text) ?? this.tenant.locale;
+    const context = buildContext({ tenant: this.tenant, knowledge: this.deps.knowledge, texts: [text], history: this.history, memory: null, language });
+    const decision = await new Brain(this.deps.llm, this.deps.policy).decide(context, signal);
+    const customerSees = decision.kind === 'reply'
+      ? decision.text
+      : renderText(language, decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply', { business: this.tenant.name });
+    this.history.push({ author: 'customer', text }, { author: 'bot', text: customerSees });
+    if (decision.kind === 'escalate') this.handedOver = true;
+    return { decision, language, customerSees, snippets: context.snippets.map((s) => `${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}`) };
+  }
+
+  /** In WhatsApp a handover would now route the customer to managers; a session keeps talking to the bot. */
+  get escalatedOnce(): boolean {
+    return this.handedOver;
+  }
+}

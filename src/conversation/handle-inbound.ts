@@ -1,0 +1,169 @@
+import type { Brain, Decision, EscalationCause } from '../brain/brain.js';
+import type { TurnContext } from '../brain/context.js';
+import { detectLanguage } from '../brain/language.js';
+import type { LlmPort } from '../brain/llm.js';
+import type { Logger } from '../observability/logger.js';
+import type { Locale } from '../tenants/settings.js';
+import { renderText, type TextKey } from '../texts/texts.js';
+import { contactKey, JOB } from './job-kinds.js';
+import type { ConversationStore, CustomerChannelPort, JobEnqueuer, KnowledgePort, StoredInbound, Tracer, TurnData } from './ports.js';
+import { readMessages } from './read-messages.js';
+import { buildContext } from './build-context.js';
+
+export interface InboundHandlerDeps {
+  store: ConversationStore;
+  queue: JobEnqueuer;
+  brain: Brain;
+  knowledge: KnowledgePort;
+  channel: CustomerChannelPort;
+  llm: LlmPort | null;
+  tracer: Tracer;
+  clock: () => number;
+  /** How long after a "manager is on it" notice the next one may be sent. */
+  noticeWindowMs: number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * What happens to a customer's messages (DESIGN.md, data flow): all messages not yet handled for one contact are
+ * answered together. While a manager or the queue owns the conversation they are relayed to the desk and the bot
+ * stays silent; otherwise the brain answers or hands over. Idempotent: a second run finds nothing pending.
+ */
+export class InboundHandler {
+  constructor(private readonly deps: InboundHandlerDeps) {}
+
+  async handle(contactId: number, signal: AbortSignal, logger: Logger): Promise<void> {
+    const { store, clock } = this.deps;
+    const turn = store.loadTurn(contactId);
+    if (!turn || turn.pending.length === 0) return;
+    const traceId = turn.pending.at(-1)!.traceId;
+    const ids = turn.pending.map((m) => m.id);
+    const trace = (step: string, detail: Record<string, unknown> = {}, outcome: 'ok' | 'error' | 'skipped' | 'vetoed' = 'ok', durationMs: number | null = null) => {
+      for (const m of turn.pending) this.deps.tracer.record({ tenantId: turn.tenant.id, traceId: m.traceId, step, outcome, durationMs, messageId: m.id, detail });
+    };
+
+    if (turn.tenant.status === 'disabled') {
+      store.transaction(() => store.markOutcome(ids, 'ignored'));
+      trace('turn.ignored', { reason: 'tenant disabled' }, 'skipped');
+      return;
+    }
+    if (turn.conversation.state !== 'bot') return this.relay(turn, trace);
+
+    await this.markRead(turn, signal, logger);
+    const read = await readMessages(turn.pending, turn.tenant, this.deps, signal, logger);
+    for (const note of read.notes) trace('message.read', note);
+
+    if (read.texts.length === 0) {
+      if (read.needsManager) return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', turn.tenant.locale, trace);
+      if (read.replyKey) return this.replyWithText(turn, read.replyKey, turn.contact.locale ?? turn.tenant.locale, trace);
+      store.transaction(() => store.markOutcome(ids, 'ignored'));
+      trace('turn.ignored', { reason: 'nothing to answer (reaction or sticker)' }, 'skipped');
+      return;
+    }
+
+    const language = detectLanguage(read.texts.join(' ')) ?? turn.contact.locale ?? turn.tenant.locale;
+    if (language !== turn.contact.locale) store.setContactLocale(contactId, language);
+
+    const since = clock() - HOUR;
+    if (store.llmCallsSince(contactId, since) >= turn.tenant.llmCallsPerHour) {
+      trace('guardrail.rate_cap', { limit: turn.tenant.llmCallsPerHour }, 'vetoed');
+      return this.escalate(turn, 'rate_cap', `more than ${turn.tenant.llmCallsPerHour} bot answers in an hour for this customer`, null, 'rate_limited', language, trace);
+    }
+    if (read.needsManager) {
+      return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', language, trace);
+    }
+
+    const context = this.context(turn, read.texts, language);
+    trace('knowledge.search', { snippets: context.snippets.map((s) => `${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}`), faq: context.faqAnswer !== null });
+    const decision = await this.deps.brain.decide(context, signal);
+    this.recordDecision(turn, decision, trace);
+
+    if (decision.kind === 'reply') {
+      const messageId = store.transaction(() => {
+        const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, handoverId: null, authorKind: 'bot', body: decision.text, traceId });
+        store.markOutcome(ids, 'replied');
+        this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(contactId), traceId });
+        return id;
+      });
+      trace('reply.queued', { outboundMessageId: messageId, length: decision.text.length });
+      return;
+    }
+    const textKey: TextKey = decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply';
+    return this.escalate(turn, decision.cause, decision.reason, decision.summary, textKey, language, trace);
+  }
+
+  private context(turn: TurnData, texts: string[], language: Locale): TurnContext {
+    return buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts, history: turn.history, memory: turn.contact.memory, language });
+  }
+
+  private recordDecision(turn: TurnData, decision: Decision, trace: (step: string, detail?: Record<string, unknown>, outcome?: 'ok' | 'error' | 'skipped' | 'vetoed', durationMs?: number | null) => void): void {
+    for (const call of decision.llmCalls) {
+      this.deps.store.recordLlmCall({ tenantId: turn.tenant.id, contactId: turn.contact.id, purpose: 'reply', at: call.at, durationMs: call.durationMs, outcome: call.outcome, error: call.error });
+      trace('llm.call', { model: this.deps.llm?.model, error: call.error }, call.outcome === 'ok' ? 'ok' : 'error', call.durationMs);
+    }
+    for (const verdict of decision.verdicts) trace(`guardrail.${verdict.check}`, verdict.detail ? { detail: verdict.detail } : {}, verdict.ok ? 'ok' : 'vetoed');
+  }
+
+  private replyWithText(turn: TurnData, key: TextKey, locale: Locale, trace: (step: string, detail?: Record<string, unknown>) => void): void {
+    const { store } = this.deps;
+    const traceId = turn.pending.at(-1)!.traceId;
+    const body = renderText(locale, key, { business: turn.tenant.name }, turn.tenant.texts);
+    store.transaction(() => {
+      const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: null, authorKind: 'bot', body, traceId });
+      store.markOutcome(turn.pending.map((m) => m.id), 'replied');
+      this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
+    });
+    trace('reply.queued', { template: key });
+  }
+
+  /** Hands the conversation to the managers: holding reply, handover row, card job, all in one transaction. */
+  private escalate(turn: TurnData, cause: EscalationCause | 'media' | 'rate_cap', reason: string, summary: string | null, key: TextKey, locale: Locale, trace: (step: string, detail?: Record<string, unknown>) => void): void {
+    const { store, clock } = this.deps;
+    const traceId = turn.pending.at(-1)!.traceId;
+    const body = renderText(locale, key, { business: turn.tenant.name }, turn.tenant.texts);
+    const handover = store.transaction(() => {
+      const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, actor: { kind: 'bot', id: null, name: null }, now: clock() });
+      const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: opened.handoverId, authorKind: 'bot', body, traceId });
+      store.markOutcome(turn.pending.map((m) => m.id), 'escalated');
+      this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
+      this.deps.queue.enqueue({ kind: JOB.postHandoverCard, tenantId: turn.tenant.id, payload: { handoverId: opened.handoverId }, traceId });
+      return opened;
+    });
+    trace('handover.opened', { handoverId: handover.handoverId, number: handover.number, cause, reason });
+  }
+
+  /** A manager or the queue owns the conversation: every message goes to the desk; the bot stays silent. */
+  private relay(turn: TurnData, trace: (step: string, detail?: Record<string, unknown>) => void): void {
+    const { store, clock } = this.deps;
+    const handoverId = turn.conversation.handoverId;
+    const now = clock();
+    const notice = turn.conversation.state === 'human' && (turn.conversation.noticeSentAt === null || now - turn.conversation.noticeSentAt >= this.deps.noticeWindowMs);
+    const traceId = turn.pending.at(-1)!.traceId;
+    store.transaction(() => {
+      store.markOutcome(turn.pending.map((m) => m.id), 'relayed');
+      for (const message of turn.pending) {
+        this.deps.queue.enqueue({ kind: JOB.relayToDesk, tenantId: turn.tenant.id, payload: { handoverId, messageId: message.id }, concurrencyKey: `handover:${handoverId}`, traceId: message.traceId });
+      }
+      if (notice) {
+        const locale = turn.contact.locale ?? turn.tenant.locale;
+        const body = renderText(locale, 'manager_already_handling', { business: turn.tenant.name }, turn.tenant.texts);
+        const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId, authorKind: 'bot', body, traceId });
+        this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
+        store.setNoticeSentAt(turn.conversation.id, now);
+      }
+    });
+    trace('turn.relayed', { handoverId, state: turn.conversation.state, notice });
+  }
+
+  private async markRead(turn: TurnData, signal: AbortSignal, logger: Logger): Promise<void> {
+    const last = [...turn.pending].reverse().find((m: StoredInbound) => m.providerMessageId);
+    if (!last?.providerMessageId) return;
+    try {
+      await this.deps.channel.markRead(turn.tenant.id, last.providerMessageId, signal);
+    } catch (err) {
+      // Read receipts and "typing…" are courtesy: a failure must not delay or block the answer.
+      logger.debug({ err }, 'could not mark the message read');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountBatch } from '../channels/types.js';
+import { contactKey, JOB } from './job-kinds.js';
+import type { IntakeAccount, IntakeStore, JobEnqueuer, Tracer } from './ports.js';
+
+export interface IntakeResult {
+  stored: number;
+  duplicates: number;
+  statuses: number;
+  ignoredDisabled: number;
+}
+
+export interface VerifiedBatch {
+  account: IntakeAccount;
+  batch: AccountBatch;
+}
+
+/**
+ * Accepts a verified webhook delivery: in ONE durable transaction, each new message is stored (unique on its
+ * provider id) with its contact, and the contact's answer job is (re)scheduled `debounceMs` later, so messages
+ * sent in quick succession are answered together. Duplicates store and enqueue nothing.
+ */
+export class Intake {
+  constructor(
+    private readonly store: IntakeStore,
+    private readonly queue: JobEnqueuer,
+    private readonly tracer: Tracer,
+    private readonly debounceMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  accept(batches: readonly VerifiedBatch[]): IntakeResult {
+    const result: IntakeResult = { stored: 0, duplicates: 0, statuses: 0, ignoredDisabled: 0 };
+    const now = this.clock();
+    this.store.durableTransaction(() => {
+      for (const { account, batch } of batches) {
+        for (const message of batch.messages) {
+          const traceId = randomUUID();
+          const stored = this.store.storeInbound(account, message, traceId, now);
+          if (!stored) {
+            result.duplicates++;
+            continue;
+          }
+          result.stored++;
+          this.tracer.record({ tenantId: account.tenantId, traceId, step: 'webhook.received', messageId: stored.messageId, at: now, detail: { wamid: message.providerMessageId, kind: message.kind } });
+          if (account.tenantStatus === 'disabled') {
+            result.ignoredDisabled++;
+            continue;
+          }
+          this.queue.enqueue({
+            kind: JOB.handleInbound, tenantId: account.tenantId, payload: { contactId: stored.contactId },
+            concurrencyKey: contactKey(stored.contactId), uniqueKey: `inbound:${stored.contactId}`, runAt: now + this.debounceMs, traceId,
+          });
+        }
+        for (const status of batch.statuses) {
+          const applied = this.store.applyStatus(account, status, now);
+          if (!applied) continue;
+          if (applied.changed) result.statuses++;
+          this.tracer.record({
+            tenantId: account.tenantId, traceId: applied.traceId, step: `delivery.${status.status}`, messageId: applied.messageId, at: now,
+            outcome: status.status === 'failed' ? 'error' : applied.changed ? 'ok' : 'skipped', detail: status.error ? { error: status.error } : {},
+          });
+        }
+      }
+    });
+    return result;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Cell } from '../cell.js';
+import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
+import { PromptStore } from '../storage/prompt-store.js';
+import { TenantService } from '../tenants/tenant-service.js';
+import type { Locale } from '../tenants/settings.js';
+import { llmFromConfig } from '../worker/pipeline.js';
+import { ChatSession } from './chat-session.js';
+
+/** A chat session with a tenant's bot as configured on this cell (its prompt, knowledge and the cell's LLM). */
+export function openSession(cell: Cell, slug: string): { session: () => ChatSession; llmModel: string | null } {
+  const tenant = new TenantService(cell).get(slug);
+  const prompt = new PromptStore(cell.db).current(tenant.id)?.body ?? '';
+  const llm = llmFromConfig(cell);
+  const knowledge = new KnowledgeSearch(cell.db);
+  return {
+    session: () => new ChatSession({ id: tenant.id, name: tenant.name, locale: tenant.locale as Locale, prompt }, { knowledge, llm }),
+    llmModel: llm?.model ?? null,
+  };
+}

@@ -1,0 +1,153 @@
+import type { HistoryLine, Snippet } from '../brain/context.js';
+import type { AccountBatch, ChannelCredentials, InboundKind } from '../channels/types.js';
+import type { JobSpec } from '../jobs/types.js';
+import type { Locale } from '../tenants/settings.js';
+import type { TextOverrides } from '../texts/texts.js';
+import type { OwnerState, OwnershipEvent } from './ownership.js';
+
+/** The tenant as a turn needs it. */
+export interface TurnTenant {
+  id: number;
+  slug: string;
+  name: string;
+  status: 'active' | 'disabled';
+  locale: Locale;
+  timezone: string;
+  prompt: string;
+  llmCallsPerHour: number;
+  voiceTranscription: boolean;
+  texts: TextOverrides | null;
+  channelAccountId: number;
+}
+
+export interface StoredInbound {
+  id: number;
+  kind: InboundKind;
+  body: string | null;
+  providerMessageId: string | null;
+  media: { id: string; mimeType: string } | null;
+  traceId: string;
+}
+
+export interface TurnData {
+  tenant: TurnTenant;
+  contact: { id: number; providerId: string; displayName: string | null; locale: Locale | null; memory: string | null };
+  conversation: { id: number; state: OwnerState; handoverId: number | null; noticeSentAt: number | null };
+  /** Inbound messages not handled yet, oldest first. */
+  pending: StoredInbound[];
+  /** Recent conversation before the pending messages, oldest first. */
+  history: HistoryLine[];
+}
+
+export interface OutboundDraft {
+  tenantId: number;
+  channelAccountId: number;
+  contactId: number;
+  handoverId: number | null;
+  authorKind: 'bot' | 'manager' | 'system';
+  authorId?: number | null;
+  authorName?: string | null;
+  body: string;
+  traceId: string;
+}
+
+export interface Actor {
+  kind: 'bot' | 'manager' | 'operator' | 'system';
+  id: number | null;
+  name: string | null;
+}
+
+/** Storage the conversation core needs; implemented in src/storage/conversation-store.ts. */
+export interface ConversationStore {
+  transaction<T>(fn: () => T): T;
+  loadTurn(contactId: number): TurnData | null;
+  llmCallsSince(contactId: number, since: number): number;
+  recordLlmCall(call: { tenantId: number; contactId: number; purpose: string; at: number; durationMs: number; outcome: 'ok' | 'error' | 'timeout'; error: string | null }): void;
+  markOutcome(messageIds: readonly number[], outcome: 'replied' | 'escalated' | 'relayed' | 'ignored'): void;
+  setContactLocale(contactId: number, locale: Locale): void;
+  insertOutbound(draft: OutboundDraft): number;
+  /** Opens a handover for the conversation (state must be bot) and moves ownership to waiting. */
+  openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number }): { handoverId: number; number: number };
+  /** Applies an ownership event to the conversation's open handover, recording the transition. */
+  transition(input: { conversationId: number; event: OwnershipEvent; actor: Actor; reason: string | null; now: number }): { from: OwnerState; to: OwnerState; handoverId: number };
+  setNoticeSentAt(conversationId: number, at: number): void;
+}
+
+/** What intake writes: contacts, messages and delivery statuses from one webhook delivery. */
+export interface IntakeStore {
+  /** The tenant owning a channel account, with its verifying secret, or null when the account is unknown. */
+  findAccount(channel: 'whatsapp', externalId: string): IntakeAccount | null;
+  durableTransaction<T>(fn: () => T): T;
+  /** Stores a message unless its provider id is already stored; returns its ids, or null for a duplicate. */
+  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null;
+  applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; changed: boolean } | null;
+}
+
+export interface IntakeAccount {
+  tenantId: number;
+  tenantSlug: string;
+  tenantStatus: 'active' | 'disabled';
+  channelAccountId: number;
+  /** The tenant's own app secret, or null to use the cell's. */
+  appSecret: string | null;
+}
+
+export interface JobEnqueuer {
+  enqueue(spec: JobSpec): number;
+}
+
+export interface KnowledgePort {
+  search(tenantId: number, query: string, limit: number): Snippet[];
+  findFaqAnswer(tenantId: number, question: string): string | null;
+}
+
+/** The customer's channel as the core uses it (credentials resolved per tenant by the adapter). */
+export interface CustomerChannelPort {
+  markRead(tenantId: number, providerMessageId: string, signal: AbortSignal): Promise<void>;
+  fetchMedia(tenantId: number, mediaId: string, signal: AbortSignal): Promise<{ bytes: Buffer; mimeType: string }>;
+}
+
+export interface TraceEvent {
+  tenantId: number | null;
+  traceId: string;
+  step: string;
+  outcome?: 'ok' | 'error' | 'skipped' | 'vetoed';
+  durationMs?: number | null;
+  messageId?: number | null;
+  jobId?: number | null;
+  detail?: Record<string, unknown>;
+  at?: number;
+}
+
+export interface Tracer {
+  record(event: TraceEvent): void;
+}
+
+export type { ChannelCredentials };
+
+/** An outbound message as the send job needs it. */
+export interface OutboundToSend {
+  id: number;
+  tenantId: number;
+  channelAccountId: number;
+  contactId: number;
+  handoverId: number | null;
+  authorKind: 'bot' | 'manager' | 'system';
+  to: string;
+  body: string;
+  providerMessageId: string | null;
+  deliveryStatus: string;
+  traceId: string;
+}
+
+export interface OutboundStore {
+  load(messageId: number): OutboundToSend | null;
+  markSent(messageId: number, providerMessageId: string, now: number): void;
+  markFailed(messageId: number, error: string, now: number): void;
+  markTokenBroken(channelAccountId: number, detail: string, now: number): void;
+}
+
+/** Resolves a tenant's channel credentials (decrypting its token); throws a clear error when it has none. */
+export interface CredentialsPort {
+  forTenant(tenantId: number): ChannelCredentials;
+}

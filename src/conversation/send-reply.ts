@@ -1,0 +1,49 @@
+import { ChannelApiError } from '../channels/errors.js';
+import type { ChannelSender } from '../channels/types.js';
+import { PermanentJobError } from '../jobs/errors.js';
+import type { Job } from '../jobs/types.js';
+import type { CredentialsPort, OutboundStore, Tracer } from './ports.js';
+
+/**
+ * The send job: delivers one stored outbound message to the customer's channel. At-least-once: a crash between
+ * the provider accepting the message and our commit sends it again on retry (the one-round-trip window).
+ * Errors the provider will never accept (outside the 24-hour window, undeliverable) are recorded on the message
+ * for the managers and end the job; a broken token flags the tenant and makes the job dead (an alert).
+ */
+export class SendReply {
+  constructor(
+    private readonly deps: { outbound: OutboundStore; credentials: CredentialsPort; channel: ChannelSender; tracer: Tracer; clock: () => number },
+  ) {}
+
+  async run(job: Job, signal: AbortSignal): Promise<void> {
+    const messageId = Number(job.payload.messageId);
+    const message = this.deps.outbound.load(messageId);
+    if (!message || message.providerMessageId) return; // removed with its tenant, or already sent by an earlier attempt
+    const { clock, tracer } = this.deps;
+    const started = clock();
+    const trace = (step: string, outcome: 'ok' | 'error', detail: Record<string, unknown>) =>
+      tracer.record({ tenantId: message.tenantId, traceId: message.traceId, step, outcome, durationMs: clock() - started, messageId, jobId: job.id, detail });
+    try {
+      const credentials = this.deps.credentials.forTenant(message.tenantId);
+      const sent = await this.deps.channel.send(credentials, { type: 'text', to: message.to, text: message.body }, signal);
+      this.deps.outbound.markSent(messageId, sent.providerMessageId, clock());
+      trace('reply.sent', 'ok', { wamid: sent.providerMessageId, attempt: job.attempts });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const detail = err instanceof ChannelApiError ? { code: err.code, reason: err.reason, hint: err.hint } : { error: String(err) };
+      trace('reply.failed', 'error', { ...detail, attempt: job.attempts, message: err instanceof Error ? err.message : String(err) });
+      if (err instanceof ChannelApiError && (err.reason === 'window_closed' || err.reason === 'undeliverable')) {
+        this.deps.outbound.markFailed(messageId, `${err.code ?? ''} ${err.hint}`.trim(), clock());
+        return;
+      }
+      if (err instanceof ChannelApiError && err.reason === 'token_invalid') {
+        this.deps.outbound.markTokenBroken(message.channelAccountId, err.message, clock());
+        this.deps.outbound.markFailed(messageId, err.hint, clock());
+        throw new PermanentJobError(err.message, err.hint);
+      }
+      const lastAttempt = job.attempts >= job.maxAttempts || (err as { retryable?: boolean }).retryable === false;
+      if (lastAttempt) this.deps.outbound.markFailed(messageId, err instanceof Error ? err.message : String(err), clock());
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,223 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cell } from '../cell.js';
+import { UserError } from '../errors.js';
+import { AuditStore, currentActor } from '../storage/audit-store.js';
+import { KnowledgeStore, type ChunkRecord, type SourceRecord } from '../storage/knowledge-store.js';
+import type { TenantRecord } from '../storage/tenant-store.js';
+import { TenantService } from '../tenants/tenant-service.js';
+import { buildMatchQuery, normalizeText, queryTerms } from './normalize.js';
+import { makeSnippet } from './snippet.js';
+import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
+
+export interface SourceChange {
+  name: string;
+  format: string;
+  /** unchanged: same checksum as stored, nothing was written for it. */
+  status: 'added' | 'replaced' | 'unchanged';
+  chunks: number;
+}
+
+export interface ImportResult {
+  sources: SourceChange[];
+  /** Files of the folder that were not imported (unsupported extension, hidden, or not a regular file). */
+  skipped: string[];
+}
+
+export interface SearchHit {
+  chunkId: number;
+  sourceName: string;
+  heading: string | null;
+  question: string | null;
+  answer: string | null;
+  /** The chunk's original text, for the LLM. */
+  text: string;
+  /** A one-line excerpt with the matched words in [brackets], for people. */
+  snippet: string;
+  /** -bm25: higher is better; comparable only within one search. */
+  score: number;
+}
+
+export interface FaqMatch {
+  chunkId: number;
+  sourceName: string;
+  question: string;
+  answer: string;
+  /** 1 for an equal normalised question, else the Jaccard index of the two questions' stem sets. */
+  similarity: number;
+}
+
+/** Token-set Jaccard index from which two questions count as the same question (see findFaq). */
+export const FAQ_MIN_SIMILARITY = 0.8;
+export const DEFAULT_SEARCH_LIMIT = 5;
+const MAX_SEARCH_LIMIT = 50;
+
+/**
+ * A tenant's knowledge base: importing files (all-or-nothing: every file is read and validated before anything is
+ * written, and all writes of a command go in one transaction with their audit row), listing, removing, searching.
+ */
+export class KnowledgeService {
+  private readonly store: KnowledgeStore;
+  private readonly audit: AuditStore;
+  private readonly tenants: TenantService;
+
+  constructor(private readonly cell: Cell, private readonly clock: () => number = Date.now) {
+    this.store = new KnowledgeStore(cell.db);
+    this.audit = new AuditStore(cell.db);
+    this.tenants = new TenantService(cell, clock);
+  }
+
+  /** Adds one file as a source named by its file name, replacing a source of that name. */
+  addFile(tenantSlug: string, path: string, options: { format?: string } = {}): SourceChange {
+    return this.addFiles(tenantSlug, [path], options)[0]!;
+  }
+
+  /** Adds several files at once; one broken file means none is written. */
+  addFiles(tenantSlug: string, paths: readonly string[], options: { format?: string } = {}): SourceChange[] {
+    const tenant = this.tenants.get(tenantSlug);
+    const parsed = paths.map((path) => readSource(path, options));
+    assertDistinctNames(parsed);
+    return this.write(tenant, parsed, 'kb.add', {});
+  }
+
+  /**
+   * Imports every supported file directly in `dir` (.md .markdown .txt .csv .json; not recursive: a source is
+   * named by its file name, and names must stay unique). Other files are skipped and reported. All-or-nothing.
+   * Sources of the tenant that are not in the folder are kept.
+   */
+  importDir(tenantSlug: string, dir: string): ImportResult {
+    const tenant = this.tenants.get(tenantSlug);
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') throw new UserError(`${dir} is a file, not a folder`, `add it with: botctl kb add ${tenantSlug} ${dir}`);
+      throw new UserError(`the folder ${dir} cannot be read (${code ?? 'error'})`, 'check the path and that the user running botctl may read it');
+    }
+    const files = names.filter((name) => isSupportedFile(name) && statSync(join(dir, name)).isFile());
+    const skipped = names.filter((name) => !files.includes(name));
+    if (files.length === 0) {
+      throw new UserError(`${dir} holds no knowledge files`, 'put .md, .txt, .csv or .json files in it (files in subfolders are not read)');
+    }
+    const parsed = files.map((name) => readSource(join(dir, name)));
+    const sources = this.write(tenant, parsed, 'kb.import', { dir, skipped });
+    return { sources, skipped };
+  }
+
+  list(tenantSlug: string): SourceRecord[] {
+    return this.store.listSources(this.tenants.get(tenantSlug).id);
+  }
+
+  show(tenantSlug: string, sourceName: string): { source: SourceRecord; chunks: ChunkRecord[] } {
+    const tenant = this.tenants.get(tenantSlug);
+    const source = this.source(tenant, sourceName);
+    return { source, chunks: this.store.chunks(tenant.id, source.id) };
+  }
+
+  /** The source `remove` would delete, for the confirmation message. */
+  removalImpact(tenantSlug: string, sourceName: string): SourceRecord {
+    return this.source(this.tenants.get(tenantSlug), sourceName);
+  }
+
+  /** Deletes a source with its chunks and index rows. Returns the number of chunks deleted. */
+  remove(tenantSlug: string, sourceName: string): number {
+    const tenant = this.tenants.get(tenantSlug);
+    const source = this.source(tenant, sourceName);
+    let deleted = 0;
+    this.cell.db.transaction(() => {
+      deleted = this.store.removeSource(tenant.id, source.id);
+      this.audit.record({ at: this.clock(), actor: currentActor(), action: 'kb.remove', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { source: source.name, chunks: deleted } });
+    }).immediate();
+    return deleted;
+  }
+
+  /** The tenant's chunks that best match a customer's text, best first; [] when the text has no searchable word. */
+  search(tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
+    return searchKnowledge(this.store, tenantId, query, options);
+  }
+
+  /** The FAQ entry asking the same as `question` (see matchFaq), or null. */
+  findFaq(tenantId: number, question: string): FaqMatch | null {
+    return matchFaq(this.store, tenantId, question);
+  }
+
+  private source(tenant: TenantRecord, name: string): SourceRecord {
+    const source = this.store.findSource(tenant.id, name);
+    if (!source) throw new UserError(`tenant ${tenant.slug} has no knowledge source "${name}"`, `see its sources with: botctl kb list ${tenant.slug}`);
+    return source;
+  }
+
+  private write(tenant: TenantRecord, parsed: readonly ParsedSource[], action: 'kb.add' | 'kb.import', detail: Record<string, unknown>): SourceChange[] {
+    const changes: SourceChange[] = [];
+    this.cell.db.transaction(() => {
+      const now = this.clock();
+      for (const source of parsed) {
+        const existing = this.store.findSource(tenant.id, source.name);
+        const change: SourceChange = { name: source.name, format: source.format, status: existing ? 'replaced' : 'added', chunks: source.chunks.length };
+        if (existing?.checksum === source.checksum) {
+          change.status = 'unchanged';
+        } else {
+          this.store.writeSource(tenant.id, source, now);
+        }
+        changes.push(change);
+      }
+      this.audit.record({ at: now, actor: currentActor(), action, tenantId: tenant.id, tenantSlug: tenant.slug, detail: { ...detail, sources: changes } });
+    }).immediate();
+    return changes;
+  }
+}
+
+/**
+ * Search without a Cell (the worker's knowledge port holds only the database): the tenant's chunks that best match
+ * a customer's text, best first, at most `limit` (default 5, at most 50); [] when the text has no searchable word.
+ */
+export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
+  const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
+  const terms = queryTerms(query);
+  if (terms.length === 0) return [];
+  return store.search(tenantId, buildMatchQuery(tenantId, terms), limit).map(({ bm25, ...row }) => ({
+    ...row,
+    snippet: makeSnippet(row.text, terms),
+    score: -bm25,
+  }));
+}
+
+/**
+ * The FAQ entry asking the same as `question`, for answering without an LLM: its normalised question is equal,
+ * or the Jaccard index of the two questions' stem sets (stop words removed, see queryTerms) is at least
+ * FAQ_MIN_SIMILARITY, so word order, punctuation, greetings and word endings do not matter but a different
+ * subject does. The most similar wins (the earliest on a tie); null when none is close enough.
+ */
+export function matchFaq(store: KnowledgeStore, tenantId: number, question: string): FaqMatch | null {
+  const asked = normalizeText(question);
+  const askedStems = stemSet(question);
+  let best: FaqMatch | null = null;
+  for (const faq of store.faqs(tenantId)) {
+    const similarity = asked !== '' && normalizeText(faq.question) === asked ? 1 : jaccard(askedStems, stemSet(faq.question));
+    if (similarity >= FAQ_MIN_SIMILARITY && (best === null || similarity > best.similarity)) best = { ...faq, similarity };
+  }
+  return best;
+}
+
+function assertDistinctNames(parsed: readonly ParsedSource[]): void {
+  const seen = new Map<string, string>();
+  for (const source of parsed) {
+    const other = seen.get(source.name);
+    if (other !== undefined) {
+      throw new UserError(`${other} and ${source.path} have the same file name, and a source is named by its file name`, 'rename one of them, or add them in two commands if the second should replace the first');
+    }
+    seen.set(source.name, source.path);
+  }
+}
+
+function stemSet(text: string): Set<string> {
+  return new Set(queryTerms(text).map((t) => t.stem));
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return shared / (a.size + b.size - shared);
+}

@@ -1,0 +1,124 @@
+import type { HistoryLine } from '../brain/context.js';
+import { handoverStatusOf, nextState, type OwnerState } from '../conversation/ownership.js';
+import type { Actor, ConversationStore, OutboundDraft, StoredInbound, TurnData } from '../conversation/ports.js';
+import type { InboundKind } from '../channels/types.js';
+import type { Locale } from '../tenants/settings.js';
+import type { TextOverrides } from '../texts/texts.js';
+import type { Db } from './open-db.js';
+
+const HISTORY_LIMIT = 12;
+
+/** SQL behind the conversation core: turns, outbound messages, handovers and ownership transitions. */
+export class SqlConversationStore implements ConversationStore {
+  constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  loadTurn(contactId: number): TurnData | null {
+    const row = this.db.prepare(`
+      SELECT c.id AS contactId, c.provider_id AS providerId, c.display_name AS displayName, c.locale AS contactLocale,
+             json_extract(c.metadata, '$.summary') AS memory, c.channel_account_id AS channelAccountId,
+             t.id AS tenantId, t.slug, t.name, t.status, t.locale, t.timezone, t.llm_calls_per_hour AS llmCallsPerHour,
+             t.voice_transcription AS voiceTranscription, t.texts,
+             (SELECT body FROM prompts p WHERE p.tenant_id = t.id AND p.version = t.prompt_version) AS prompt,
+             v.id AS conversationId, v.state, v.handover_id AS handoverId, v.notice_sent_at AS noticeSentAt
+      FROM contacts c JOIN tenants t ON t.id = c.tenant_id JOIN conversations v ON v.contact_id = c.id
+      WHERE c.id = ?`).get(contactId) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const pending = (this.db.prepare(`SELECT id, type AS kind, body, provider_message_id AS providerMessageId,
+        json_extract(payload, '$.media') AS media, trace_id AS traceId
+      FROM messages WHERE contact_id = ? AND direction = 'inbound' AND outcome IS NULL ORDER BY id`).all(contactId) as (Omit<StoredInbound, 'media'> & { media: string | null })[])
+      .map((m) => ({ ...m, kind: m.kind as InboundKind, media: m.media ? (JSON.parse(m.media) as { id: string; mimeType: string }) : null }));
+    const firstPending = pending[0]?.id ?? Number.MAX_SAFE_INTEGER;
+    const history = (this.db.prepare(`SELECT author_kind AS author, body AS text FROM messages
+        WHERE contact_id = ? AND id < ? AND body IS NOT NULL AND delivery_status <> 'failed' ORDER BY id DESC LIMIT ?`)
+      .all(contactId, firstPending, HISTORY_LIMIT) as { author: string; text: string }[])
+      .reverse()
+      .map((l): HistoryLine => ({ author: l.author === 'customer' ? 'customer' : l.author === 'manager' ? 'manager' : 'bot', text: l.text }));
+    return {
+      tenant: {
+        id: row.tenantId as number, slug: row.slug as string, name: row.name as string, status: row.status as 'active' | 'disabled',
+        locale: row.locale as Locale, timezone: row.timezone as string, prompt: (row.prompt as string | null) ?? '',
+        llmCallsPerHour: row.llmCallsPerHour as number, voiceTranscription: row.voiceTranscription === 1,
+        texts: row.texts ? (JSON.parse(row.texts as string) as TextOverrides) : null, channelAccountId: row.channelAccountId as number,
+      },
+      contact: { id: contactId, providerId: row.providerId as string, displayName: row.displayName as string | null, locale: row.contactLocale as Locale | null, memory: row.memory as string | null },
+      conversation: { id: row.conversationId as number, state: row.state as OwnerState, handoverId: row.handoverId as number | null, noticeSentAt: row.noticeSentAt as number | null },
+      pending,
+      history,
+    };
+  }
+
+  llmCallsSince(contactId: number, since: number): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM llm_calls WHERE contact_id = ? AND at >= ? AND purpose = 'reply'").get(contactId, since) as { n: number }).n;
+  }
+
+  recordLlmCall(call: { tenantId: number; contactId: number; purpose: string; at: number; durationMs: number; outcome: 'ok' | 'error' | 'timeout'; error: string | null }): void {
+    this.db.prepare('INSERT INTO llm_calls (tenant_id, contact_id, purpose, at, duration_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(call.tenantId, call.contactId, call.purpose, call.at, call.durationMs, call.outcome, call.error);
+  }
+
+  markOutcome(messageIds: readonly number[], outcome: 'replied' | 'escalated' | 'relayed' | 'ignored'): void {
+    const stmt = this.db.prepare('UPDATE messages SET outcome = ?, updated_at = ? WHERE id = ? AND outcome IS NULL');
+    const now = this.clock();
+    for (const id of messageIds) stmt.run(outcome, now, id);
+  }
+
+  setContactLocale(contactId: number, locale: Locale): void {
+    this.db.prepare('UPDATE contacts SET locale = ?, updated_at = ? WHERE id = ?').run(locale, this.clock(), contactId);
+  }
+
+  insertOutbound(draft: OutboundDraft): number {
+    const now = this.clock();
+    return Number(this.db.prepare(`INSERT INTO messages (tenant_id, channel_account_id, contact_id, handover_id, direction, author_kind, author_id,
+        author_name, type, body, delivery_status, trace_id, created_at, updated_at)
+      VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, 'text', ?, 'queued', ?, ?, ?)`)
+      .run(draft.tenantId, draft.channelAccountId, draft.contactId, draft.handoverId, draft.authorKind, draft.authorId ?? null, draft.authorName ?? null, draft.body, draft.traceId, now, now).lastInsertRowid);
+  }
+
+  openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number }): { handoverId: number; number: number } {
+    const conversation = this.db.prepare('SELECT state FROM conversations WHERE id = ? AND tenant_id = ?').get(input.conversationId, input.tenantId) as { state: OwnerState } | undefined;
+    if (!conversation) throw new Error(`conversation ${input.conversationId} of tenant ${input.tenantId} does not exist`);
+    const to = nextState(conversation.state, 'escalate');
+    const number = (this.db.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM handovers WHERE tenant_id = ?').get(input.tenantId) as { n: number }).n;
+    const handoverId = Number(this.db.prepare(`INSERT INTO handovers (tenant_id, conversation_id, contact_id, number, status, reason, summary, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.tenantId, input.conversationId, input.contactId, number, handoverStatusOf(to), input.reason, input.summary, input.now, input.now).lastInsertRowid);
+    this.db.prepare('UPDATE conversations SET state = ?, handover_id = ?, state_changed_at = ?, notice_sent_at = NULL, updated_at = ? WHERE id = ?')
+      .run(to, handoverId, input.now, input.now, input.conversationId);
+    this.recordEvent(input.tenantId, handoverId, 'created', conversation.state, to, input.actor, input.reason, input.now);
+    return { handoverId, number };
+  }
+
+  transition(input: { conversationId: number; event: 'escalate' | 'take' | 'release' | 'reassign' | 'resolve'; actor: Actor; reason: string | null; now: number }): { from: OwnerState; to: OwnerState; handoverId: number } {
+    const row = this.db.prepare('SELECT tenant_id AS tenantId, state, handover_id AS handoverId FROM conversations WHERE id = ?').get(input.conversationId) as { tenantId: number; state: OwnerState; handoverId: number | null } | undefined;
+    if (!row || row.handoverId === null) throw new Error(`conversation ${input.conversationId} has no open handover`);
+    const to = nextState(row.state, input.event);
+    const status = handoverStatusOf(to);
+    const h = input.actor;
+    if (input.event === 'take' || input.event === 'reassign') {
+      this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = ?, assigned_to_name = ?, taken_at = coalesce(taken_at, ?), updated_at = ? WHERE id = ?')
+        .run(status, h.id, h.name, input.now, input.now, row.handoverId);
+    } else if (input.event === 'release') {
+      this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = NULL, assigned_to_name = NULL, updated_at = ? WHERE id = ?').run(status, input.now, row.handoverId);
+    } else if (input.event === 'resolve') {
+      this.db.prepare('UPDATE handovers SET status = ?, resolved_by_id = ?, resolved_by_name = ?, resolved_at = ?, updated_at = ? WHERE id = ?')
+        .run(status, h.id, h.name, input.now, input.now, row.handoverId);
+    }
+    this.db.prepare(`UPDATE conversations SET state = ?, handover_id = CASE WHEN ? = 'bot' THEN NULL ELSE handover_id END,
+      state_changed_at = ?, updated_at = ? WHERE id = ?`).run(to, to, input.now, input.now, input.conversationId);
+    const event = input.event === 'take' ? 'taken' : input.event === 'release' ? 'released' : input.event === 'reassign' ? 'reassigned' : input.event === 'resolve' ? 'resolved' : 'created';
+    this.recordEvent(row.tenantId, row.handoverId, event, row.state, to, h, input.reason, input.now);
+    return { from: row.state, to, handoverId: row.handoverId };
+  }
+
+  setNoticeSentAt(conversationId: number, at: number): void {
+    this.db.prepare('UPDATE conversations SET notice_sent_at = ?, updated_at = ? WHERE id = ?').run(at, at, conversationId);
+  }
+
+  private recordEvent(tenantId: number, handoverId: number, event: string, from: OwnerState, to: OwnerState, actor: Actor, reason: string | null, at: number): void {
+    this.db.prepare(`INSERT INTO handover_events (tenant_id, handover_id, event, from_state, to_state, actor_kind, actor_id, actor_name, reason, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(tenantId, handoverId, event, from, to, actor.kind, actor.id, actor.name, reason, at);
+  }
+}

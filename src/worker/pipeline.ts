@@ -1,0 +1,74 @@
+import { Brain, type BrainPolicy } from '../brain/brain.js';
+import type { LlmPort } from '../brain/llm.js';
+import { OpenAiLlm } from '../brain/openai-llm.js';
+import type { Cell } from '../cell.js';
+import { GraphClient } from '../channels/whatsapp/graph-client.js';
+import { WhatsappChannel } from '../channels/whatsapp/whatsapp-channel.js';
+import { InboundHandler } from '../conversation/handle-inbound.js';
+import { Intake } from '../conversation/intake.js';
+import { JOB } from '../conversation/job-kinds.js';
+import type { CustomerChannelPort, KnowledgePort } from '../conversation/ports.js';
+import { SendReply } from '../conversation/send-reply.js';
+import type { JobRegistry } from '../jobs/registry.js';
+import type { Queue } from '../jobs/queue.js';
+import type { Logger } from '../observability/logger.js';
+import { whatsappWebhook } from '../server/whatsapp-webhook.js';
+import { SqlConversationStore } from '../storage/conversation-store.js';
+import { SqlIntakeStore } from '../storage/intake-store.js';
+import { SqlOutboundStore } from '../storage/outbound-store.js';
+import { TraceStore } from '../storage/trace-store.js';
+import { WhatsappCredentials } from '../tenants/credentials.js';
+
+export interface PipelineOptions {
+  brain: BrainPolicy;
+  /** At most one "a manager is already on it" per customer per this window. */
+  noticeWindowMs: number;
+  graphTimeoutMs: number;
+}
+
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
+  brain: { callTimeoutMs: 20_000, deadlineMs: 45_000 },
+  noticeWindowMs: 10 * 60_000,
+  graphTimeoutMs: 15_000,
+};
+
+/** The LLM configured for the cell, or null: then the bot answers exact FAQ matches only. */
+export function llmFromConfig(cell: Cell): LlmPort | null {
+  const { openaiApiKey, openaiBaseUrl, llmModel } = cell.config;
+  return openaiApiKey ? new OpenAiLlm({ apiKey: openaiApiKey, baseURL: openaiBaseUrl, model: llmModel }) : null;
+}
+
+/**
+ * The WhatsApp message pipeline: the webhook route, intake, the answer job and the send job, wired on one cell.
+ * Returns the Hono sub-app to mount at /webhooks/whatsapp.
+ */
+export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; knowledge: KnowledgePort; llm: LlmPort | null; options: PipelineOptions }) {
+  const { registry, queue, logger, knowledge, llm, options } = deps;
+  const tracer = new TraceStore(cell.db);
+  const channel = new WhatsappChannel(new GraphClient({ baseUrl: cell.config.whatsappGraphUrl, timeoutMs: options.graphTimeoutMs }));
+  const credentials = new WhatsappCredentials(cell.db, cell.secrets);
+  const customerChannel: CustomerChannelPort = {
+    markRead: (tenantId, wamid, signal) => channel.markRead(credentials.forTenant(tenantId), wamid, { typing: true }, signal),
+    fetchMedia: (tenantId, mediaId, signal) => channel.fetchMedia(credentials.forTenant(tenantId), mediaId, signal),
+  };
+
+  const handler = new InboundHandler({
+    store: new SqlConversationStore(cell.db), queue, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
+    clock: Date.now, noticeWindowMs: options.noticeWindowMs,
+  });
+  registry.register(JOB.handleInbound, async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger), {
+    // The brain retries the LLM within its own deadline; a job retry is for a crash or a storage error.
+    maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: options.brain.deadlineMs + 60_000,
+  });
+
+  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now });
+  registry.register(JOB.sendReply, async (job, ctx) => sender.run(job, ctx.signal), {
+    maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
+  });
+
+  const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
+  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs);
+  return whatsappWebhook({
+    receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
+  });
+}
