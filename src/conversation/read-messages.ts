@@ -14,6 +14,7 @@ export interface ReadResult {
 }
 
 const TRANSCRIBE_TIMEOUT_MS = 30_000;
+const MEDIA_NAMES = { image: 'a photo', video: 'a video', document: 'a document' } as const;
 
 /**
  * Turns the pending messages into what the brain reads: text, captions, button titles, described locations and
@@ -51,7 +52,7 @@ export async function readMessages(
       case 'video':
       case 'document':
         if (message.body) result.texts.push(message.body);
-        else result.needsManager ??= `the customer sent a ${message.kind} without text`;
+        else result.needsManager ??= `the customer sent ${MEDIA_NAMES[message.kind]} without text`;
         result.notes.push({ message: message.id, kind: message.kind, read: message.body ? 'caption' : 'needs a manager' });
         break;
       case 'unsupported':

@@ -185,16 +185,16 @@ export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: 
 
 /**
  * The FAQ entry asking the same as `question`, for answering without an LLM: its normalised question is equal,
- * or the Jaccard index of the two questions' stem sets (stop words removed, see queryTerms) is at least
- * FAQ_MIN_SIMILARITY, so word order, punctuation, greetings and word endings do not matter but a different
- * subject does. The most similar wins (the earliest on a tie); null when none is close enough.
+ * or the Jaccard index of the two questions' stem sets (stop words removed, see queryTerms; stems count as the
+ * same word when one of 4+ letters begins the other) is at least FAQ_MIN_SIMILARITY, so word order, punctuation,
+ * greetings and word endings do not matter but a different subject does. The most similar wins (the earliest on a tie); null when none is close enough.
  */
 export function matchFaq(store: KnowledgeStore, tenantId: number, question: string): FaqMatch | null {
   const asked = normalizeText(question);
-  const askedStems = stemSet(question);
+  const askedStems = stems(question);
   let best: FaqMatch | null = null;
   for (const faq of store.faqs(tenantId)) {
-    const similarity = asked !== '' && normalizeText(faq.question) === asked ? 1 : jaccard(askedStems, stemSet(faq.question));
+    const similarity = asked !== '' && normalizeText(faq.question) === asked ? 1 : jaccard(askedStems, stems(faq.question));
     if (similarity >= FAQ_MIN_SIMILARITY && (best === null || similarity > best.similarity)) best = { ...faq, similarity };
   }
   return best;
@@ -211,13 +211,25 @@ function assertDistinctNames(parsed: readonly ParsedSource[]): void {
   }
 }
 
-function stemSet(text: string): Set<string> {
-  return new Set(queryTerms(text).map((t) => t.stem));
+function stems(text: string): string[] {
+  return [...new Set(queryTerms(text).map((t) => t.stem))];
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/** Two stems are the same word when equal, or when one of 4+ letters begins the other (чист / чистк: чистка, чистку). */
+function sameWord(a: string, b: string): boolean {
+  return a === b || (Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a)));
+}
+
+/** Jaccard index of two stem sets, pairing each stem with at most one same word of the other set. */
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const unmatched = [...b];
   let shared = 0;
-  for (const x of a) if (b.has(x)) shared++;
-  return shared / (a.size + b.size - shared);
+  for (const stem of a) {
+    const i = unmatched.findIndex((other) => sameWord(stem, other));
+    if (i < 0) continue;
+    unmatched.splice(i, 1);
+    shared++;
+  }
+  return shared / (a.length + b.length - shared);
 }
