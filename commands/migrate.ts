@@ -14,7 +14,7 @@ export default class Migrate extends BotctlCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Migrate);
     const config = this.loadConfig(flags, {}, []);
-    const db = openDatabase(config.dataDir);
+    const db = openDatabase(config.dataDir, { readonly: flags.status });
     try {
       if (flags.status) {
         const status = migrationStatus(db);

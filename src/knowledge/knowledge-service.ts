@@ -95,7 +95,7 @@ export class KnowledgeService {
       if (code === 'ENOTDIR') throw new UserError(`${dir} is a file, not a folder`, `add it with: botctl kb add ${tenantSlug} ${dir}`);
       throw new UserError(`the folder ${dir} cannot be read (${code ?? 'error'})`, 'check the path and that the user running botctl may read it');
     }
-    const files = names.filter((name) => isSupportedFile(name) && statSync(join(dir, name)).isFile());
+    const files = names.filter((name) => isSupportedFile(name) && isRegularFile(join(dir, name)));
     const skipped = names.filter((name) => !files.includes(name));
     if (files.length === 0) {
       throw new UserError(`${dir} holds no knowledge files`, 'put .md, .txt, .csv or .json files in it (files in subfolders are not read)');
@@ -198,6 +198,15 @@ export function matchFaq(store: KnowledgeStore, tenantId: number, question: stri
     if (similarity >= FAQ_MIN_SIMILARITY && (best === null || similarity > best.similarity)) best = { ...faq, similarity };
   }
   return best;
+}
+
+/** False for folders, sockets and dangling links, which a folder import skips rather than fails on. */
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function assertDistinctNames(parsed: readonly ParsedSource[]): void {

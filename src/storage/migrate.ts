@@ -39,7 +39,13 @@ export function knownMigrations(dir = migrationsDir): Migration[] {
       const sql = readFileSync(join(dir, file), 'utf8');
       return { version: Number(match[1]), name: match[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16) };
     })
-    .sort((a, b) => a.version - b.version);
+    .sort((a, b) => a.version - b.version)
+    .map((migration, index, all) => {
+      if (index > 0 && all[index - 1]!.version === migration.version) {
+        throw new Error(`two migrations are numbered ${migration.version} in ${dir}; reinstall botctl`);
+      }
+      return migration;
+    });
 }
 
 function ensureLedger(db: Db): void {

@@ -55,3 +55,36 @@ export function formatBusinessHours(hours: BusinessHours | null): string {
     .map((d) => `${d} ${hours[d]!.map(([a, b]) => `${fmt(a)}-${fmt(b)}`).join(',')}`)
     .join('; ');
 }
+
+/** The weekday and minutes since midnight of `at` in `timezone`. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localTime(at: number, timezone: string): { day: Day; minutes: number } {
+  let format = formatters.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timezone, format);
+  }
+  const parts = format.formatToParts(new Date(at));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: get('weekday').slice(0, 3).toLowerCase() as Day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+/** True when the business is open at `at` (always, when it has no hours). */
+export function isOpen(hours: BusinessHours | null, timezone: string, at: number): boolean {
+  if (!hours) return true;
+  const { day, minutes } = localTime(at, timezone);
+  return (hours[day] ?? []).some(([start, end]) => minutes >= start && minutes < end);
+}
+
+/** The next moment the business opens after `at` (epoch ms, exact to the minute), or null when it never opens. */
+export function nextOpening(hours: BusinessHours | null, timezone: string, at: number): number | null {
+  if (!hours) return at;
+  const start = Math.floor(at / 60_000) * 60_000;
+  // Walk minute boundaries where the schedule can change: at most 8 days of interval starts.
+  for (let step = 1; step <= 8 * 24 * 60; step++) {
+    const candidate = start + step * 60_000;
+    if (isOpen(hours, timezone, candidate) && !isOpen(hours, timezone, candidate - 60_000)) return candidate;
+  }
+  return null;
+}

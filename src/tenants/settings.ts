@@ -37,7 +37,7 @@ export function validateTimezone(zone: string): string {
 /** A Telegram group's chat id: a negative integer (supergroups start with -100). */
 export function validateGroupChatId(text: string, flag: string): number {
   const value = Number(text);
-  if (!/^-\d{1,19}$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+  if (!/^-[1-9]\d{0,18}$/.test(text.trim()) || !Number.isSafeInteger(value)) {
     throw new UserError(`${flag} "${text}" is not a Telegram group chat id`, `give the group's numeric id, which is negative (e.g. -1001234567890); the README shows how to find it`);
   }
   return value;

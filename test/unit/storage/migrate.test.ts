@@ -120,6 +120,16 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
       db.prepare('UPDATE conversations SET notice_sent_at = ? WHERE id = 1').run(NOW);
     },
   },
+  6: {
+    tables: ['desk_messages', 'telegram_updates'],
+    seed: (db) => {
+      db.prepare("UPDATE tenants SET telegram_status = 'removed', telegram_status_detail = 'kicked', telegram_is_forum = 1 WHERE id = 1").run();
+      db.prepare('UPDATE handovers SET reminders_sent = 2, escalated_at = ? WHERE id = 1').run(NOW);
+      db.prepare(`INSERT INTO desk_messages (tenant_id, handover_id, chat_id, telegram_message_id, thread_id, kind, message_id, created_at)
+        VALUES (1, 1, -1001234567890, 42, 7, 'card', NULL, ?)`).run(NOW);
+      db.prepare('INSERT INTO telegram_updates (update_id, at) VALUES (900001, ?)').run(NOW);
+    },
+  },
 };
 
 function seedUpTo(db: Db, version: number): string[] {
