@@ -18,6 +18,7 @@ export default class Worker extends BotctlCommand {
     'drain-timeout-ms': Flags.integer({ description: 'how long running jobs may finish at shutdown', default: 20_000, min: 0 }),
     'llm-timeout-ms': Flags.integer({ description: 'one LLM call may take this long', default: DEFAULT_PIPELINE_OPTIONS.brain.callTimeoutMs, min: 100 }),
     'llm-deadline-ms': Flags.integer({ description: 'all LLM retries of one answer together; then a holding reply and a manager', default: DEFAULT_PIPELINE_OPTIONS.brain.deadlineMs, min: 100 }),
+    'telegram-webhook': Flags.boolean({ description: 'receive Telegram updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling' }),
     'graph-timeout-ms': Flags.integer({ description: 'one WhatsApp Graph API call may take this long', default: DEFAULT_PIPELINE_OPTIONS.graphTimeoutMs, min: 100 }),
   };
 
@@ -31,7 +32,7 @@ export default class Worker extends BotctlCommand {
     let worker;
     try {
       worker = await startWorker(cell, logger, {
-        concurrency: flags.concurrency, leaseMs: flags['lease-ms'], pollMs: flags['poll-ms'],
+        concurrency: flags.concurrency, leaseMs: flags['lease-ms'], pollMs: flags['poll-ms'], telegramWebhook: flags['telegram-webhook'],
         pipeline: {
           ...DEFAULT_PIPELINE_OPTIONS,
           brain: { callTimeoutMs: flags['llm-timeout-ms'], deadlineMs: flags['llm-deadline-ms'] },

@@ -27,6 +27,8 @@ export class Intake {
     private readonly tracer: Tracer,
     private readonly debounceMs: number,
     private readonly clock: () => number = Date.now,
+    /** Called when a delivery status changed an outbound message (the desk shows managers theirs). */
+    private readonly onStatus: (message: { id: number; authorKind: string }) => void = () => undefined,
   ) {}
 
   accept(batches: readonly VerifiedBatch[]): IntakeResult {
@@ -55,7 +57,10 @@ export class Intake {
         for (const status of batch.statuses) {
           const applied = this.store.applyStatus(account, status, now);
           if (!applied) continue;
-          if (applied.changed) result.statuses++;
+          if (applied.changed) {
+            result.statuses++;
+            this.onStatus({ id: applied.messageId, authorKind: applied.authorKind });
+          }
           this.tracer.record({
             tenantId: account.tenantId, traceId: applied.traceId, step: `delivery.${status.status}`, messageId: applied.messageId, at: now,
             outcome: status.status === 'failed' ? 'error' : applied.changed ? 'ok' : 'skipped', detail: status.error ? { error: status.error } : {},

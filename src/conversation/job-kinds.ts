@@ -4,6 +4,11 @@ export const JOB = {
   sendReply: 'send_whatsapp', // { messageId }
   postHandoverCard: 'post_handover_card', // { handoverId }
   relayToDesk: 'relay_to_desk', // { handoverId, messageId }
+  deskUpdateCard: 'desk.update_card', // { handoverId }
+  deskRemind: 'desk.remind', // { handoverId, reminder: 'untaken' | 'no_reply', n }
+  deskCloseTopic: 'desk.close_topic', // { handoverId }
+  deskDelivery: 'desk.delivery', // { messageId }: show a manager's message's delivery state
+  deskNotify: 'desk.notify', // { chatId, html, threadId?, replyTo?, tenantId? }
 } as const;
 
 export const contactKey = (contactId: number) => `contact:${contactId}`;

@@ -71,6 +71,30 @@ export interface ConversationStore {
   /** Applies an ownership event to the conversation's open handover, recording the transition. */
   transition(input: { conversationId: number; event: OwnershipEvent; actor: Actor; reason: string | null; now: number }): { from: OwnerState; to: OwnerState; handoverId: number };
   setNoticeSentAt(conversationId: number, at: number): void;
+  /** A handover as the desk actions need it, or null when it does not exist (removed with its tenant). */
+  handover(handoverId: number): HandoverState | null;
+  setFirstResponse(handoverId: number, at: number): void;
+}
+
+export interface HandoverState {
+  id: number;
+  tenantId: number;
+  tenantName: string;
+  tenantLocale: Locale;
+  texts: TextOverrides | null;
+  channelAccountId: number;
+  conversationId: number;
+  contactId: number;
+  contactLocale: Locale | null;
+  number: number;
+  status: 'waiting' | 'taken' | 'resolved';
+  createdAt: number;
+  assignedToId: number | null;
+  assignedToName: string | null;
+  takenAt: number | null;
+  firstResponseAt: number | null;
+  /** The conversation's current handover: only that one can change hands. */
+  current: boolean;
 }
 
 /** What intake writes: contacts, messages and delivery statuses from one webhook delivery. */
@@ -80,7 +104,7 @@ export interface IntakeStore {
   durableTransaction<T>(fn: () => T): T;
   /** Stores a message unless its provider id is already stored; returns its ids, or null for a duplicate. */
   storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null;
-  applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; changed: boolean } | null;
+  applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null;
 }
 
 export interface IntakeAccount {

@@ -12,7 +12,11 @@ import type { CredentialsPort, OutboundStore, Tracer } from './ports.js';
  */
 export class SendReply {
   constructor(
-    private readonly deps: { outbound: OutboundStore; credentials: CredentialsPort; channel: ChannelSender; tracer: Tracer; clock: () => number },
+    private readonly deps: {
+      outbound: OutboundStore; credentials: CredentialsPort; channel: ChannelSender; tracer: Tracer; clock: () => number;
+      /** Called after the message's delivery state changed (sent or failed). */
+      onOutcome?: (message: { id: number; authorKind: string }) => void;
+    },
   ) {}
 
   async run(job: Job, signal: AbortSignal): Promise<void> {
@@ -27,6 +31,7 @@ export class SendReply {
       const credentials = this.deps.credentials.forTenant(message.tenantId);
       const sent = await this.deps.channel.send(credentials, { type: 'text', to: message.to, text: message.body }, signal);
       this.deps.outbound.markSent(messageId, sent.providerMessageId, clock());
+      this.deps.onOutcome?.({ id: messageId, authorKind: message.authorKind });
       trace('reply.sent', 'ok', { wamid: sent.providerMessageId, attempt: job.attempts });
     } catch (err) {
       if (signal.aborted) throw err;
@@ -34,15 +39,20 @@ export class SendReply {
       trace('reply.failed', 'error', { ...detail, attempt: job.attempts, message: err instanceof Error ? err.message : String(err) });
       if (err instanceof ChannelApiError && (err.reason === 'window_closed' || err.reason === 'undeliverable')) {
         this.deps.outbound.markFailed(messageId, `${err.code ?? ''} ${err.hint}`.trim(), clock());
+        this.deps.onOutcome?.({ id: messageId, authorKind: message.authorKind });
         return;
       }
       if (err instanceof ChannelApiError && err.reason === 'token_invalid') {
         this.deps.outbound.markTokenBroken(message.channelAccountId, err.message, clock());
         this.deps.outbound.markFailed(messageId, err.hint, clock());
+        this.deps.onOutcome?.({ id: messageId, authorKind: message.authorKind });
         throw new PermanentJobError(err.message, err.hint);
       }
       const lastAttempt = job.attempts >= job.maxAttempts || (err as { retryable?: boolean }).retryable === false;
-      if (lastAttempt) this.deps.outbound.markFailed(messageId, err instanceof Error ? err.message : String(err), clock());
+      if (lastAttempt) {
+        this.deps.outbound.markFailed(messageId, err instanceof Error ? err.message : String(err), clock());
+        this.deps.onOutcome?.({ id: messageId, authorKind: message.authorKind });
+      }
       throw err;
     }
   }

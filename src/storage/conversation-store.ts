@@ -1,6 +1,6 @@
 import type { HistoryLine } from '../brain/context.js';
 import { handoverStatusOf, nextState, type OwnerState } from '../conversation/ownership.js';
-import type { Actor, ConversationStore, OutboundDraft, StoredInbound, TurnData } from '../conversation/ports.js';
+import type { Actor, ConversationStore, HandoverState, OutboundDraft, StoredInbound, TurnData } from '../conversation/ports.js';
 import type { InboundKind } from '../channels/types.js';
 import type { Locale } from '../tenants/settings.js';
 import type { TextOverrides } from '../texts/texts.js';
@@ -101,7 +101,8 @@ export class SqlConversationStore implements ConversationStore {
       this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = ?, assigned_to_name = ?, taken_at = coalesce(taken_at, ?), updated_at = ? WHERE id = ?')
         .run(status, h.id, h.name, input.now, input.now, row.handoverId);
     } else if (input.event === 'release') {
-      this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = NULL, assigned_to_name = NULL, updated_at = ? WHERE id = ?').run(status, input.now, row.handoverId);
+      // Back in the queue: the untaken reminders start over.
+      this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = NULL, assigned_to_name = NULL, reminders_sent = 0, updated_at = ? WHERE id = ?').run(status, input.now, row.handoverId);
     } else if (input.event === 'resolve') {
       this.db.prepare('UPDATE handovers SET status = ?, resolved_by_id = ?, resolved_by_name = ?, resolved_at = ?, updated_at = ? WHERE id = ?')
         .run(status, h.id, h.name, input.now, input.now, row.handoverId);
@@ -115,6 +116,21 @@ export class SqlConversationStore implements ConversationStore {
 
   setNoticeSentAt(conversationId: number, at: number): void {
     this.db.prepare('UPDATE conversations SET notice_sent_at = ?, updated_at = ? WHERE id = ?').run(at, at, conversationId);
+  }
+
+  handover(handoverId: number): HandoverState | null {
+    const row = this.db.prepare(`SELECT h.id, h.tenant_id AS tenantId, t.name AS tenantName, t.locale AS tenantLocale, t.texts,
+        c.channel_account_id AS channelAccountId, h.conversation_id AS conversationId, h.contact_id AS contactId, c.locale AS contactLocale,
+        h.number, h.status, h.created_at AS createdAt, h.assigned_to_id AS assignedToId, h.assigned_to_name AS assignedToName,
+        h.taken_at AS takenAt, h.first_response_at AS firstResponseAt, (v.handover_id IS h.id) AS current
+      FROM handovers h JOIN tenants t ON t.id = h.tenant_id JOIN contacts c ON c.id = h.contact_id JOIN conversations v ON v.id = h.conversation_id
+      WHERE h.id = ?`).get(handoverId) as (Omit<HandoverState, 'texts' | 'current'> & { texts: string | null; current: number }) | undefined;
+    if (!row) return null;
+    return { ...row, texts: row.texts ? (JSON.parse(row.texts) as TextOverrides) : null, current: row.current === 1 };
+  }
+
+  setFirstResponse(handoverId: number, at: number): void {
+    this.db.prepare('UPDATE handovers SET first_response_at = coalesce(first_response_at, ?), updated_at = ? WHERE id = ?').run(at, at, handoverId);
   }
 
   private recordEvent(tenantId: number, handoverId: number, event: string, from: OwnerState, to: OwnerState, actor: Actor, reason: string | null, at: number): void {

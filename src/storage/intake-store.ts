@@ -29,7 +29,7 @@ export class SqlIntakeStore implements IntakeStore {
         VALUES (@tenantId, @channelAccountId, @contactId, 'inbound', 'customer', @type, @body, @payload, @providerMessageId, 'received',
           CASE WHEN @disabled = 1 THEN 'ignored' END, @traceId, @sentAt, @now, @now)
         ON CONFLICT (channel_account_id, provider_message_id) DO NOTHING RETURNING id`),
-      outbound: db.prepare(`SELECT id, delivery_status AS status, trace_id AS traceId FROM messages WHERE channel_account_id = ? AND provider_message_id = ? AND direction = 'outbound'`),
+      outbound: db.prepare(`SELECT id, delivery_status AS status, trace_id AS traceId, author_kind AS authorKind FROM messages WHERE channel_account_id = ? AND provider_message_id = ? AND direction = 'outbound'`),
       status: db.prepare('UPDATE messages SET delivery_status = ?, delivery_error = coalesce(?, delivery_error), updated_at = ? WHERE id = ?'),
     };
   }
@@ -60,8 +60,8 @@ export class SqlIntakeStore implements IntakeStore {
     return inserted ? { messageId: inserted.id, contactId: contact.id } : null;
   }
 
-  applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; changed: boolean } | null {
-    const row = this.statements.outbound.get(account.channelAccountId, status.providerMessageId) as { id: number; status: string; traceId: string } | undefined;
+  applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null {
+    const row = this.statements.outbound.get(account.channelAccountId, status.providerMessageId) as { id: number; status: string; traceId: string; authorKind: string } | undefined;
     if (!row) return null;
     const current = STATUS_RANK[row.status] ?? 0;
     const next = STATUS_RANK[status.status] ?? 0;
@@ -71,6 +71,6 @@ export class SqlIntakeStore implements IntakeStore {
       const error = status.error ? `${status.error.code} ${status.error.title}${status.error.detail ? `: ${status.error.detail}` : ''}` : null;
       this.statements.status.run(status.status, error, now, row.id);
     }
-    return { messageId: row.id, traceId: row.traceId, changed };
+    return { messageId: row.id, traceId: row.traceId, authorKind: row.authorKind, changed };
   }
 }

@@ -184,10 +184,10 @@ export class TenantService {
       const hours = validateBusinessHours(input.businessHours);
       out.businessHours = hours ? JSON.stringify(hours) : null;
     }
-    if (input.remindAfter !== undefined) out.remindAfterMs = validateDuration(input.remindAfter, '--remind-after', 10_000, DAY);
-    if (input.remindEvery !== undefined) out.remindEveryMs = validateDuration(input.remindEvery, '--remind-every', 10_000, DAY);
+    if (input.remindAfter !== undefined) out.remindAfterMs = validateDuration(input.remindAfter, '--remind-after', 1000, DAY);
+    if (input.remindEvery !== undefined) out.remindEveryMs = validateDuration(input.remindEvery, '--remind-every', 1000, DAY);
     if (input.remindMax !== undefined) out.remindMax = validateCount(input.remindMax, '--remind-max', 0, 20);
-    if (input.replyTimeout !== undefined) out.replyTimeoutMs = validateDuration(input.replyTimeout, '--reply-timeout', 10_000, DAY);
+    if (input.replyTimeout !== undefined) out.replyTimeoutMs = validateDuration(input.replyTimeout, '--reply-timeout', 1000, DAY);
     if (input.voiceTranscription !== undefined) out.voiceTranscription = validateSwitch(input.voiceTranscription, '--voice-transcription');
     if (input.llmCallsPerHour !== undefined) out.llmCallsPerHour = validateCount(input.llmCallsPerHour, '--llm-calls-per-hour', 1, 1000);
     if (input.whatsappToken !== undefined && !input.whatsappToken.trim()) throw new UserError('--whatsapp-token is empty', "give the WhatsApp access token of the Meta app's system user");

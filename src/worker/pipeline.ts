@@ -12,11 +12,12 @@ import { SendReply } from '../conversation/send-reply.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
 import type { Logger } from '../observability/logger.js';
+import type { WorkerMetrics } from '../observability/metrics.js';
+import { workerTracer } from '../observability/metrics-tracer.js';
 import { whatsappWebhook } from '../server/whatsapp-webhook.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
-import { TraceStore } from '../storage/trace-store.js';
 import { WhatsappCredentials } from '../tenants/credentials.js';
 
 export interface PipelineOptions {
@@ -40,11 +41,11 @@ export function llmFromConfig(cell: Cell): LlmPort | null {
 
 /**
  * The WhatsApp message pipeline: the webhook route, intake, the answer job and the send job, wired on one cell.
- * Returns the Hono sub-app to mount at /webhooks/whatsapp.
+ * Returns the Hono sub-app to mount at /webhooks/whatsapp, and the ports the desk shares.
  */
-export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; knowledge: KnowledgePort; llm: LlmPort | null; options: PipelineOptions }) {
+export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; knowledge: KnowledgePort; llm: LlmPort | null; options: PipelineOptions; metrics?: WorkerMetrics }) {
   const { registry, queue, logger, knowledge, llm, options } = deps;
-  const tracer = new TraceStore(cell.db);
+  const tracer = workerTracer(cell.db, deps.metrics);
   const channel = new WhatsappChannel(new GraphClient({ baseUrl: cell.config.whatsappGraphUrl, timeoutMs: options.graphTimeoutMs }));
   const credentials = new WhatsappCredentials(cell.db, cell.secrets);
   const customerChannel: CustomerChannelPort = {
@@ -61,14 +62,20 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
     maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: options.brain.deadlineMs + 60_000,
   });
 
-  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now });
+  // A manager sees the delivery state of each of their messages under it in Telegram.
+  const showDelivery = (message: { id: number; authorKind: string }) => {
+    if (message.authorKind === 'manager') queue.enqueue({ kind: JOB.deskDelivery, tenantId: null, payload: { messageId: message.id }, uniqueKey: `delivery:${message.id}`, concurrencyKey: `delivery:${message.id}` });
+  };
+  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery });
   registry.register(JOB.sendReply, async (job, ctx) => sender.run(job, ctx.signal), {
     maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
   });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
-  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs);
-  return whatsappWebhook({
+  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery);
+  const webhook = whatsappWebhook({
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
+    events: deps.metrics?.webhookEvents(),
   });
+  return { webhook, customerChannel, tracer };
 }

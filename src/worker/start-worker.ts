@@ -3,23 +3,34 @@ import type { Cell } from '../cell.js';
 import { JobRegistry } from '../jobs/registry.js';
 import { Queue } from '../jobs/queue.js';
 import { JobRunner } from '../jobs/runner.js';
+import { EventLoopLag } from '../observability/event-loop-lag.js';
+import { defaultLitestreamConfigPaths, LitestreamProbe } from '../observability/litestream-state.js';
 import type { Logger } from '../observability/logger.js';
+import { WorkerMetrics } from '../observability/metrics.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import { createServer } from '../server/create-server.js';
+import { createServer, type ReadinessCheck } from '../server/create-server.js';
 import { JobStore } from '../storage/job-store.js';
+import { databasePath } from '../storage/open-db.js';
 import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-jobs.js';
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
+import { registerDesk } from '../desk/desk.js';
 
 export interface WorkerOptions {
   concurrency: number;
   leaseMs: number;
   pollMs: number;
   pipeline?: PipelineOptions;
+  /** Telegram updates by webhook (BOTCTL_PUBLIC_URL/webhooks/telegram) instead of long polling. */
+  telegramWebhook?: boolean;
 }
 
 export interface RunningWorker {
   port: number;
+  /** Prometheus metrics of this worker (also served at /metrics). */
+  metrics: WorkerMetrics;
+  /** Named checks `/readyz` runs; a component (e.g. the Telegram poller) pushes its own here. */
+  readiness: ReadinessCheck[];
   /** Drains: stops HTTP intake and the scheduler, lets running jobs finish up to the deadline. */
   stop(deadlineMs: number): Promise<{ finished: number; released: number }>;
 }
@@ -34,25 +45,44 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   queue.onEnqueue(() => runner.wake());
   const scheduler = new Scheduler(queue, logger);
 
-  const webhook = registerPipeline(cell, {
-    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS,
+  const litestream = new LitestreamProbe({
+    replicaUrl: cell.config.litestreamReplicaUrl, configPaths: defaultLitestreamConfigPaths(cell.config.dataDir), dbPath: databasePath(cell.config.dataDir),
   });
-  const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt });
+  const metrics = new WorkerMetrics({ db: cell.db, jobKinds: () => registry.names(), litestream: () => litestream.check() });
+  const eventLoop = new EventLoopLag({ windowMs: 10_000 });
+  const readiness: ReadinessCheck[] = [];
+
+  const { webhook, customerChannel, tracer } = registerPipeline(cell, {
+    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
+  });
+  const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
+  const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
+  if (desk) {
+    readiness.push({ name: 'telegram', check: () => desk.readiness() });
+    if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);
+  }
   const server = await listen(app.fetch, cell.config.httpHost, cell.config.httpPort);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;
 
   runner.start();
   scheduler.start(MAINTENANCE_SCHEDULE);
+  await desk?.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 
   return {
     port,
+    metrics,
+    readiness,
     async stop(deadlineMs) {
       scheduler.stop();
+      await desk?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      return runner.stop(deadlineMs);
+      const result = await runner.stop(deadlineMs);
+      metrics.stop();
+      eventLoop.stop();
+      return result;
     },
   };
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startOpenAISimulator, type OpenAISimulator } from '../fakes/openai.js';
 import { encodeLikeMeta, signWebhook, startWhatsappGraphSimulator, type WhatsappGraphSimulator } from '../fakes/whatsapp.js';
+import type { TelegramSimulator } from '../fakes/telegram.js';
 import { botctl, initCell, type TempCell } from './cli.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
@@ -18,21 +19,27 @@ export interface TenantSpec {
   prompt?: string;
   knowledge?: string[];
   extraFlags?: string[];
+  /** The managers' group (default -100123456). */
+  chatId?: number;
 }
 
 /** A cell with simulators for WhatsApp and the LLM, tenants added through the real CLI, and a real worker. */
 export class PipelineCell {
   worker!: WorkerProcess;
+  private debounceMs = 300;
+  private workerFlags: string[] = [];
 
-  private constructor(readonly cell: TempCell, readonly graph: WhatsappGraphSimulator, readonly llm: OpenAISimulator | null) {}
+  private constructor(readonly cell: TempCell, readonly graph: WhatsappGraphSimulator, readonly llm: OpenAISimulator | null, readonly telegram: TelegramSimulator | null, readonly oncallChatId: number | null) {}
 
-  static async start(options: { tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number }): Promise<PipelineCell> {
+  static async start(options: { tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number; telegram?: TelegramSimulator; oncallChatId?: number }): Promise<PipelineCell> {
     const cell = await initCell();
     const graph = await startWhatsappGraphSimulator();
     const llm = options.llm === false ? null : await startOpenAISimulator({ apiKey: LLM_KEY });
-    const harness = new PipelineCell(cell, graph, llm);
+    const harness = new PipelineCell(cell, graph, llm, options.telegram ?? null, options.oncallChatId ?? null);
     for (const tenant of options.tenants) await harness.addTenant(tenant);
-    harness.worker = await startWorkerProcess(harness.env(options.debounceMs ?? 300), ['--poll-ms', '50', '--llm-timeout-ms', '1500', '--llm-deadline-ms', '4000', '--graph-timeout-ms', '1500', ...(options.workerFlags ?? [])]);
+    harness.debounceMs = options.debounceMs ?? 300;
+    harness.workerFlags = ['--poll-ms', '50', '--llm-timeout-ms', '1500', '--llm-deadline-ms', '4000', '--graph-timeout-ms', '1500', ...(options.workerFlags ?? [])];
+    harness.worker = await startWorkerProcess(harness.env(harness.debounceMs), harness.workerFlags);
     return harness;
   }
 
@@ -44,7 +51,14 @@ export class PipelineCell {
       WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
       BOTCTL_DEBOUNCE_MS: String(debounceMs),
       ...(this.llm ? { OPENAI_API_KEY: LLM_KEY, OPENAI_BASE_URL: this.llm.url } : {}),
+      ...(this.telegram ? { TELEGRAM_BOT_TOKEN: this.telegram.token, TELEGRAM_API_ROOT: this.telegram.url } : {}),
+      ...(this.oncallChatId !== null ? { BOTCTL_ONCALL_CHAT_ID: String(this.oncallChatId) } : {}),
     };
+  }
+
+  /** Restarts the worker (after a kill) with the same settings. */
+  async restartWorker(flags: string[] = []): Promise<void> {
+    this.worker = await startWorkerProcess(this.env(this.debounceMs), [...this.workerFlags, ...flags]);
   }
 
   async addTenant(t: TenantSpec): Promise<void> {
@@ -53,7 +67,7 @@ export class PipelineCell {
       if (result.exitCode !== 0) throw new Error(`botctl ${args.join(' ')} failed: ${result.stderr}`);
     };
     await run(['tenant', 'add', t.slug, '--name', t.name, '--timezone', 'Asia/Almaty', '--locale', t.locale ?? 'ru',
-      '--whatsapp-phone-number-id', t.phoneNumberId, '--whatsapp-token', t.token, '--telegram-chat-id', '-100123456', ...(t.extraFlags ?? [])]);
+      '--whatsapp-phone-number-id', t.phoneNumberId, '--whatsapp-token', t.token, '--telegram-chat-id', String(t.chatId ?? -100123456), ...(t.extraFlags ?? [])]);
     this.graph.setToken(t.phoneNumberId, t.token);
     if (t.prompt) {
       const file = join(this.cell.dir, `${t.slug}-prompt.md`);
@@ -92,5 +106,6 @@ export class PipelineCell {
     await this.worker?.kill().catch(() => undefined);
     await this.graph.close();
     await this.llm?.close();
+    await this.telegram?.close();
   }
 }

@@ -1,0 +1,68 @@
+import { JOB } from '../../conversation/job-kinds.js';
+import { TransientJobError } from '../../jobs/errors.js';
+import type { Job } from '../../jobs/types.js';
+import type { Locale } from '../../tenants/settings.js';
+import { cardKeyboard, renderCard } from '../card.js';
+import { deskText } from '../desk-texts.js';
+import { TRANSCRIPT_LINES, type DeskJobContext } from './context.js';
+
+/**
+ * Posts a handover's card in the tenant's managers chat (its own topic in a forum supergroup), then schedules
+ * the first "nobody took it" reminder. Idempotent: a card already posted is not posted again.
+ */
+export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
+  const handoverId = Number(job.payload.handoverId);
+  const h = ctx.store.handover(handoverId);
+  if (!h || h.cardMessageId !== null) return;
+  const tenant = ctx.store.tenant(h.tenantId)!;
+  const locale = tenant.locale as Locale;
+
+  let isForum = tenant.isForum;
+  if (isForum === null && tenant.chatId !== null) {
+    const chat = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.getChat(chatId));
+    isForum = Boolean(chat && 'is_forum' in chat && chat.is_forum);
+    ctx.store.setForum(tenant.id, isForum);
+  }
+  let threadId = h.threadId;
+  if (isForum && threadId === null) {
+    const name = `№${h.number} · ${h.customerName ?? `+${h.customerPhone}`}`.slice(0, 128);
+    const topic = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.createForumTopic(chatId, name));
+    if (!topic) throw new TransientJobError('the forum topic could not be created');
+    threadId = topic.message_thread_id;
+  }
+  const text = renderCard({ ...h, threadId }, tenant, ctx.store.transcript(h.contactId, TRANSCRIPT_LINES));
+  const keyboard = cardKeyboard(h, locale);
+  const sent = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.sendMessage(chatId, text, {
+    parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}), ...(threadId !== null ? { message_thread_id: threadId } : {}),
+  }));
+  if (!sent) throw new TransientJobError('the card was not posted');
+  const now = ctx.clock();
+  ctx.store.transaction(() => {
+    ctx.store.recordCard(h.id, sent.chat.id, sent.message_id, threadId, now);
+    ctx.queue.enqueue({ kind: JOB.deskRemind, tenantId: h.tenantId, payload: { handoverId: h.id, reminder: 'untaken', n: 1 }, uniqueKey: `remind:${h.id}`, runAt: now + 1 });
+    // A manager may have acted before the card existed (e.g. from the CLI): draw its current state.
+    ctx.queue.enqueue({ kind: JOB.deskUpdateCard, tenantId: h.tenantId, payload: { handoverId: h.id }, uniqueKey: `card:${h.id}`, concurrencyKey: `handover:${h.id}` });
+  });
+  ctx.tracer.record({ tenantId: h.tenantId, traceId: `handover-${h.id}`, step: 'desk.card_posted', jobId: job.id, detail: { handoverId: h.id, chatId: sent.chat.id, messageId: sent.message_id, threadId, note: deskText(locale, 'card_title', { number: h.number }) } });
+}
+
+/** Redraws a card after its state changed (taken, released, resolved). */
+export async function updateCard(job: Job, ctx: DeskJobContext): Promise<void> {
+  const h = ctx.store.handover(Number(job.payload.handoverId));
+  if (!h) return;
+  if (h.cardMessageId === null) throw new TransientJobError('the card is not posted yet; it is drawn when it is');
+  const tenant = ctx.store.tenant(h.tenantId)!;
+  const keyboard = cardKeyboard(h, tenant.locale as Locale);
+  const text = renderCard(h, tenant, ctx.store.transcript(h.contactId, TRANSCRIPT_LINES));
+  await ctx.gateway.call(tenant, () => ctx.gateway.api.editMessageText(h.chatId ?? tenant.chatId!, h.cardMessageId!, text, {
+    parse_mode: 'HTML', reply_markup: keyboard ?? { inline_keyboard: [] },
+  }));
+}
+
+/** Closes a resolved handover's forum topic (plain groups have none). */
+export async function closeTopic(job: Job, ctx: DeskJobContext): Promise<void> {
+  const h = ctx.store.handover(Number(job.payload.handoverId));
+  if (!h || h.threadId === null || h.status !== 'resolved') return;
+  const tenant = ctx.store.tenant(h.tenantId)!;
+  await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.closeForumTopic(h.chatId ?? chatId, h.threadId!));
+}

@@ -1,0 +1,19 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { Bot } from 'grammy';
+
+/**
+ * The cell's Telegram bot: grammY pointed at TELEGRAM_API_ROOT, with a throttler inside Telegram's limits
+ * (30 msg/s overall, 20/min per group, 1/s per chat) and auto-retry for 429 and 5xx within a bounded delay;
+ * anything longer surfaces to the job runner, which retries the job durably.
+ */
+export function createTelegramBot(options: { token: string; apiRoot: string }): Bot {
+  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot, timeoutSeconds: 40 } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 20, rethrowInternalServerErrors: false, rethrowHttpErrors: false }));
+  bot.api.config.use(apiThrottler({
+    global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000, maxConcurrent: 30, minTime: 25 },
+    group: { maxConcurrent: 1, minTime: 1000, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
+    out: { maxConcurrent: 1, minTime: 1000 },
+  }));
+  return bot;
+}
