@@ -23,7 +23,7 @@ export default class Eval extends BotctlCommand {
     if (flags.json) {
       this.printJson({ suite: suite.name ?? args.suite, passed: results.length - failed.length, failed: failed.length, results });
     } else {
-      const width = Math.min(48, Math.max(...results.map((r) => r.caseName.length)));
+      const width = Math.min(60, Math.max(...results.map((r) => r.caseName.length)));
       for (const r of results) {
         this.log(`${r.passed ? 'PASS' : 'FAIL'}  ${r.caseName.slice(0, width).padEnd(width)}  #${r.turn}  ${r.escalated ? 'handover' : 'answer  '}  ${r.failures.join('; ')}`);
       }

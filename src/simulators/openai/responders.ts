@@ -19,8 +19,11 @@ type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
  *    "[n]" are source labels ("[1] faq.md › Delivery") and are skipped. The rest is cut into sentences
  *    at line breaks and after '.', '!' or '?' followed by whitespace; a leading bullet or "1." is
  *    removed, and a sentence wholly in parentheses ("(nothing found)") is skipped.
- * 3. A sentence scores the number of distinct question keys it contains. The highest score wins, ties
- *    go to the earliest sentence; a score of 1 or more answers with that sentence verbatim.
+ * 3. A sentence scores the number of distinct question keys it contains; sentences that are themselves
+ *    questions (ending in '?', like the question half of an FAQ entry) are not answers and are skipped.
+ *    The highest score wins; on a tie a sentence with a digit (a fact: a price, an hour) beats one
+ *    without, then the earliest wins. It answers with that sentence verbatim when its score is at least
+ *    1, or at least 2 when the question has 3 or more keys (one shared word is a coincidence then).
  * 4. Score 0: if the last message is not a tool result, `tool_choice` is not 'none', and the request
  *    offers a function tool whose name contains "handover" or "escalate" (any case), the first such
  *    tool is called with arguments { reason: "not in the knowledge base" }.
@@ -32,12 +35,15 @@ export const groundedResponder: Responder = (request: ChatRequest): Step => {
   const questionText = question ? contentText(question.content) : '';
   const questionKeys = new Set(keysOf(questionText));
 
-  let best: { sentence: string; score: number } | null = null;
+  const needed = questionKeys.size >= 3 ? 2 : 1;
+  let best: { sentence: string; score: number; fact: boolean } | null = null;
   for (const sentence of knowledgeSentences(messages)) {
+    if (sentence.endsWith('?')) continue;
     const keys = new Set(keysOf(sentence));
     let score = 0;
     for (const key of questionKeys) if (keys.has(key)) score++;
-    if (score > 0 && (!best || score > best.score)) best = { sentence, score };
+    const fact = /\d/.test(sentence);
+    if (score >= needed && (!best || score > best.score || (score === best.score && fact && !best.fact))) best = { sentence, score, fact };
   }
   if (best) return { content: best.sentence };
 
@@ -57,7 +63,7 @@ const STOPWORDS = new Set([
   'что', 'как', 'где', 'когда', 'это', 'для', 'или', 'так', 'все', 'вас', 'вам', 'ваш', 'ваши', 'мне',
   'меня', 'нас', 'нам', 'наш', 'есть', 'если', 'уже', 'еще', 'можно', 'нужно', 'только', 'тоже', 'про',
   'при', 'без', 'под', 'над', 'чем', 'кто', 'его', 'она', 'они', 'оно', 'был', 'была', 'было', 'будет',
-  'здравствуйте', 'привет', 'спасибо', 'пожалуйста', 'скажите', 'подскажите', 'сколько', 'какой', 'какая', 'ничего',
+  'здравствуйте', 'привет', 'спасибо', 'пожалуйста', 'скажите', 'подскажите', 'сколько', 'скольки', 'какой', 'какая', 'ничего',
   'қалай', 'қашан', 'қайда', 'сіз', 'сіздің', 'бұл', 'және', 'бар', 'жоқ',
 ]);
 
