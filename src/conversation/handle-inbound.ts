@@ -9,6 +9,8 @@ import { contactKey, JOB } from './job-kinds.js';
 import type { ConversationStore, CustomerChannelPort, JobEnqueuer, KnowledgePort, StoredInbound, Tracer, TurnData } from './ports.js';
 import { readMessages } from './read-messages.js';
 import { buildContext } from './build-context.js';
+import { isOpen, nextOpening, type BusinessHours } from '../tenants/business-hours.js';
+import { describeOpening } from '../texts/opening-time.js';
 
 export interface InboundHandlerDeps {
   store: ConversationStore;
@@ -121,7 +123,7 @@ export class InboundHandler {
   private escalate(turn: TurnData, cause: EscalationCause | 'media' | 'rate_cap', reason: string, summary: string | null, key: TextKey, locale: Locale, trace: (step: string, detail?: Record<string, unknown>) => void): void {
     const { store, clock } = this.deps;
     const traceId = turn.pending.at(-1)!.traceId;
-    const body = renderText(locale, key, { business: turn.tenant.name }, turn.tenant.texts);
+    const body = this.holdingText(turn, key, locale);
     const handover = store.transaction(() => {
       const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, actor: { kind: 'bot', id: null, name: null }, now: clock() });
       const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: opened.handoverId, authorKind: 'bot', body, traceId });
@@ -131,6 +133,20 @@ export class InboundHandler {
       return opened;
     });
     trace('handover.opened', { handoverId: handover.handoverId, number: handover.number, cause, reason });
+  }
+
+  /** The holding reply; outside business hours it says when managers are back. */
+  private holdingText(turn: TurnData, key: TextKey, locale: Locale): string {
+    const vars = { business: turn.tenant.name };
+    if (key === 'holding_reply' && turn.tenant.businessHours) {
+      const hours = JSON.parse(turn.tenant.businessHours) as BusinessHours;
+      const now = this.deps.clock();
+      const opensAt = isOpen(hours, turn.tenant.timezone, now) ? null : nextOpening(hours, turn.tenant.timezone, now);
+      if (opensAt !== null) {
+        return renderText(locale, 'holding_reply_after_hours', { ...vars, opens_at: describeOpening(opensAt, now, turn.tenant.timezone, locale, turn.tenant.texts) }, turn.tenant.texts);
+      }
+    }
+    return renderText(locale, key, vars, turn.tenant.texts);
   }
 
   /** A manager or the queue owns the conversation: every message goes to the desk; the bot stays silent. */

@@ -18,6 +18,8 @@ export interface TurnTenant {
   voiceTranscription: boolean;
   texts: TextOverrides | null;
   channelAccountId: number;
+  /** Weekly opening hours (JSON of BusinessHours), or null when always open. */
+  businessHours: string | null;
 }
 
 export interface StoredInbound {

@@ -21,7 +21,7 @@ export class SqlConversationStore implements ConversationStore {
       SELECT c.id AS contactId, c.provider_id AS providerId, c.display_name AS displayName, c.locale AS contactLocale,
              json_extract(c.metadata, '$.summary') AS memory, c.channel_account_id AS channelAccountId,
              t.id AS tenantId, t.slug, t.name, t.status, t.locale, t.timezone, t.llm_calls_per_hour AS llmCallsPerHour,
-             t.voice_transcription AS voiceTranscription, t.texts,
+             t.voice_transcription AS voiceTranscription, t.texts, t.business_hours AS businessHours,
              (SELECT body FROM prompts p WHERE p.tenant_id = t.id AND p.version = t.prompt_version) AS prompt,
              v.id AS conversationId, v.state, v.handover_id AS handoverId, v.notice_sent_at AS noticeSentAt
       FROM contacts c JOIN tenants t ON t.id = c.tenant_id JOIN conversations v ON v.contact_id = c.id
@@ -43,6 +43,7 @@ export class SqlConversationStore implements ConversationStore {
         locale: row.locale as Locale, timezone: row.timezone as string, prompt: (row.prompt as string | null) ?? '',
         llmCallsPerHour: row.llmCallsPerHour as number, voiceTranscription: row.voiceTranscription === 1,
         texts: row.texts ? (JSON.parse(row.texts as string) as TextOverrides) : null, channelAccountId: row.channelAccountId as number,
+        businessHours: row.businessHours as string | null,
       },
       contact: { id: contactId, providerId: row.providerId as string, displayName: row.displayName as string | null, locale: row.contactLocale as Locale | null, memory: row.memory as string | null },
       conversation: { id: row.conversationId as number, state: row.state as OwnerState, handoverId: row.handoverId as number | null, noticeSentAt: row.noticeSentAt as number | null },

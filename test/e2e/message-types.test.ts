@@ -10,6 +10,9 @@ import { packageRoot } from '../../src/paths.js';
 
 const KB = join(packageRoot, 'test', 'fixtures', 'kb');
 const HEARS = { slug: 'hears', name: 'Smile Dental', phoneNumberId: '3000003', token: 'EAAGhearstoken0123456789abcdefghij', knowledge: [join(KB, 'smile-services.md'), join(KB, 'smile-contacts.md')], extraFlags: ['--voice-transcription', 'on', '--llm-calls-per-hour', '3'] };
+// Open only tomorrow morning (Almaty time), so "now" is always outside business hours.
+const TOMORROW = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', weekday: 'short' }).format(new Date(Date.now() + 86_400_000)).toLowerCase().slice(0, 3);
+const CLOSED = { slug: 'closed', name: 'Smile Dental', phoneNumberId: '3500035', token: 'EAAGclosedtoken0123456789abcdefghij', knowledge: [join(KB, 'smile-services.md')], extraFlags: ['--business-hours', `${TOMORROW} 09:00-10:00`] };
 const DEAF = { slug: 'deaf', name: 'Smile Dental', phoneNumberId: '4000004', token: 'EAAGdeaftoken0123456789abcdefghijk', knowledge: [join(KB, 'smile-services.md')] };
 
 let h: PipelineCell;
@@ -24,7 +27,7 @@ const lastUserMessage = (needle: string) => {
 };
 
 beforeAll(async () => {
-  h = await PipelineCell.start({ tenants: [HEARS, DEAF] });
+  h = await PipelineCell.start({ tenants: [HEARS, DEAF, CLOSED] });
 }, 60_000);
 afterAll(async () => h?.close());
 
@@ -89,6 +92,14 @@ describe('every message type on the real worker', () => {
     await until(() => repliesTo(from).length === 1, 10_000, 'the holding reply');
     expect(repliesTo(from)[0]).toContain('Я передал его менеджеру');
     expect(h.query('SELECT reason FROM handovers WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?)', from)).toEqual([{ reason: 'the customer sent a photo without text' }]);
+  }, 20_000);
+
+  test('outside business hours the holding reply says when managers are back', async () => {
+    const from = nextCustomer();
+    h.llm!.enqueue({ toolCall: { name: 'handover_to_manager', arguments: { reason: 'wants a person' } } });
+    await deliver(CLOSED.phoneNumberId, textMessage({ from, body: 'Сколько стоит чистка? Позовите человека' }));
+    await until(() => repliesTo(from).length === 1, 10_000, 'the holding reply');
+    expect(repliesTo(from)[0]).toBe('Спасибо за вопрос! Я передал его менеджеру. Сейчас мы не работаем — менеджер ответит здесь завтра в 09:00.');
   }, 20_000);
 
   test('past the hourly cap of answers the customer gets a polite holding reply and a manager', async () => {
