@@ -5,6 +5,8 @@ import type { ConversationStore, HandoverState, JobEnqueuer, Tracer } from './po
 export interface Manager {
   id: number;
   name: string;
+  /** An operator acting from the command line rather than a manager in Telegram. */
+  operator?: boolean;
 }
 
 export type ActionResult =
@@ -32,7 +34,7 @@ export class DeskActions {
       }
       const now = clock();
       const event = h.status === 'taken' ? 'reassign' : 'take';
-      store.transition({ conversationId: h.conversationId, event, actor: { kind: 'manager', id: manager.id, name: manager.name }, reason: null, now });
+      store.transition({ conversationId: h.conversationId, event, actor: actorOf(manager), reason: null, now });
       const locale = h.contactLocale ?? h.tenantLocale;
       const greeting = renderText(locale, 'manager_greeting', { manager: firstName(manager.name), business: h.tenantName }, h.texts);
       const traceId = `handover-${h.id}`;
@@ -52,7 +54,7 @@ export class DeskActions {
       if (!h) return { ok: false, reason: 'missing' };
       if (h.status === 'resolved' || !h.current) return { ok: false, reason: 'resolved' };
       const now = clock();
-      store.transition({ conversationId: h.conversationId, event: 'resolve', actor: { kind: 'manager', id: manager.id, name: manager.name }, reason: null, now });
+      store.transition({ conversationId: h.conversationId, event: 'resolve', actor: actorOf(manager), reason: null, now });
       this.redrawCard(h);
       this.deps.queue.enqueue({ kind: JOB.deskCloseTopic, tenantId: h.tenantId, payload: { handoverId: h.id } });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId: `handover-${h.id}`, step: 'handover.resolved', detail: { handoverId: h.id, manager: manager.name, durationMs: now - h.createdAt } });
@@ -69,7 +71,7 @@ export class DeskActions {
       if (h.status === 'waiting') return { ok: false, reason: 'not_taken' };
       if (h.assignedToId !== manager.id) return { ok: false, reason: 'not_assignee', by: h.assignedToName };
       const now = clock();
-      store.transition({ conversationId: h.conversationId, event: 'release', actor: { kind: 'manager', id: manager.id, name: manager.name }, reason: null, now });
+      store.transition({ conversationId: h.conversationId, event: 'release', actor: actorOf(manager), reason: null, now });
       this.redrawCard(h);
       this.deps.queue.enqueue({ kind: JOB.deskRemind, tenantId: h.tenantId, payload: { handoverId: h.id, reminder: 'untaken', n: 1 }, uniqueKey: `remind:${h.id}`, runAt: now + 1 });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId: `handover-${h.id}`, step: 'handover.released', detail: { handoverId: h.id, manager: manager.name } });
@@ -105,4 +107,8 @@ export class DeskActions {
 /** "Aigerim Sadykova" → "Aigerim": the customer is greeted by the manager's first name. */
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
+}
+
+function actorOf(manager: Manager) {
+  return { kind: manager.operator ? ('operator' as const) : ('manager' as const), id: manager.operator ? null : manager.id, name: manager.name };
 }

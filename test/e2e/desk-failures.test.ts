@@ -2,6 +2,7 @@ import type { User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
 import { inboundNotification, textMessage } from '../fakes/whatsapp.js';
+import { botctl } from '../helpers/cli.js';
 import { PipelineCell } from '../helpers/pipeline-cell.js';
 import { until } from '../helpers/until.js';
 
@@ -120,5 +121,26 @@ describe('what breaks in real groups', () => {
     expect(line.text).toContain('more than 24 hours have passed since the customer last wrote');
     await new Promise((r) => setTimeout(r, 1500));
     expect(h.graph.requests.filter((r) => r.kind === 'send' && JSON.stringify(r.body).includes('Sorry for the wait!'))).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('the desk from the command line', () => {
+  test('handover list, show and resolve: the operator resolves, the card shows it, the bot answers again', async () => {
+    const from = await escalate('7100005', 'Operator test');
+    await until(() => handoverOf(from)?.telegram_message_id, 10_000, 'the card');
+    const number = Number(handoverOf(from).number);
+    const list = await botctl(['handover', 'list', 'window', '--json'], h.cell.env);
+    expect(list.exitCode).toBe(0);
+    expect((JSON.parse(list.stdout) as { number: number; status: string }[]).find((x) => x.number === number)).toMatchObject({ status: 'waiting' });
+    const resolved = await botctl(['handover', 'resolve', 'window', String(number)], h.cell.env);
+    expect(resolved.stdout).toContain(`Request №${number} of window is now resolved`);
+    const show = await botctl(['handover', 'show', 'window', String(number), '--json'], h.cell.env);
+    const shown = JSON.parse(show.stdout) as { handover: { status: string }; events: { event: string; actorKind: string }[] };
+    expect(shown.handover.status).toBe('resolved');
+    expect(shown.events.map((e) => `${e.event}:${e.actorKind}`)).toEqual(['created:bot', 'resolved:operator']);
+    const cardId = Number(handoverOf(from).telegram_message_id);
+    await until(() => tg.message(CHATS.window, cardId)?.text?.includes('Resolved by operator'), 10_000, 'the card to show it');
+    expect((await botctl(['handover', 'resolve', 'window', String(number)], h.cell.env)).stderr).toContain('cannot be resolved: it is already resolved');
+    expect(h.query("SELECT action FROM audit_log WHERE action = 'handover.resolve'")).toHaveLength(1);
   }, 30_000);
 });
