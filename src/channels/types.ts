@@ -83,6 +83,8 @@ export interface ChannelSender {
   markRead(credentials: ChannelCredentials, providerMessageId: string, options: { typing: boolean }, signal?: AbortSignal): Promise<void>;
   /** Downloads inbound media (voice notes for transcription, photos to relay to managers). */
   fetchMedia(credentials: ChannelCredentials, mediaId: string, signal?: AbortSignal): Promise<{ bytes: Buffer; mimeType: string }>;
+  /** Uploads a file (a manager's photo or document) and returns the media id to send it with. */
+  uploadMedia(credentials: ChannelCredentials, media: { bytes: Buffer; mimeType: string; filename: string }, signal?: AbortSignal): Promise<string>;
 }
 
 /** Receiving side of a channel: authenticate a delivery and turn it into channel-neutral batches. */

@@ -1,6 +1,6 @@
 import { renderText } from '../texts/texts.js';
 import { contactKey, JOB } from './job-kinds.js';
-import type { ConversationStore, HandoverState, JobEnqueuer, Tracer } from './ports.js';
+import type { ConversationStore, HandoverState, JobEnqueuer, OutboundMedia, Tracer } from './ports.js';
 
 export interface Manager {
   id: number;
@@ -83,7 +83,7 @@ export class DeskActions {
    * A manager's answer to the customer: it takes a waiting request first (answering is owning), stores the
    * message, and queues its delivery. Returns the stored message id, or why it was refused.
    */
-  managerReply(handoverId: number, manager: Manager, text: string): { ok: true; messageId: number } | { ok: false; reason: 'missing' | 'resolved' | 'already_taken'; by?: string | null } {
+  managerReply(handoverId: number, manager: Manager, text: string, file?: { type: 'image' | 'document'; media: OutboundMedia }): { ok: true; messageId: number } | { ok: false; reason: 'missing' | 'resolved' | 'already_taken'; by?: string | null } {
     const { store, queue, clock } = this.deps;
     const taken = this.take(handoverId, manager);
     if (!taken.ok && taken.reason !== 'already_taken') return { ok: false, reason: taken.reason === 'missing' ? 'missing' : 'resolved' };
@@ -91,7 +91,10 @@ export class DeskActions {
       const h = store.handover(handoverId)!;
       const now = clock();
       const traceId = `handover-${h.id}`;
-      const messageId = store.insertOutbound({ tenantId: h.tenantId, channelAccountId: h.channelAccountId, contactId: h.contactId, handoverId: h.id, authorKind: 'manager', authorId: manager.id, authorName: manager.name, body: text, traceId });
+      const messageId = store.insertOutbound({
+        tenantId: h.tenantId, channelAccountId: h.channelAccountId, contactId: h.contactId, handoverId: h.id, authorKind: 'manager', authorId: manager.id, authorName: manager.name,
+        body: text, traceId, ...(file ? { type: file.type, media: file.media } : {}),
+      });
       store.setFirstResponse(h.id, now);
       queue.enqueue({ kind: JOB.sendReply, tenantId: h.tenantId, payload: { messageId }, concurrencyKey: contactKey(h.contactId), traceId });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId, step: 'manager.replied', messageId, detail: { handoverId: h.id, manager: manager.name, firstResponse: h.firstResponseAt === null } });

@@ -51,6 +51,17 @@ export interface OutboundDraft {
   authorName?: string | null;
   body: string;
   traceId: string;
+  /** 'text' unless it carries a file (a manager's photo or document); then `media` says where to fetch it. */
+  type?: 'text' | 'image' | 'document';
+  media?: OutboundMedia;
+}
+
+/** A file to send that lives elsewhere until the send job fetches it (a Telegram file a manager posted). */
+export interface OutboundMedia {
+  source: 'telegram';
+  fileId: string;
+  filename: string;
+  mimeType: string;
 }
 
 export interface Actor {
@@ -161,6 +172,8 @@ export interface OutboundToSend {
   authorKind: 'bot' | 'manager' | 'system';
   to: string;
   body: string;
+  type: 'text' | 'image' | 'document';
+  media: OutboundMedia | null;
   providerMessageId: string | null;
   deliveryStatus: string;
   traceId: string;
@@ -171,6 +184,11 @@ export interface OutboundStore {
   markSent(messageId: number, providerMessageId: string, now: number): void;
   markFailed(messageId: number, error: string, now: number): void;
   markTokenBroken(channelAccountId: number, detail: string, now: number): void;
+}
+
+/** Fetches the bytes of an outbound file from where it lives (Telegram for a manager's photo). */
+export interface MediaSourcePort {
+  fetch(media: OutboundMedia, signal: AbortSignal): Promise<{ bytes: Buffer; mimeType: string; filename: string }>;
 }
 
 /** Resolves a tenant's channel credentials (decrypting its token); throws a clear error when it has none. */

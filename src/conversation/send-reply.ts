@@ -1,8 +1,8 @@
 import { ChannelApiError } from '../channels/errors.js';
-import type { ChannelSender } from '../channels/types.js';
+import type { ChannelCredentials, ChannelSender, OutboundMessage } from '../channels/types.js';
 import { PermanentJobError } from '../jobs/errors.js';
 import type { Job } from '../jobs/types.js';
-import type { CredentialsPort, OutboundStore, Tracer } from './ports.js';
+import type { CredentialsPort, MediaSourcePort, OutboundStore, OutboundToSend, Tracer } from './ports.js';
 
 /**
  * The send job: delivers one stored outbound message to the customer's channel. At-least-once: a crash between
@@ -16,8 +16,22 @@ export class SendReply {
       outbound: OutboundStore; credentials: CredentialsPort; channel: ChannelSender; tracer: Tracer; clock: () => number;
       /** Called after the message's delivery state changed (sent or failed). */
       onOutcome?: (message: { id: number; authorKind: string }) => void;
+      /** Where files managers send come from (Telegram); without it only text is sent. */
+      media?: MediaSourcePort;
     },
   ) {}
+
+  /** The channel message: text, or a file uploaded first (a manager's photo or document with its caption). */
+  private async outboundOf(message: OutboundToSend, credentials: ChannelCredentials, signal: AbortSignal): Promise<OutboundMessage> {
+    if (message.type === 'text' || !message.media) return { type: 'text', to: message.to, text: message.body };
+    if (!this.deps.media) throw new PermanentJobError('this worker cannot fetch outbound files', 'configure TELEGRAM_BOT_TOKEN so files from managers can be fetched');
+    const file = await this.deps.media.fetch(message.media, signal);
+    const mediaId = await this.deps.channel.uploadMedia(credentials, file, signal);
+    const caption = message.body.trim() ? { caption: message.body.slice(0, 1024) } : {};
+    return message.type === 'image'
+      ? { type: 'image', to: message.to, mediaId, ...caption }
+      : { type: 'document', to: message.to, mediaId, filename: file.filename, ...caption };
+  }
 
   async run(job: Job, signal: AbortSignal): Promise<void> {
     const messageId = Number(job.payload.messageId);
@@ -29,7 +43,7 @@ export class SendReply {
       tracer.record({ tenantId: message.tenantId, traceId: message.traceId, step, outcome, durationMs: clock() - started, messageId, jobId: job.id, detail });
     try {
       const credentials = this.deps.credentials.forTenant(message.tenantId);
-      const sent = await this.deps.channel.send(credentials, { type: 'text', to: message.to, text: message.body }, signal);
+      const sent = await this.deps.channel.send(credentials, await this.outboundOf(message, credentials, signal), signal);
       this.deps.outbound.markSent(messageId, sent.providerMessageId, clock());
       this.deps.onOutcome?.({ id: messageId, authorKind: message.authorKind });
       trace('reply.sent', 'ok', { wamid: sent.providerMessageId, attempt: job.attempts });

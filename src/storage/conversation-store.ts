@@ -74,9 +74,10 @@ export class SqlConversationStore implements ConversationStore {
   insertOutbound(draft: OutboundDraft): number {
     const now = this.clock();
     return Number(this.db.prepare(`INSERT INTO messages (tenant_id, channel_account_id, contact_id, handover_id, direction, author_kind, author_id,
-        author_name, type, body, delivery_status, trace_id, created_at, updated_at)
-      VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, 'text', ?, 'queued', ?, ?, ?)`)
-      .run(draft.tenantId, draft.channelAccountId, draft.contactId, draft.handoverId, draft.authorKind, draft.authorId ?? null, draft.authorName ?? null, draft.body, draft.traceId, now, now).lastInsertRowid);
+        author_name, type, body, payload, delivery_status, trace_id, created_at, updated_at)
+      VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`)
+      .run(draft.tenantId, draft.channelAccountId, draft.contactId, draft.handoverId, draft.authorKind, draft.authorId ?? null, draft.authorName ?? null,
+        draft.type ?? 'text', draft.body, JSON.stringify(draft.media ? { media: draft.media } : {}), draft.traceId, now, now).lastInsertRowid);
   }
 
   openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number }): { handoverId: number; number: number } {

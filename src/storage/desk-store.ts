@@ -104,6 +104,10 @@ export class DeskStore {
       WHERE contact_id = ? ORDER BY id DESC LIMIT ?`).all(contactId, limit) as TranscriptLine[]).reverse();
   }
 
+  setThread(handoverId: number, chatId: number, threadId: number): void {
+    this.db.prepare('UPDATE handovers SET telegram_chat_id = ?, telegram_thread_id = ? WHERE id = ?').run(chatId, threadId, handoverId);
+  }
+
   recordCard(handoverId: number, chatId: number, messageId: number, threadId: number | null, now: number): void {
     const h = this.handover(handoverId)!;
     this.db.prepare('UPDATE handovers SET telegram_chat_id = ?, telegram_message_id = ?, telegram_thread_id = ?, updated_at = ? WHERE id = ?')

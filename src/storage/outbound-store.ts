@@ -5,10 +5,11 @@ export class SqlOutboundStore implements OutboundStore {
   constructor(private readonly db: Db) {}
 
   load(messageId: number): OutboundToSend | null {
-    return (this.db.prepare(`SELECT m.id, m.tenant_id AS tenantId, m.channel_account_id AS channelAccountId, m.contact_id AS contactId,
-        m.handover_id AS handoverId, m.author_kind AS authorKind, c.provider_id AS "to", m.body, m.provider_message_id AS providerMessageId,
-        m.delivery_status AS deliveryStatus, m.trace_id AS traceId
-      FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = ? AND m.direction = 'outbound'`).get(messageId) as OutboundToSend | undefined) ?? null;
+    const row = this.db.prepare(`SELECT m.id, m.tenant_id AS tenantId, m.channel_account_id AS channelAccountId, m.contact_id AS contactId,
+        m.handover_id AS handoverId, m.author_kind AS authorKind, c.provider_id AS "to", m.body, m.type, json_extract(m.payload, '$.media') AS media,
+        m.provider_message_id AS providerMessageId, m.delivery_status AS deliveryStatus, m.trace_id AS traceId
+      FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = ? AND m.direction = 'outbound'`).get(messageId) as (Omit<OutboundToSend, 'media'> & { media: string | null }) | undefined;
+    return row ? { ...row, media: row.media ? (JSON.parse(row.media) as OutboundToSend['media']) : null } : null;
   }
 
   markSent(messageId: number, providerMessageId: string, now: number): void {

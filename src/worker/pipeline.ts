@@ -19,6 +19,7 @@ import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
 import { WhatsappCredentials } from '../tenants/credentials.js';
+import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
 export interface PipelineOptions {
   brain: BrainPolicy;
@@ -66,7 +67,9 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
   const showDelivery = (message: { id: number; authorKind: string }) => {
     if (message.authorKind === 'manager') queue.enqueue({ kind: JOB.deskDelivery, tenantId: null, payload: { messageId: message.id }, uniqueKey: `delivery:${message.id}`, concurrencyKey: `delivery:${message.id}` });
   };
-  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery });
+  const { telegramBotToken, telegramApiRoot } = cell.config;
+  const media = telegramBotToken ? new TelegramFileSource({ token: telegramBotToken, apiRoot: telegramApiRoot }) : undefined;
+  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
   registry.register(JOB.sendReply, async (job, ctx) => sender.run(job, ctx.signal), {
     maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
   });

@@ -124,6 +124,29 @@ describe('what breaks in real groups', () => {
   }, 30_000);
 });
 
+describe('files from managers', () => {
+  test('a photo and a document posted in the thread reach the customer as WhatsApp media with their captions', async () => {
+    const topicsBefore = tg.topics(CHATS.forum).length;
+    const from = await escalate('7100004', 'Send me the price list');
+    await until(() => tg.topics(CHATS.forum).length > topicsBefore, 10_000, 'the topic');
+    const topic = tg.topics(CHATS.forum).at(-1)!;
+    await until(() => cards(CHATS.forum, topic.threadId).length === 1, 10_000, 'the card in the topic');
+    const photo = Buffer.from('\xff\xd8\xff fake jpeg bytes');
+    const pdf = Buffer.from('%PDF-1.4 fake price list');
+    tg.userSendsPhoto(CHATS.forum, MANAGER, photo, 'Our clinic', { threadId: topic.threadId });
+    tg.userSendsDocument(CHATS.forum, MANAGER, pdf, 'prices.pdf', { caption: 'Price list', mimeType: 'application/pdf', threadId: topic.threadId });
+    await until(() => h.graph.messagesTo(from).filter((s) => s.body.type !== 'text').length === 2, 15_000, 'both files on WhatsApp');
+    const [image, document] = h.graph.messagesTo(from).filter((s) => s.body.type !== 'text');
+    expect(image!.body).toMatchObject({ type: 'image', image: { caption: 'Our clinic' } });
+    expect(document!.body).toMatchObject({ type: 'document', document: { caption: 'Price list', filename: 'prices.pdf' } });
+    const uploaded = h.graph.uploads.slice(-2);
+    expect(uploaded.map((u) => u.mediaId)).toEqual([(image!.body.image as { id: string }).id, (document!.body.document as { id: string }).id]);
+    expect(uploaded[0]!.bytes.equals(photo)).toBe(true);
+    expect(uploaded[1]).toMatchObject({ mimeType: 'application/pdf', filename: 'prices.pdf' });
+    expect(uploaded[1]!.bytes.equals(pdf)).toBe(true);
+  }, 30_000);
+});
+
 describe('the desk from the command line', () => {
   test('handover list, show and resolve: the operator resolves, the card shows it, the bot answers again', async () => {
     const from = await escalate('7100005', 'Operator test');

@@ -82,6 +82,26 @@ export class GraphClient {
     return { bytes, mimeType, ...(typeof info.sha256 === 'string' && { sha256: info.sha256 }) };
   }
 
+  /** Uploads media for sending (POST /{phone_number_id}/media, multipart); resolves to its media id. */
+  async uploadMedia(phoneNumberId: string, token: string, media: { bytes: Buffer; mimeType: string; filename: string }, signal?: AbortSignal): Promise<string> {
+    const what = `media upload via phone number ${phoneNumberId}`;
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', media.mimeType);
+    form.set('file', new Blob([new Uint8Array(media.bytes)], { type: media.mimeType }), media.filename);
+    const answer = await this.exchange(what, `${this.baseUrl}/${encodeURIComponent(phoneNumberId)}/media`, { method: 'POST', body: form }, token, signal, async (response) => {
+      const text = scrub(await response.text(), token);
+      if (!response.ok) throw classifyGraphError(response.status, text, response.headers.get('retry-after'));
+      try {
+        return JSON.parse(text) as { id?: unknown };
+      } catch {
+        throw new TransportError(`${what}: WhatsApp API answered HTTP ${response.status} with invalid JSON`);
+      }
+    });
+    if (typeof answer.id !== 'string' || answer.id === '') throw new TransportError(`${what}: WhatsApp API answered 2xx without an id`);
+    return answer.id;
+  }
+
   /** Display number, verified name and quality rating of a phone number id (for `botctl doctor`). */
   async getPhoneNumber(phoneNumberId: string, token: string, signal?: AbortSignal): Promise<PhoneNumberInfo> {
     const path = `/${encodeURIComponent(phoneNumberId)}?fields=display_phone_number,verified_name,quality_rating`;

@@ -26,6 +26,10 @@ export class WhatsappChannel implements ChannelSender, ChannelReceiver {
     await this.graph.markRead(credentials.externalId, credentials.accessToken, providerMessageId, options.typing, signal);
   }
 
+  async uploadMedia(credentials: ChannelCredentials, media: { bytes: Buffer; mimeType: string; filename: string }, signal?: AbortSignal): Promise<string> {
+    return this.graph.uploadMedia(credentials.externalId, credentials.accessToken, media, signal);
+  }
+
   async fetchMedia(credentials: ChannelCredentials, mediaId: string, signal?: AbortSignal): Promise<{ bytes: Buffer; mimeType: string }> {
     const { bytes, mimeType } = await this.graph.getMedia(mediaId, credentials.accessToken, signal);
     return { bytes, mimeType };

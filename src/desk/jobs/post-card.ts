@@ -29,6 +29,8 @@ export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
     const topic = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.createForumTopic(chatId, name));
     if (!topic) throw new TransientJobError('the forum topic could not be created');
     threadId = topic.message_thread_id;
+    // Remembered at once: a retry after a crash reuses the topic, and managers may write in it before the card lands.
+    ctx.store.setThread(h.id, tenant.chatId!, threadId);
   }
   const text = renderCard({ ...h, threadId }, tenant, ctx.store.transcript(h.contactId, TRANSCRIPT_LINES));
   const keyboard = cardKeyboard(h, locale);

@@ -1,7 +1,7 @@
 import type { Bot, Context } from 'grammy';
 import type { DeskActions, Manager } from '../../conversation/desk-actions.js';
 import { JOB } from '../../conversation/job-kinds.js';
-import type { JobEnqueuer } from '../../conversation/ports.js';
+import type { JobEnqueuer, OutboundMedia } from '../../conversation/ports.js';
 import type { Logger } from '../../observability/logger.js';
 import type { DeskStore } from '../../storage/desk-store.js';
 import type { Locale } from '../../tenants/settings.js';
@@ -93,15 +93,12 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
     const threadId = message.is_topic_message ? (message.message_thread_id ?? null) : null;
     const h = store.handoverForMessage(message.chat.id, message.reply_to_message?.message_id ?? null, threadId);
     if (!h) return;
-    if (!text.trim()) {
-      // Photos and documents from managers need the WhatsApp media upload, which this cell does not do yet.
-      deps.queue.enqueue({ kind: JOB.deskNotify, tenantId: tenant.id, payload: { chatId: message.chat.id, html: deskText(tenant.locale as Locale, 'manager_media_unsupported'), ...(threadId !== null ? { threadId } : {}) } });
-      return;
-    }
+    const file = fileOf(message);
+    if (!text.trim() && !file) return; // stickers, polls…: nothing a customer can receive
     const manager = managerOf(message.from);
     store.transaction(() => {
       store.claimUpdate(ctx.update.update_id, clock());
-      const result = actions.managerReply(h.id, manager, text);
+      const result = actions.managerReply(h.id, manager, text, file ?? undefined);
       if (result.ok) {
         store.recordDeskMessage({ tenantId: tenant.id, handoverId: h.id, chatId: message.chat.id, telegramMessageId: message.message_id, threadId, kind: 'manager', messageId: result.messageId, now: clock() });
       } else {
@@ -110,4 +107,15 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
       }
     });
   });
+}
+
+/** A photo (its largest size) or a document a manager posted, to be fetched by the send job. */
+function fileOf(message: NonNullable<Context['message']>): { type: 'image' | 'document'; media: OutboundMedia } | null {
+  const photo = message.photo?.at(-1);
+  if (photo) return { type: 'image', media: { source: 'telegram', fileId: photo.file_id, filename: 'photo.jpg', mimeType: 'image/jpeg' } };
+  const document = message.document;
+  if (document) {
+    return { type: 'document', media: { source: 'telegram', fileId: document.file_id, filename: document.file_name ?? 'document', mimeType: document.mime_type ?? 'application/octet-stream' } };
+  }
+  return null;
 }

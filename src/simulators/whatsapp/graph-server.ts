@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { codeForStatus, graphError, json, readBody, sendAccepted, statusForCode } from './graph-wire.js';
+import { parseMultipart, type MultipartPart } from '../local-http/multipart.js';
+import { readBody as readRawBody } from '../local-http/http.js';
+import { codeForStatus, graphError, json, sendAccepted, statusForCode } from './graph-wire.js';
 import { countRateBreaches, type RateBreaches, type RateLimits } from './rate-breaches.js';
 import { sendProblem } from './validate-send.js';
 import { newMediaId, newWamid } from './webhook-builders.js';
@@ -10,7 +12,7 @@ import { newMediaId, newWamid } from './webhook-builders.js';
 export interface SimRequest {
   method: string;
   path: string;
-  kind: 'send' | 'read' | 'media' | 'media-download' | 'phone-number' | 'unknown';
+  kind: 'send' | 'read' | 'upload' | 'media' | 'media-download' | 'phone-number' | 'unknown';
   /** The phone number id in the path (sends, reads, phone-number lookups), else null. */
   phoneNumberId: string | null;
   mediaId: string | null;
@@ -24,6 +26,14 @@ export interface RecordedSend {
   body: Record<string, unknown>;
   wamid: string;
   at: number;
+}
+
+export interface RecordedUpload {
+  phoneNumberId: string;
+  mediaId: string;
+  mimeType: string;
+  filename: string;
+  bytes: Buffer;
 }
 
 export interface RecordedRead {
@@ -56,6 +66,8 @@ export interface WhatsappGraphSimulator {
   /** Accepted messages in arrival order (failed calls are not here; see `requests`). */
   readonly sends: readonly RecordedSend[];
   readonly reads: readonly RecordedRead[];
+  /** Media uploaded for sending (a manager's photo or document), in order. */
+  readonly uploads: readonly RecordedUpload[];
   /** Every call that reached the simulator, answered or not. */
   readonly requests: readonly SimRequest[];
   /** From now on only `token` is valid for this number (unset numbers accept any bearer token). */
@@ -98,6 +110,7 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
   const tokens = new Map<string, string>();
   const phoneNumbers = new Map<string, { displayPhoneNumber?: string; verifiedName?: string; qualityRating?: string }>();
   const media = new Map<string, StoredMedia>();
+  const uploads: RecordedUpload[] = [];
   const closedWindows = new Set<string>();
   let failures: (FailureScript & { left: number })[] = [];
   let hangs: { left: number; match?: (req: SimRequest) => boolean }[] = [];
@@ -112,7 +125,10 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readRawBody(req, 110 * 1024 * 1024);
+    const contentType = req.headers['content-type'] ?? '';
+    const multipart = contentType.startsWith('multipart/form-data');
+    const raw = multipart ? '' : bytes.toString('utf8');
     const url = new URL(req.url ?? '/', origin);
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     const sim = describe(req.method ?? 'GET', url, auth?.[1] ?? null, raw);
@@ -138,6 +154,8 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     if (failure) return fail(res, failure);
 
     switch (sim.kind) {
+      case 'upload':
+        return answerUpload(res, sim, multipart ? parseMultipart(bytes, contentType) : []);
       case 'send':
         return answerSend(res, sim);
       case 'read':
@@ -172,6 +190,7 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
       const isRead = (body as { status?: unknown } | null)?.status === 'read';
       return { ...base, kind: isRead ? 'read' : 'send', phoneNumberId: parts[1]! };
     }
+    if (method === 'POST' && parts.length === 3 && parts[2] === 'media') return { ...base, kind: 'upload', phoneNumberId: parts[1]! };
     if (method === 'GET' && parts.length === 2) {
       return media.has(parts[1]!) ? { ...base, kind: 'media', mediaId: parts[1]! } : { ...base, kind: 'phone-number', phoneNumberId: parts[1]! };
     }
@@ -186,6 +205,18 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     const wamid = newWamid();
     sends.push({ phoneNumberId: sim.phoneNumberId!, token: sim.token!, body, wamid, at: Date.now() });
     json(res, 200, sendAccepted(String(body.to), wamid));
+  }
+
+  /** POST /{phone_number_id}/media: multipart with messaging_product, type and file, as Meta takes uploads. */
+  function answerUpload(res: ServerResponse, sim: SimRequest, parts: MultipartPart[]): void {
+    const file = parts.find((p) => p.name === 'file' && p.filename !== undefined);
+    const product = parts.find((p) => p.name === 'messaging_product')?.data.toString();
+    if (!file || product !== 'whatsapp') return json(res, 400, graphError(100, '(#100) The parameter file and messaging_product=whatsapp are required'));
+    const mimeType = parts.find((p) => p.name === 'type')?.data.toString() ?? file.contentType ?? 'application/octet-stream';
+    const id = newMediaId();
+    media.set(id, { bytes: Buffer.from(file.data), mimeType, phoneNumberId: sim.phoneNumberId, hash: randomBytes(16).toString('hex') });
+    uploads.push({ phoneNumberId: sim.phoneNumberId!, mediaId: id, mimeType, filename: file.filename ?? '', bytes: Buffer.from(file.data) });
+    json(res, 200, { id });
   }
 
   function answerMediaInfo(res: ServerResponse, mediaId: string): void {
@@ -235,6 +266,7 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     port,
     sends,
     reads,
+    uploads,
     requests,
     setToken: (phoneNumberId, token) => void tokens.set(phoneNumberId, token),
     setPhoneNumber: (phoneNumberId, info) => void phoneNumbers.set(phoneNumberId, info),
@@ -255,6 +287,7 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
       // Cleared in place so arrays a test already holds stay live.
       sends.length = 0;
       reads.length = 0;
+      uploads.length = 0;
       requests.length = 0;
       tokens.clear();
       phoneNumbers.clear();
