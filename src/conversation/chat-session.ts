@@ -3,7 +3,7 @@ import type { HistoryLine } from '../brain/context.js';
 import { detectLanguage } from '../brain/language.js';
 import type { LlmPort } from '../brain/llm.js';
 import type { Locale } from '../tenants/settings.js';
-import { renderText } from '../texts/texts.js';
+import { renderText, type TextOverrides } from '../texts/texts.js';
 import { buildContext } from './build-context.js';
 import type { KnowledgePort } from './ports.js';
 
@@ -12,6 +12,7 @@ export interface SessionTenant {
   name: string;
   locale: Locale;
   prompt: string;
+  texts?: TextOverrides | null;
 }
 
 export interface TurnOutcome {
@@ -41,7 +42,7 @@ export class ChatSession {
     const decision = await new Brain(this.deps.llm, this.deps.policy).decide(context, signal);
     const customerSees = decision.kind === 'reply'
       ? decision.text
-      : renderText(language, decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply', { business: this.tenant.name });
+      : renderText(language, decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply', { business: this.tenant.name }, this.tenant.texts ?? null);
     this.history.push({ author: 'customer', text }, { author: 'bot', text: customerSees });
     if (decision.kind === 'escalate') this.handedOver = true;
     return { decision, language, customerSees, snippets: context.snippets.map((s) => `${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}`) };

@@ -5,15 +5,17 @@ import { TenantService } from '../tenants/tenant-service.js';
 import type { Locale } from '../tenants/settings.js';
 import { llmFromConfig } from '../worker/pipeline.js';
 import { ChatSession } from './chat-session.js';
+import type { TextOverrides } from '../texts/texts.js';
 
 /** A chat session with a tenant's bot as configured on this cell (its prompt, knowledge and the cell's LLM). */
 export function openSession(cell: Cell, slug: string): { session: () => ChatSession; llmModel: string | null } {
   const tenant = new TenantService(cell).get(slug);
   const prompt = new PromptStore(cell.db).current(tenant.id)?.body ?? '';
+  const texts = (cell.db.prepare('SELECT texts FROM tenants WHERE id = ?').get(tenant.id) as { texts: string | null }).texts;
   const llm = llmFromConfig(cell);
   const knowledge = new KnowledgeSearch(cell.db);
   return {
-    session: () => new ChatSession({ id: tenant.id, name: tenant.name, locale: tenant.locale as Locale, prompt }, { knowledge, llm }),
+    session: () => new ChatSession({ id: tenant.id, name: tenant.name, locale: tenant.locale as Locale, prompt, texts: texts ? (JSON.parse(texts) as TextOverrides) : null }, { knowledge, llm }),
     llmModel: llm?.model ?? null,
   };
 }

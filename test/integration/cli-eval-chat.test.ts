@@ -81,3 +81,21 @@ describe('botctl chat', () => {
     expect(result.stdout).toMatch(/bot> .*Абая/);
   }, 30_000);
 });
+
+describe('botctl tenant text', () => {
+  test("a tenant's own wording is listed, used for its customers, refused with an unknown placeholder, and reset", async () => {
+    const custom = 'Спасибо! Передала ваш вопрос администратору клиники, ответим здесь в течение 15 минут.';
+    expect(await ok(['tenant', 'text', 'dental', 'ru', 'holding_reply', custom])).toContain('Set holding_reply (ru) of dental.');
+    const listed = JSON.parse(await ok(['tenant', 'text', 'dental', 'ru', '--json'])) as { key: string; text: string; own: boolean }[];
+    expect(listed.find((t) => t.key === 'holding_reply')).toEqual({ key: 'holding_reply', text: custom, own: true });
+    expect(listed.find((t) => t.key === 'manager_greeting')!.own).toBe(false);
+    expect(await ok(['chat', 'dental', '--message', 'Вы делаете пирсинг языка?'])).toContain(`bot> ${custom}`);
+    const refused = await botctl(['tenant', 'text', 'dental', 'ru', 'manager_greeting', 'Я {manager} из {shop}'], env);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toBe('Error: {shop} is not filled in for manager_greeting: use only {manager}, {business}.\n');
+    expect((await botctl(['tenant', 'text', 'dental', 'de', 'holding_reply', 'x'], env)).stderr).toContain('"de" is not a supported locale');
+    expect((await botctl(['tenant', 'text', 'dental', 'ru', 'goodbye', 'x'], env)).stderr).toContain('"goodbye" is not a customer-facing text');
+    await ok(['tenant', 'text', 'dental', 'ru', 'holding_reply', '--reset']);
+    expect(await ok(['chat', 'dental', '--message', 'Вы делаете пирсинг языка?'])).toContain('bot> Спасибо за вопрос! Я передал его менеджеру');
+  }, 60_000);
+});
