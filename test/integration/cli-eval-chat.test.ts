@@ -92,7 +92,7 @@ describe('botctl tenant text', () => {
     expect(await ok(['chat', 'dental', '--message', 'Вы делаете пирсинг языка?'])).toContain(`bot> ${custom}`);
     const refused = await botctl(['tenant', 'text', 'dental', 'ru', 'manager_greeting', 'Я {manager} из {shop}'], env);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toBe('Error: {shop} is not filled in for manager_greeting: use only {manager}, {business}.\n');
+    expect(refused.stderr).toBe('Error: {shop} is not filled in for manager_greeting: use only {manager}, {business}.');
     expect((await botctl(['tenant', 'text', 'dental', 'de', 'holding_reply', 'x'], env)).stderr).toContain('"de" is not a supported locale');
     expect((await botctl(['tenant', 'text', 'dental', 'ru', 'goodbye', 'x'], env)).stderr).toContain('"goodbye" is not a customer-facing text');
     await ok(['tenant', 'text', 'dental', 'ru', 'holding_reply', '--reset']);
