@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import type { Cell } from '../cell.js';
 import { JobRegistry } from '../jobs/registry.js';
 import { Queue } from '../jobs/queue.js';
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   pipeline?: PipelineOptions;
   /** Telegram updates by webhook (BOTCTL_PUBLIC_URL/webhooks/telegram) instead of long polling. */
   telegramWebhook?: boolean;
+  /** Extra sub-apps on the worker's HTTP server (`botctl demo` mounts its console at /demo). */
+  routes?: { path: string; app: Hono }[];
 }
 
 export interface RunningWorker {
@@ -62,6 +65,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);
   }
+  for (const extra of options.routes ?? []) app.route(extra.path, extra.app);
   const server = await listen(app.fetch, cell.config.httpHost, cell.config.httpPort);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;

@@ -35,7 +35,7 @@ describe('botctl worker', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toMatchObject({ ok: true, failing: [], checks: { database: { ok: true }, eventLoop: { ok: true } } });
     const ready = await until(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       return res.status === 200 ? res.json() : null;
