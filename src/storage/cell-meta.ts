@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SecretBox } from '../security/secret-box.js';
 import type { Db } from './open-db.js';
 
@@ -15,4 +16,17 @@ export function verifySecretKey(db: Db, box: SecretBox): void {
     return;
   }
   box.open(row.value, KEY_CHECK, 'the secrets of this database');
+}
+
+const CELL_ID = 'cell_id';
+
+/**
+ * The cell's stable random id (created on first use), naming the cell in tenant export files and in the audit
+ * rows of the cell a tenant moved to. Not a secret.
+ */
+export function cellId(db: Db): string {
+  const row = db.prepare('SELECT value FROM cell_meta WHERE key = ?').get(CELL_ID) as { value: Buffer | string } | undefined;
+  if (row) return String(row.value);
+  db.prepare('INSERT OR IGNORE INTO cell_meta (key, value) VALUES (?, ?)').run(CELL_ID, Buffer.from(randomUUID(), 'utf8'));
+  return String((db.prepare('SELECT value FROM cell_meta WHERE key = ?').get(CELL_ID) as { value: Buffer | string }).value);
 }

@@ -1,0 +1,157 @@
+/**
+ * The tenant export format (docs/decisions/0014-tenant-moves.md): JSON Lines, optionally gzipped. Line 1 is the
+ * header; every other line is one row of one family, `{"type": <family>, "row": {<column>: <value>, …}}`, with the
+ * source cell's ids (the envelope keeps `type` apart from columns such as messages.type). References between rows use those
+ * ids and always point to an earlier line, except `conversation.handover_id` (conversations come before the
+ * handovers that point back at them). Import gives every row a new id on the target and maps the references.
+ *
+ * A family lists every column of its table except `tenant_id` (implied). The unit test
+ * test/unit/tenants/transfer/format.test.ts fails when a migration adds a column this list does not know, so a new
+ * column is never dropped silently: add it here and raise FORMAT_VERSION.
+ */
+
+export const FORMAT_NAME = 'botctl-tenant';
+export const FORMAT_VERSION = 1;
+/** Versions this botctl reads (older ones are upgraded while reading, when there are any). */
+export const READABLE_VERSIONS: readonly number[] = [1];
+
+/** `ref:<family>` / `ref?:<family>`: the id of a row of that family in the same file (nullable with `?`). */
+export type FieldType = 'id' | 'int' | 'int?' | 'text' | 'text?' | 'json' | 'json?' | 'secret?' | `ref:${Family}` | `ref?:${Family}`;
+
+export interface FamilySpec {
+  /** The record's `type`. */
+  family: Family;
+  table: string;
+  /** Record fields in file order. JSON columns are kept as the exact text SQLite holds (checked with JSON.parse). */
+  fields: Readonly<Record<string, FieldType>>;
+  /** How the rows of the tenant are read, in file order (ids ascending keeps relative order on the target). */
+  orderBy: string;
+}
+
+export const FAMILIES = [
+  'tenant', 'channel_account', 'prompt', 'kb_source', 'kb_chunk', 'contact', 'conversation', 'handover',
+  'handover_event', 'message', 'desk_message', 'llm_call', 'audit',
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+const TIMES = { created_at: 'int', updated_at: 'int' } as const;
+
+export const SPECS: Readonly<Record<Family, FamilySpec>> = {
+  tenant: {
+    family: 'tenant', table: 'tenants', orderBy: 'id',
+    fields: {
+      id: 'id', slug: 'text', name: 'text', status: 'text', locale: 'text', timezone: 'text', telegram_chat_id: 'int?',
+      owner_chat_id: 'int?', business_hours: 'json?', remind_after_ms: 'int', remind_every_ms: 'int', remind_max: 'int',
+      reply_timeout_ms: 'int', prompt_version: 'int?', voice_transcription: 'int', llm_calls_per_hour: 'int', texts: 'json?',
+      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', ...TIMES,
+    },
+  },
+  channel_account: {
+    family: 'channel_account', table: 'channel_accounts', orderBy: 'id',
+    // The secrets: sealed with the export passphrase (transport-secrets.ts), never with a cell's key.
+    fields: { id: 'id', channel: 'text', external_id: 'text', access_token: 'secret?', app_secret: 'secret?', status: 'text', status_detail: 'text?', ...TIMES },
+  },
+  prompt: {
+    family: 'prompt', table: 'prompts', orderBy: 'version',
+    fields: { id: 'id', version: 'int', body: 'text', actor: 'text', note: 'text?', created_at: 'int' },
+  },
+  kb_source: {
+    family: 'kb_source', table: 'kb_sources', orderBy: 'id',
+    fields: { id: 'id', name: 'text', format: 'text', checksum: 'text', chunk_count: 'int', ...TIMES },
+  },
+  kb_chunk: {
+    family: 'kb_chunk', table: 'kb_chunks', orderBy: 'source_id, ordinal',
+    // No index rows: import rebuilds kb_fts through KnowledgeStore.writeSource, which normalises the text.
+    fields: { id: 'id', source_id: 'ref:kb_source', ordinal: 'int', heading: 'text?', question: 'text?', answer: 'text?', text: 'text', created_at: 'int' },
+  },
+  contact: {
+    family: 'contact', table: 'contacts', orderBy: 'id',
+    fields: {
+      id: 'id', channel_account_id: 'ref:channel_account', provider_id: 'text', display_name: 'text?', phone: 'text?',
+      locale: 'text?', metadata: 'json', ...TIMES,
+    },
+  },
+  conversation: {
+    family: 'conversation', table: 'conversations', orderBy: 'id',
+    fields: {
+      id: 'id', contact_id: 'ref:contact', state: 'text', handover_id: 'ref?:handover', state_changed_at: 'int',
+      notice_sent_at: 'int?', ...TIMES,
+    },
+  },
+  handover: {
+    family: 'handover', table: 'handovers', orderBy: 'id',
+    fields: {
+      id: 'id', conversation_id: 'ref:conversation', contact_id: 'ref:contact', number: 'int', status: 'text', reason: 'text',
+      summary: 'text?', created_at: 'int', assigned_to_id: 'int?', assigned_to_name: 'text?', taken_at: 'int?',
+      first_response_at: 'int?', resolved_by_id: 'int?', resolved_by_name: 'text?', resolved_at: 'int?',
+      telegram_chat_id: 'int?', telegram_message_id: 'int?', telegram_thread_id: 'int?', updated_at: 'int',
+      reminders_sent: 'int', escalated_at: 'int?',
+    },
+  },
+  handover_event: {
+    family: 'handover_event', table: 'handover_events', orderBy: 'id',
+    fields: {
+      id: 'id', handover_id: 'ref:handover', event: 'text', from_state: 'text', to_state: 'text', actor_kind: 'text',
+      actor_id: 'int?', actor_name: 'text?', reason: 'text?', at: 'int',
+    },
+  },
+  message: {
+    family: 'message', table: 'messages', orderBy: 'id',
+    fields: {
+      id: 'id', channel_account_id: 'ref:channel_account', contact_id: 'ref:contact', handover_id: 'ref?:handover',
+      direction: 'text', author_kind: 'text', author_id: 'int?', author_name: 'text?', type: 'text', body: 'text?',
+      payload: 'json', provider_message_id: 'text?', delivery_status: 'text', delivery_error: 'text?', outcome: 'text?',
+      trace_id: 'text', provider_timestamp: 'int?', ...TIMES,
+    },
+  },
+  desk_message: {
+    family: 'desk_message', table: 'desk_messages', orderBy: 'id',
+    fields: {
+      id: 'id', handover_id: 'ref?:handover', chat_id: 'int', telegram_message_id: 'int', thread_id: 'int?', kind: 'text',
+      message_id: 'ref?:message', created_at: 'int',
+    },
+  },
+  llm_call: {
+    family: 'llm_call', table: 'llm_calls', orderBy: 'id',
+    fields: { id: 'id', contact_id: 'ref?:contact', purpose: 'text', at: 'int', duration_ms: 'int', outcome: 'text', error: 'text?' },
+  },
+  audit: {
+    family: 'audit', table: 'audit_log', orderBy: 'id',
+    fields: { id: 'id', at: 'int', actor: 'text', action: 'text', tenant_slug: 'text?', detail: 'json' },
+  },
+};
+
+/** The one forward reference of the format: resolved after the handovers are written. */
+export const LATE_REFS: ReadonlySet<string> = new Set(['conversation.handover_id']);
+
+export type TransferRow = Record<string, string | number | null>;
+
+export interface TransferRecord {
+  type: Family;
+  /** 1-based line in the file, for error messages. */
+  line: number;
+  row: TransferRow;
+}
+
+export interface KdfParams {
+  name: 'scrypt';
+  n: number;
+  r: number;
+  p: number;
+  salt: string;
+}
+
+export interface TransferHeader {
+  type: 'header';
+  format: typeof FORMAT_NAME;
+  format_version: number;
+  botctl_version: string;
+  /** The source database's migration level (information: records are read by format_version). */
+  schema_version: number;
+  source_cell: { id: string; hostname: string; public_url: string | null };
+  exported_at: number;
+  tenant: string;
+  /** `passphrase`: secret fields are sealed with a key derived from it; `none`: exported without secrets. */
+  secrets: { mode: 'passphrase'; kdf: KdfParams; check: string } | { mode: 'none' };
+  counts: Record<Family, number>;
+}

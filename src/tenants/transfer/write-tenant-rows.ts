@@ -1,0 +1,99 @@
+import { basename } from 'node:path';
+import { UserError } from '../../errors.js';
+import type { KnowledgeStore } from '../../storage/knowledge-store.js';
+import type { TenantTransferStore } from '../../storage/tenant-transfer-store.js';
+import { LATE_REFS, SPECS, type Family, type TransferRecord, type TransferRow } from './format.js';
+import type { ParsedTransfer } from './read-transfer-file.js';
+import { referenceTarget } from './validate-record.js';
+
+/** Source id → target id, per family. */
+export type IdMaps = Record<Family, Map<number, number>>;
+
+export interface RowWriterDeps {
+  store: TenantTransferStore;
+  knowledge: KnowledgeStore;
+  /** Secrets sealed with the target cell's key, per source channel account id and field. */
+  sealedSecrets: Map<number, Partial<Record<string, Buffer>>>;
+  now: number;
+}
+
+const OPEN = new Set(['waiting', 'taken']);
+
+/**
+ * Writes every row of a parsed file with new ids, inside the caller's transaction, parents before children so each
+ * reference is mapped when it is written. A row SQLite refuses (a CHECK or UNIQUE constraint) is reported with its
+ * line, and the caller's transaction rolls everything back. Returns the id maps.
+ */
+export function writeTenantRows(parsed: ParsedTransfer, deps: RowWriterDeps): IdMaps {
+  const { store } = deps;
+  const maps = Object.fromEntries(Object.keys(SPECS).map((f) => [f, new Map<number, number>()])) as unknown as IdMaps;
+  const name = basename(parsed.file);
+  const guarded = <T>(record: TransferRecord, write: () => T): T => {
+    try {
+      return write();
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`line ${record.line} of ${name}: this cell's database refused the ${record.type} record (${(err as Error).message})`, 'the file is damaged or was edited; export the tenant again on the source cell');
+    }
+  };
+  const mapped = (record: TransferRecord, tenantId: number | null, overrides: TransferRow = {}): Record<string, unknown> => {
+    const values: Record<string, unknown> = tenantId === null ? {} : { tenant_id: tenantId };
+    for (const [field, type] of Object.entries(SPECS[record.type].fields)) {
+      if (field === 'id') continue;
+      const target = referenceTarget(type) as Family | null;
+      const value = record.row[field] ?? null;
+      values[field] = target === null || value === null ? value
+        : LATE_REFS.has(`${record.type}.${field}`) ? null : maps[target].get(value as number)!;
+    }
+    return { ...values, ...overrides };
+  };
+  const each = (family: Family, write: (record: TransferRecord) => number) => {
+    for (const record of parsed.records[family]) maps[family].set(record.row.id as number, guarded(record, () => write(record)));
+  };
+
+  // The desk state of another cell's bot says nothing about this cell's bot: start from 'ok' and let the desk find out.
+  each('tenant', (r) => store.insert(SPECS.tenant, mapped(r, null, { telegram_status: 'ok', telegram_status_detail: null })));
+  const tenantId = maps.tenant.values().next().value!;
+  each('channel_account', (r) => store.insert(SPECS.channel_account, {
+    ...mapped(r, tenantId),
+    access_token: deps.sealedSecrets.get(r.row.id as number)?.access_token ?? null,
+    app_secret: deps.sealedSecrets.get(r.row.id as number)?.app_secret ?? null,
+  }));
+  each('prompt', (r) => store.insert(SPECS.prompt, mapped(r, tenantId)));
+  writeKnowledge(parsed, deps, tenantId, maps, guarded);
+  each('contact', (r) => store.insert(SPECS.contact, mapped(r, tenantId)));
+  each('conversation', (r) => store.insert(SPECS.conversation, mapped(r, tenantId)));
+
+  // Handover ids start above every id the source used: a stale button on an old card (`h:<id>:t`) pressed in the
+  // same chat then finds no handover of this tenant instead of acting on the wrong one.
+  let nextHandoverId = parsed.records.handover.reduce((max, h) => Math.max(max, h.row.id as number), store.maxId('handovers')) + 1;
+  each('handover', (r) => {
+    // An open handover's card belongs to the source cell's bot, which this cell cannot edit: its card is posted again.
+    const card: TransferRow = OPEN.has(String(r.row.status)) ? { telegram_chat_id: null, telegram_message_id: null, telegram_thread_id: null } : {};
+    return store.insert(SPECS.handover, { id: nextHandoverId++, ...mapped(r, tenantId, card) });
+  });
+  for (const r of parsed.records.conversation) {
+    if (r.row.handover_id !== null) store.setConversationHandover(maps.conversation.get(r.row.id as number)!, maps.handover.get(r.row.handover_id as number)!);
+  }
+  each('handover_event', (r) => store.insert(SPECS.handover_event, mapped(r, tenantId)));
+  each('message', (r) => store.insert(SPECS.message, mapped(r, tenantId)));
+  each('desk_message', (r) => store.insert(SPECS.desk_message, mapped(r, tenantId)));
+  each('llm_call', (r) => store.insert(SPECS.llm_call, mapped(r, tenantId)));
+  for (const r of parsed.records.audit) guarded(r, () => store.insertAudit(tenantId, r.row, parsed.header.source_cell.id));
+  return maps;
+}
+
+/** Knowledge goes through KnowledgeStore, which writes the full-text rows from normalised text as `kb add` does. */
+function writeKnowledge(parsed: ParsedTransfer, deps: RowWriterDeps, tenantId: number, maps: IdMaps, guarded: <T>(r: TransferRecord, w: () => T) => T): void {
+  for (const source of parsed.records.kb_source) {
+    const chunks = parsed.records.kb_chunk.filter((c) => c.row.source_id === source.row.id);
+    const id = guarded(source, () => deps.knowledge.writeSource(tenantId, {
+      name: String(source.row.name),
+      format: String(source.row.format),
+      checksum: String(source.row.checksum),
+      chunks: chunks.map((c) => ({ heading: c.row.heading as string | null, question: c.row.question as string | null, answer: c.row.answer as string | null, text: String(c.row.text) })),
+    }, deps.now));
+    deps.store.restoreKnowledgeTimes(id, source.row, chunks.map((c) => c.row));
+    maps.kb_source.set(source.row.id as number, id);
+  }
+}
