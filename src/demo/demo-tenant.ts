@@ -32,7 +32,6 @@ export const DEMO_MANAGERS: readonly User[] = [
 export const DEMO_CUSTOMER = { waId: '77011234567', name: 'Айгерим' } as const;
 
 /** Files of the example folder that are instructions or tests, not knowledge. */
-const NOT_KNOWLEDGE = new Set(['prompt.md', 'README.md']);
 
 export interface SeededTenant {
   /** The tenant's WhatsApp access token (the Graph simulator accepts only it for the demo number). */
@@ -66,8 +65,9 @@ export function seedDemoTenant(cell: Cell, options: { remindAfter: string } = { 
   });
   const prompts = new PromptService(cell);
   prompts.set(DEMO_TENANT.slug, prompts.readFile(join(EXAMPLE_DIR, 'prompt.md')), 'botctl demo');
-  const files = readdirSync(EXAMPLE_DIR).filter((name) => isSupportedFile(name) && !NOT_KNOWLEDGE.has(name)).sort();
-  new KnowledgeService(cell).addFiles(DEMO_TENANT.slug, files.map((name) => join(EXAMPLE_DIR, name)));
+  const knowledgeDir = join(EXAMPLE_DIR, 'knowledge');
+  const files = readdirSync(knowledgeDir).filter((name) => isSupportedFile(name)).sort();
+  new KnowledgeService(cell).addFiles(DEMO_TENANT.slug, files.map((name) => join(knowledgeDir, name)));
   return { whatsappToken, created: true };
 }
 

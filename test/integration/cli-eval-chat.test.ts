@@ -24,7 +24,7 @@ beforeAll(async () => {
   env = { ...cell.env, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: llm.url };
   await ok(['tenant', 'add', 'dental', '--name', 'Smile Dental', '--timezone', 'Asia/Almaty', '--locale', 'ru']);
   await ok(['prompt', 'set', 'dental', '--file', join(EXAMPLE, 'prompt.md')]);
-  await ok(['kb', 'import', 'dental', EXAMPLE]);
+  await ok(['kb', 'import', 'dental', join(EXAMPLE, 'knowledge')]);
 }, 60_000);
 afterAll(async () => llm?.close());
 

@@ -5,7 +5,7 @@ import { templatesDir } from '../../src/paths.js';
 import { botctl, initCell, type TempCell } from '../helpers/cli.js';
 import { snapshot } from '../helpers/db.js';
 
-const EXAMPLE = join(templatesDir, 'examples', 'dental-almaty');
+const EXAMPLE = join(templatesDir, 'examples', 'dental-almaty', 'knowledge');
 const EXAMPLE_FILES = readdirSync(EXAMPLE).sort().map((name) => join(EXAMPLE, name));
 
 /** A fresh cell with the tenant `dental` added by the real `tenant add`. */

@@ -12,7 +12,7 @@ import { AuditStore } from '../../../src/storage/audit-store.js';
 import { KnowledgeStore } from '../../../src/storage/knowledge-store.js';
 import { TenantService } from '../../../src/tenants/tenant-service.js';
 
-const EXAMPLE = join(templatesDir, 'examples', 'dental-almaty');
+const EXAMPLE = join(templatesDir, 'examples', 'dental-almaty', 'knowledge');
 const cells: Cell[] = [];
 afterEach(() => {
   for (const cell of cells.splice(0)) cell.close();
