@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BotctlCommand } from '../src/cli/base-command.js';
 import { UserError } from '../src/errors.js';
 import { createLogger } from '../src/observability/logger.js';
+import { setWalAutocheckpoint } from '../src/storage/open-db.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../src/worker/pipeline.js';
 import { startWorker } from '../src/worker/start-worker.js';
 
@@ -19,6 +20,7 @@ export default class Worker extends BotctlCommand {
     'llm-timeout-ms': Flags.integer({ description: 'one LLM call may take this long', default: DEFAULT_PIPELINE_OPTIONS.brain.callTimeoutMs, min: 100 }),
     'llm-deadline-ms': Flags.integer({ description: 'all LLM retries of one answer together; then a holding reply and a manager', default: DEFAULT_PIPELINE_OPTIONS.brain.deadlineMs, min: 100 }),
     'telegram-webhook': Flags.boolean({ description: 'receive Telegram updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling' }),
+    'wal-autocheckpoint': Flags.integer({ description: 'WAL pages before this worker checkpoints (SQLite default 1000); botctl run gives 0 while Litestream replicates, which then checkpoints itself', min: 0 }),
     'graph-timeout-ms': Flags.integer({ description: 'one WhatsApp Graph API call may take this long', default: DEFAULT_PIPELINE_OPTIONS.graphTimeoutMs, min: 100 }),
   };
 
@@ -29,6 +31,7 @@ export default class Worker extends BotctlCommand {
     const logger = createLogger({ level: config.logLevel, base: { proc: 'worker' } });
     const cell = this.openCell({ ...config, httpPort: port }, { schema: 'apply' });
     for (const m of cell.migrated) logger.info({ version: m.version, name: m.name }, 'applied migration');
+    if (flags['wal-autocheckpoint'] !== undefined) setWalAutocheckpoint(cell.db, flags['wal-autocheckpoint']);
     let worker;
     try {
       worker = await startWorker(cell, logger, {
@@ -45,7 +48,12 @@ export default class Worker extends BotctlCommand {
     }
     const running = worker;
     await new Promise<void>((resolve) => {
+      let draining = false;
       const shutdown = (signal: string) => {
+        if (draining) return;
+        draining = true;
+        // The supervisor's IPC channel (see below) must not keep this process alive once drained.
+        process.channel?.unref();
         logger.info({ signal }, 'draining');
         void running.stop(flags['drain-timeout-ms']).then((result) => {
           logger.info(result, 'worker stopped');
@@ -54,6 +62,9 @@ export default class Worker extends BotctlCommand {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      // Under botctl run the worker has an IPC channel to the supervisor; it closes when the supervisor dies (even by
+      // SIGKILL), and an orphaned worker would keep the port and the database from the next supervisor.
+      if (process.send) process.once('disconnect', () => shutdown('supervisor gone'));
     });
   }
 }

@@ -56,3 +56,13 @@ export function durableTransaction<T>(db: Db, fn: () => T): T {
     db.pragma('synchronous = NORMAL');
   }
 }
+
+/**
+ * Sets how many WAL pages make this connection checkpoint on commit (SQLite's default is 1000; 0 = never).
+ * The worker sets 0 while Litestream replicates the file: Litestream then runs the checkpoints itself, at points
+ * where it has copied the WAL, instead of racing the application's (PROTOCOLS.md §4). Without Litestream the WAL
+ * would grow without bound, so this is never the default.
+ */
+export function setWalAutocheckpoint(db: Db, pages: number): void {
+  db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(pages))}`);
+}

@@ -31,7 +31,8 @@ export class PipelineCell {
 
   private constructor(readonly cell: TempCell, readonly graph: WhatsappGraphSimulator, readonly llm: OpenAISimulator | null, readonly telegram: TelegramSimulator | null, readonly oncallChatId: number | null) {}
 
-  static async start(options: { tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number; telegram?: TelegramSimulator; oncallChatId?: number }): Promise<PipelineCell> {
+  /** `worker: false` starts no worker: the test runs it itself (e.g. under `botctl run`, test/helpers/supervisor-process.ts). */
+  static async start(options: { tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number; telegram?: TelegramSimulator; oncallChatId?: number; worker?: boolean }): Promise<PipelineCell> {
     const cell = await initCell();
     const graph = await startWhatsappGraphSimulator();
     const llm = options.llm === false ? null : await startOpenAISimulator({ apiKey: LLM_KEY });
@@ -39,7 +40,7 @@ export class PipelineCell {
     for (const tenant of options.tenants) await harness.addTenant(tenant);
     harness.debounceMs = options.debounceMs ?? 300;
     harness.workerFlags = ['--poll-ms', '50', '--llm-timeout-ms', '1500', '--llm-deadline-ms', '4000', '--graph-timeout-ms', '1500', ...(options.workerFlags ?? [])];
-    harness.worker = await startWorkerProcess(harness.env(harness.debounceMs), harness.workerFlags);
+    if (options.worker !== false) harness.worker = await startWorkerProcess(harness.env(harness.debounceMs), harness.workerFlags);
     return harness;
   }
 
