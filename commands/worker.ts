@@ -19,6 +19,7 @@ export default class Worker extends BotctlCommand {
     'drain-timeout-ms': Flags.integer({ description: 'how long running jobs may finish at shutdown', default: 20_000, min: 0 }),
     'llm-timeout-ms': Flags.integer({ description: 'one LLM call may take this long', default: DEFAULT_PIPELINE_OPTIONS.brain.callTimeoutMs, min: 100 }),
     'llm-deadline-ms': Flags.integer({ description: 'all LLM retries of one answer together; then a holding reply and a manager', default: DEFAULT_PIPELINE_OPTIONS.brain.deadlineMs, min: 100 }),
+    'memory-after-ms': Flags.integer({ description: "condense a customer's memory after the conversation is quiet this long", default: DEFAULT_PIPELINE_OPTIONS.memoryQuietMs, min: 100 }),
     'telegram-webhook': Flags.boolean({ description: 'receive Telegram updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling' }),
     'wal-autocheckpoint': Flags.integer({ description: 'WAL pages before this worker checkpoints (SQLite default 1000); botctl run gives 0 while Litestream replicates, which then checkpoints itself', min: 0 }),
     'graph-timeout-ms': Flags.integer({ description: 'one WhatsApp Graph API call may take this long', default: DEFAULT_PIPELINE_OPTIONS.graphTimeoutMs, min: 100 }),
@@ -40,6 +41,7 @@ export default class Worker extends BotctlCommand {
           ...DEFAULT_PIPELINE_OPTIONS,
           brain: { callTimeoutMs: flags['llm-timeout-ms'], deadlineMs: flags['llm-deadline-ms'] },
           graphTimeoutMs: flags['graph-timeout-ms'],
+          memoryQuietMs: flags['memory-after-ms'],
         },
       });
     } catch (err) {

@@ -23,6 +23,8 @@ export interface InboundHandlerDeps {
   clock: () => number;
   /** How long after a "manager is on it" notice the next one may be sent. */
   noticeWindowMs: number;
+  /** How long a conversation stays quiet before its memory is condensed. */
+  memoryQuietMs: number;
 }
 
 const HOUR = 3_600_000;
@@ -86,6 +88,9 @@ export class InboundHandler {
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, handoverId: null, authorKind: 'bot', body: decision.text, traceId });
         store.markOutcome(ids, 'replied');
         this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(contactId), traceId });
+        if (this.deps.llm) {
+          this.deps.queue.enqueue({ kind: JOB.summarizeMemory, tenantId: turn.tenant.id, payload: { contactId }, uniqueKey: `memory:${contactId}`, runAt: clock() + this.deps.memoryQuietMs });
+        }
         return id;
       });
       trace('reply.queued', { outboundMessageId: messageId, length: decision.text.length });

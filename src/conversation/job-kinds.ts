@@ -9,6 +9,7 @@ export const JOB = {
   deskCloseTopic: 'desk.close_topic', // { handoverId }
   deskDelivery: 'desk.delivery', // { messageId }: show a manager's message's delivery state
   deskNotify: 'desk.notify', // { chatId, html, threadId?, replyTo?, tenantId? }
+  summarizeMemory: 'memory.summarize', // { contactId }: after the conversation went quiet
 } as const;
 
 export const contactKey = (contactId: number) => `contact:${contactId}`;

@@ -9,6 +9,8 @@ import { Intake } from '../conversation/intake.js';
 import { JOB } from '../conversation/job-kinds.js';
 import type { CustomerChannelPort, KnowledgePort } from '../conversation/ports.js';
 import { SendReply } from '../conversation/send-reply.js';
+import { summarizeMemory } from '../conversation/summarize-memory.js';
+import { SqlMemoryStore } from '../storage/memory-store.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
 import type { Logger } from '../observability/logger.js';
@@ -26,12 +28,15 @@ export interface PipelineOptions {
   /** At most one "a manager is already on it" per customer per this window. */
   noticeWindowMs: number;
   graphTimeoutMs: number;
+  /** A conversation quiet this long gets its memory condensed by the LLM (each new turn pushes it back). */
+  memoryQuietMs: number;
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   brain: { callTimeoutMs: 20_000, deadlineMs: 45_000 },
   noticeWindowMs: 10 * 60_000,
   graphTimeoutMs: 15_000,
+  memoryQuietMs: 30 * 60_000,
 };
 
 /** The LLM configured for the cell, or null: then the bot answers exact FAQ matches only. */
@@ -56,7 +61,7 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
 
   const handler = new InboundHandler({
     store: new SqlConversationStore(cell.db), queue, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
-    clock: Date.now, noticeWindowMs: options.noticeWindowMs,
+    clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
   });
   registry.register(JOB.handleInbound, async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger), {
     // The brain retries the LLM within its own deadline; a job retry is for a crash or a storage error.
@@ -69,6 +74,11 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
   };
   const { telegramBotToken, telegramApiRoot } = cell.config;
   const media = telegramBotToken ? new TelegramFileSource({ token: telegramBotToken, apiRoot: telegramApiRoot }) : undefined;
+  const memory = new SqlMemoryStore(cell.db);
+  registry.register(JOB.summarizeMemory, (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal), {
+    maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, timeoutMs: 60_000,
+  });
+
   const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
   registry.register(JOB.sendReply, async (job, ctx) => sender.run(job, ctx.signal), {
     maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
