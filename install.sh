@@ -40,6 +40,12 @@ ensure_runtime() {
     NODE_BIN_DIR="$runtime_dir/bin"
   fi
   export npm_config_nodedir="$runtime_dir"
+  # npm under this runtime would look for its global config in the runtime's folder: keep the machine's
+  # (registry, proxy, CA settings) instead.
+  if [ -z "${npm_config_globalconfig:-}" ] && command -v npm >/dev/null 2>&1; then
+    local global_config; global_config="$(npm config get globalconfig 2>/dev/null || true)"
+    [ -n "$global_config" ] && [ -f "$global_config" ] && export npm_config_globalconfig="$global_config"
+  fi
   say "using Node $("$NODE_BIN_DIR/node" -v) from $runtime_dir"
 }
 

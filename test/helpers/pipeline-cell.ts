@@ -28,11 +28,17 @@ export class PipelineCell {
   worker!: WorkerProcess;
   private debounceMs = 300;
   private workerFlags: string[] = [];
+  private extraEnv: Record<string, string> = {};
+  private port: number | undefined;
 
   private constructor(readonly cell: TempCell, readonly graph: WhatsappGraphSimulator, readonly llm: OpenAISimulator | null, readonly telegram: TelegramSimulator | null, readonly oncallChatId: number | null) {}
 
   /** `worker: false` starts no worker: the test runs it itself (e.g. under `botctl run`, test/helpers/supervisor-process.ts). */
-  static async start(options: { tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number; telegram?: TelegramSimulator; oncallChatId?: number; worker?: boolean }): Promise<PipelineCell> {
+  static async start(options: {
+    tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number; telegram?: TelegramSimulator; oncallChatId?: number; worker?: boolean;
+    /** More environment for the worker (e.g. BOTCTL_PUBLIC_URL), and a port chosen in advance. */
+    extraEnv?: Record<string, string>; port?: number;
+  }): Promise<PipelineCell> {
     const cell = await initCell();
     const graph = await startWhatsappGraphSimulator();
     const llm = options.llm === false ? null : await startOpenAISimulator({ apiKey: LLM_KEY });
@@ -40,7 +46,9 @@ export class PipelineCell {
     for (const tenant of options.tenants) await harness.addTenant(tenant);
     harness.debounceMs = options.debounceMs ?? 300;
     harness.workerFlags = ['--poll-ms', '50', '--llm-timeout-ms', '1500', '--llm-deadline-ms', '4000', '--graph-timeout-ms', '1500', ...(options.workerFlags ?? [])];
-    if (options.worker !== false) harness.worker = await startWorkerProcess(harness.env(harness.debounceMs), harness.workerFlags);
+    harness.extraEnv = options.extraEnv ?? {};
+    harness.port = options.port;
+    if (options.worker !== false) harness.worker = await startWorkerProcess(harness.env(harness.debounceMs), harness.workerFlags, harness.port);
     return harness;
   }
 
@@ -54,12 +62,13 @@ export class PipelineCell {
       ...(this.llm ? { OPENAI_API_KEY: LLM_KEY, OPENAI_BASE_URL: this.llm.url } : {}),
       ...(this.telegram ? { TELEGRAM_BOT_TOKEN: this.telegram.token, TELEGRAM_API_ROOT: this.telegram.url } : {}),
       ...(this.oncallChatId !== null ? { BOTCTL_ONCALL_CHAT_ID: String(this.oncallChatId) } : {}),
+      ...this.extraEnv,
     };
   }
 
   /** Restarts the worker (after a kill) with the same settings. */
   async restartWorker(flags: string[] = []): Promise<void> {
-    this.worker = await startWorkerProcess(this.env(this.debounceMs), [...this.workerFlags, ...flags]);
+    this.worker = await startWorkerProcess(this.env(this.debounceMs), [...this.workerFlags, ...flags], this.port);
   }
 
   async addTenant(t: TenantSpec): Promise<void> {

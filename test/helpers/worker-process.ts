@@ -15,8 +15,8 @@ export interface WorkerProcess {
 }
 
 /** Starts the real `botctl worker` as a child process and waits until it logs that it started. */
-export async function startWorkerProcess(env: Record<string, string>, flags: string[] = []): Promise<WorkerProcess> {
-  const port = await freePort();
+export async function startWorkerProcess(env: Record<string, string>, flags: string[] = [], fixedPort?: number): Promise<WorkerProcess> {
+  const port = fixedPort ?? (await freePort());
   const child = execa(process.execPath, ['--', RUN_JS, 'worker', '--http-host', '127.0.0.1', '--http-port', String(port), ...flags], {
     env: { PATH: process.env.PATH ?? '', BOTCTL_LOG_LEVEL: 'debug', ...env },
     extendEnv: false,
