@@ -7,15 +7,15 @@ import { packageRoot } from '../../paths.js';
 
 export interface LitestreamBinary {
   path: string;
-  /** `npm`: shipped in node_modules by @flydotio/litestream; `path`: found on PATH. */
+  /** `npm`: shipped in node_modules as @flydotio/litestream-<platform>-<arch>; `path`: found on PATH. */
   source: 'npm' | 'path';
 }
 
 /**
- * Finds the Litestream executable: the one npm installed with botctl (@flydotio/litestream pulls the binary of
- * this platform as `@flydotio/litestream-<platform>-<arch>`), else `litestream` on PATH. The package's own
- * `litestream` script is not used: it runs the binary with spawnSync and does not pass SIGTERM on, so the
- * supervisor could not stop it cleanly. Returns null when there is none.
+ * Finds the Litestream executable: the one npm installed with botctl (the optional dependency
+ * `@flydotio/litestream-linux-x64`, the platform package of @flydotio/litestream; the wrapper package itself is not
+ * used, because its other platforms' packages are missing from the registry this project installs from, which
+ * breaks `npm ci`, and its script does not pass SIGTERM on), else `litestream` on PATH. Null when there is none.
  */
 export function findLitestream(pathEnv = process.env.PATH ?? ''): LitestreamBinary | null {
   const platformPackage = `@flydotio/litestream-${process.platform}-${process.arch}`;
