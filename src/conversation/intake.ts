@@ -16,7 +16,8 @@ export interface VerifiedBatch {
 }
 
 /**
- * Accepts a verified webhook delivery: in ONE durable transaction, each new message is stored (unique on its
+ * Accepts a verified webhook delivery: in one durable transaction (shared with deliveries arriving at the same
+ * moment: group commit), each new message is stored (unique on its
  * provider id) with its contact, and the contact's answer job is (re)scheduled `debounceMs` later, so messages
  * sent in quick succession are answered together. Duplicates store and enqueue nothing.
  */
@@ -31,10 +32,10 @@ export class Intake {
     private readonly onStatus: (message: { id: number; authorKind: string }) => void = () => undefined,
   ) {}
 
-  accept(batches: readonly VerifiedBatch[]): IntakeResult {
+  async accept(batches: readonly VerifiedBatch[]): Promise<IntakeResult> {
     const result: IntakeResult = { stored: 0, duplicates: 0, statuses: 0, ignoredDisabled: 0 };
     const now = this.clock();
-    this.store.durableTransaction(() => {
+    await this.store.durableTransaction(() => {
       for (const { account, batch } of batches) {
         for (const message of batch.messages) {
           const traceId = randomUUID();

@@ -114,7 +114,8 @@ export interface HandoverState {
 export interface IntakeStore {
   /** The tenant owning a channel account, with its verifying secret, or null when the account is unknown. */
   findAccount(channel: 'whatsapp', externalId: string): IntakeAccount | null;
-  durableTransaction<T>(fn: () => T): T;
+  /** Runs `fn` in a transaction whose commit is fsynced (deliveries arriving together share one commit). */
+  durableTransaction<T>(fn: () => T): Promise<T>;
   /** Stores a message unless its provider id is already stored; returns its ids, or null for a duplicate. */
   storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null;
   applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null;

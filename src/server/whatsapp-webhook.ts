@@ -73,7 +73,7 @@ export function whatsappWebhook(deps: WhatsappWebhookDeps): Hono {
       }
     }
     try {
-      const result = deps.intake.accept(verified);
+      const result = await deps.intake.accept(verified);
       deps.events?.accepted?.(verified);
       if (result.stored + result.duplicates + result.statuses > 0) deps.logger.debug(result, 'webhook accepted');
     } catch (err) {

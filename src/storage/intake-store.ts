@@ -3,7 +3,8 @@ import type { IntakeAccount, IntakeStore } from '../conversation/ports.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
 import { registerSecret } from '../observability/redact.js';
-import { durableTransaction, type Db } from './open-db.js';
+import { GroupCommit } from './group-commit.js';
+import type { Db } from './open-db.js';
 
 /** Delivery states in the order they happen; a late "delivered" never overwrites "read". */
 const STATUS_RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -11,8 +12,10 @@ const STATUS_RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, 
 /** SQL of the webhook intake: resolve the account, store contacts and messages, apply delivery statuses. */
 export class SqlIntakeStore implements IntakeStore {
   private readonly statements;
+  private readonly commits: GroupCommit;
 
   constructor(private readonly db: Db, private readonly secrets: SecretBox) {
+    this.commits = new GroupCommit(db);
     this.statements = {
       account: db.prepare(`SELECT t.id AS tenantId, t.slug AS tenantSlug, t.status AS tenantStatus, c.id AS channelAccountId, c.app_secret_enc AS appSecretEnc
         FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.channel = ? AND c.external_id = ?`),
@@ -42,8 +45,8 @@ export class SqlIntakeStore implements IntakeStore {
     return { tenantId: row.tenantId, tenantSlug: row.tenantSlug, tenantStatus: row.tenantStatus, channelAccountId: row.channelAccountId, appSecret };
   }
 
-  durableTransaction<T>(fn: () => T): T {
-    return durableTransaction(this.db, fn);
+  durableTransaction<T>(fn: () => T): Promise<T> {
+    return this.commits.run(fn);
   }
 
   storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null {
