@@ -39,17 +39,29 @@ const TOKEN_PATTERNS: RegExp[] = [
 
 const registered = new Set<string>();
 let registeredPattern: RegExp | null = null;
+const tenantSecrets = new Set<string>();
+const TOKEN_LIKE = /[A-Za-z0-9_\-+/=]{12,}/g;
 
-/** Registers a secret value (at least 6 characters) that must never appear in a log line. */
+/** Registers a secret of the cell (its key, API keys: a handful) that must never appear in a log line, anywhere in it. */
 export function registerSecret(value: string | null | undefined): void {
   if (!value || value.length < 6 || registered.has(value)) return;
   registered.add(value);
   registeredPattern = new RegExp([...registered].map(escapeRegExp).join('|'), 'g');
 }
 
+/**
+ * Registers a tenant's secret (a token or app secret: up to tens of thousands per cell). Matched as a whole word of
+ * a line through a set lookup, so scrubbing costs the same however many tenants a cell has; tokens inside URLs
+ * and bearer headers are also caught by the shape patterns below.
+ */
+export function registerTenantSecret(value: string | null | undefined): void {
+  if (value && value.length >= 12) tenantSecrets.add(value);
+}
+
 export function scrubText(line: string): string {
   let out = line;
   if (registeredPattern) out = out.replace(registeredPattern, '[REDACTED]');
+  if (tenantSecrets.size > 0) out = out.replace(TOKEN_LIKE, (word) => (tenantSecrets.has(word) ? '[REDACTED]' : word));
   for (const pattern of TOKEN_PATTERNS) {
     out = out.replace(pattern, (match: string, bearer?: string) => {
       if (match.startsWith('+')) return String(maskPhone(match));

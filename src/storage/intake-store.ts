@@ -2,7 +2,7 @@ import type { AccountBatch } from '../channels/types.js';
 import type { IntakeAccount, IntakeStore } from '../conversation/ports.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
-import { registerSecret } from '../observability/redact.js';
+import { registerTenantSecret } from '../observability/redact.js';
 import { GroupCommit } from './group-commit.js';
 import type { Db } from './open-db.js';
 
@@ -41,7 +41,7 @@ export class SqlIntakeStore implements IntakeStore {
     const row = this.statements.account.get(channel, externalId) as { tenantId: number; tenantSlug: string; tenantStatus: 'active' | 'disabled'; channelAccountId: number; appSecretEnc: Buffer | null } | undefined;
     if (!row) return null;
     const appSecret = row.appSecretEnc ? this.secrets.open(row.appSecretEnc, SECRET_CONTEXT.whatsappAppSecret(row.tenantSlug), `the WhatsApp app secret of tenant ${row.tenantSlug}`) : null;
-    registerSecret(appSecret);
+    registerTenantSecret(appSecret);
     return { tenantId: row.tenantId, tenantSlug: row.tenantSlug, tenantStatus: row.tenantStatus, channelAccountId: row.channelAccountId, appSecret };
   }
 

@@ -1,7 +1,7 @@
 import type { CredentialsPort } from '../conversation/ports.js';
 import type { ChannelCredentials } from '../channels/types.js';
 import { PermanentJobError } from '../jobs/errors.js';
-import { registerSecret } from '../observability/redact.js';
+import { registerTenantSecret } from '../observability/redact.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../storage/open-db.js';
 import { SECRET_CONTEXT } from './tenant-service.js';
@@ -17,7 +17,7 @@ export class WhatsappCredentials implements CredentialsPort {
       throw new PermanentJobError(`tenant ${row?.slug ?? tenantId} has no WhatsApp number or token`, `botctl tenant update ${row?.slug ?? '<slug>'} --whatsapp-phone-number-id … --whatsapp-token …`);
     }
     const accessToken = this.secrets.open(row.tokenEnc, SECRET_CONTEXT.whatsappToken(row.slug), `the WhatsApp token of tenant ${row.slug}`);
-    registerSecret(accessToken);
+    registerTenantSecret(accessToken);
     return { externalId: row.externalId, accessToken };
   }
 }

@@ -1,6 +1,6 @@
 import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
-import { registerSecret } from '../observability/redact.js';
+import { registerTenantSecret } from '../observability/redact.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
 import { TenantStore, type TenantFields, type TenantRecord } from '../storage/tenant-store.js';
 import {
@@ -163,14 +163,14 @@ export class TenantService {
   whatsappToken(tenant: TenantRecord): string | null {
     if (!tenant.whatsapp?.accessTokenEnc) return null;
     const token = this.cell.secrets.open(tenant.whatsapp.accessTokenEnc, SECRET_CONTEXT.whatsappToken(tenant.slug), `the WhatsApp token of tenant ${tenant.slug}`);
-    registerSecret(token);
+    registerTenantSecret(token);
     return token;
   }
 
   whatsappAppSecret(tenant: TenantRecord): string | null {
     if (!tenant.whatsapp?.appSecretEnc) return null;
     const secret = this.cell.secrets.open(tenant.whatsapp.appSecretEnc, SECRET_CONTEXT.whatsappAppSecret(tenant.slug), `the WhatsApp app secret of tenant ${tenant.slug}`);
-    registerSecret(secret);
+    registerTenantSecret(secret);
     return secret;
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChannelApiError } from '../../channels/errors.js';
 import { GraphClient } from '../../channels/whatsapp/graph-client.js';
-import { registerSecret, scrubText } from '../../observability/redact.js';
+import { registerTenantSecret, scrubText } from '../../observability/redact.js';
 import { SecretBox } from '../../security/secret-box.js';
 import { OpsStore } from '../../storage/ops-store.js';
 import { SECRET_CONTEXT } from '../../tenants/tenant-service.js';
@@ -29,7 +29,7 @@ export async function whatsappTokenChecks(ctx: DoctorContext): Promise<CheckResu
     } catch (err) {
       return item('fail', (err as Error).message, (err as Error & { hint?: string }).hint ?? setToken);
     }
-    registerSecret(token);
+    registerTenantSecret(token);
     try {
       const info = await graph.getPhoneNumber(a.phoneNumberId, token);
       return item('ok', `phone number ${a.phoneNumberId}${info.verified_name ? ` (${info.verified_name})` : ''}`, null);

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Cell } from '../../cell.js';
-import { registerSecret } from '../../observability/redact.js';
+import { registerTenantSecret } from '../../observability/redact.js';
 import { AuditStore, currentActor } from '../../storage/audit-store.js';
 import { cellId } from '../../storage/cell-meta.js';
 import { migrationStatus } from '../../storage/migrate.js';
@@ -57,7 +57,7 @@ export function exportTenant(cell: Cell, slug: string, options: ExportOptions, c
       const sealed = account[field] as Buffer | null;
       if (sealed === null) continue;
       const plaintext = cell.secrets.open(sealed, atRestContext(String(account.channel), field, tenant.slug), `the ${field} of tenant ${tenant.slug}`);
-      registerSecret(plaintext);
+      registerTenantSecret(plaintext);
       account[field] = box ? box.seal(plaintext, transportField(String(account.channel), field)) : null;
     }
   }

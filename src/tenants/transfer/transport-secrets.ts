@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { UserError } from '../../errors.js';
-import { registerSecret } from '../../observability/redact.js';
+import { registerSecret, registerTenantSecret } from '../../observability/redact.js';
 import type { KdfParams } from './format.js';
 
 /** Short passphrases fall to an offline guess against a stolen file; scrypt slows guessing, length stops it. */
@@ -60,7 +60,7 @@ export class TransportBox {
   open(sealed: string, field: string): string {
     const value = this.openValue(sealed, field);
     if (value === null) throw new UserError(`the sealed ${field} in the export file does not open with this passphrase`, 'the file was changed after export; export the tenant again');
-    registerSecret(value);
+    registerTenantSecret(value);
     return value;
   }
 
