@@ -1,0 +1,138 @@
+import type { Machine } from './machine.js';
+import type { Hops } from './pipeline-hops.js';
+import type { IngestFigures, LoadFigures } from './scenario-ingest.js';
+import type { PipelineFigures } from './scenario-pipeline.js';
+import type { QueueFigures } from './scenario-queue.js';
+import type { SearchFigures } from './scenario-search.js';
+import type { StartFigures } from './scenario-start.js';
+import type { SeedResult } from './seed.js';
+import type { SearchWhatIf } from './whatif-search.js';
+
+export interface Results {
+  scale: string;
+  startedAt: string;
+  command: string;
+  machine: Machine;
+  uptimeAfter?: string;
+  seed?: SeedResult & { tenantsCount: number };
+  ingest?: IngestFigures;
+  pipeline?: PipelineFigures;
+  queue?: QueueFigures;
+  search?: SearchFigures;
+  searchWhatIf?: SearchWhatIf;
+  start?: StartFigures;
+  totalSeconds?: number;
+  errors: string[];
+}
+
+type Row = [scenario: string, figure: string, measured: string, target: string, verdict: string];
+
+const n0 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Math.round(x).toLocaleString('en-US'));
+const ms = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x < 10 ? `${x.toFixed(1)} ms` : `${n0(x)} ms`);
+const s1 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x / 1000).toFixed(1)} s`);
+const check = (ok: boolean | null) => (ok === null ? '?' : ok ? '✓' : '✗');
+
+/** The whole report as Markdown: the machine, the cell, then one table of figures with each target and ✓/✗. */
+export function renderReport(r: Results): string {
+  const m = r.machine;
+  const lines = [
+    `## botctl benchmark — ${r.scale} (${r.startedAt})`,
+    '',
+    `- command: \`${r.command}\``,
+    `- machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb.toFixed(1)} GB RAM (${m.freeMemoryGb.toFixed(1)} GB free), Node ${m.node}, Linux ${m.kernel}, SQLite ${m.sqlite}`,
+    `- disk: ${n0(m.fsync.fullPerSecond)} fsynced (FULL) WAL commits/s, ${n0(m.fsync.normalPerSecond)} NORMAL commits/s`,
+    `- load before: \`${m.uptime}\``,
+    ...(r.uptimeAfter ? [`- load after: \`${r.uptimeAfter}\``] : []),
+    ...(r.seed ? [`- cell: ${n0(r.seed.tenantsCount)} tenants, ${n0(r.seed.chunks)} knowledge chunks, ${n0(r.seed.messages)} messages, ${(r.seed.fileBytes / 2 ** 30).toFixed(2)} GB, seeded in ${r.seed.seconds.toFixed(0)} s`] : []),
+    ...(r.totalSeconds ? [`- whole run: ${r.totalSeconds.toFixed(0)} s`] : []),
+    '',
+    '| scenario | figure | measured | target | |',
+    '|---|---|---|---|---|',
+    ...rows(r).map((row) => `| ${row.join(' | ')} |`),
+  ];
+  if (r.errors.length > 0) lines.push('', '**Scenarios that failed:**', ...r.errors.map((e) => `- ${e}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function rows(r: Results): Row[] {
+  const out: Row[] = [];
+  const i = r.ingest;
+  if (i) {
+    const load = (f: LoadFigures) => `${n0(f.perSecond)}/s, p50 ${ms(f.p50)}, p99 ${ms(f.p99)}${f.errors ? ` (errors: ${f.errors})` : ''}`;
+    const ratio = i.max.perSecond / i.baselineMax.perSecond;
+    out.push(
+      ['Ingest', 'highest sustained rate (closed loop, 32 in flight): durable msgs/s', n0(i.max.perSecond), '≥ 2,000/s', check(i.max.perSecond >= 2000)],
+      ['Ingest', '… its p50 / p99 time to 200', `${ms(i.max.p50)} / ${ms(i.max.p99)}`, 'p99 ≤ 50 ms', check(i.max.p99 <= 50)],
+      ['Ingest', `fixed ${n0(i.fixed.sent / 1)} POSTs at 1,000/s: achieved rate, p50 / p99`, `${n0(i.fixed.perSecond)}/s, ${ms(i.fixed.p50)} / ${ms(i.fixed.p99)}${i.fixed.behindMs > 0 ? `, generator fell ${ms(i.fixed.behindMs)} behind` : ''}`, '', ''],
+      ['Ingest', 'acknowledged (200) → found stored', `${n0(i.max.ok + i.fixed.ok)} → ${n0((i.max.stored ?? 0) + (i.fixed.stored ?? 0))}`, 'all', check(i.max.stored === i.max.ok && i.fixed.stored === i.fixed.ok)],
+      ['Ingest', 'bare baseline (node:http + 1 FULL insert), closed loop', load(i.baselineMax), '', ''],
+      ['Ingest', 'bare baseline at fixed 1,000/s', load(i.baselineFixed), '', ''],
+      ['Ingest', 'botctl ÷ bare baseline (highest rates)', `${(ratio * 100).toFixed(0)}%`, '≥ 50%', check(ratio >= 0.5)],
+      ['Ingest', 'botctl with its WAL checkpoints off (as under Litestream), closed loop', load(i.noCheckpoint), '', ''],
+      ['Ingest', '… WAL pages one webhook commit writes (4 KB each; the baseline writes 1–2)', i.walPagesPerMessage.toFixed(1), '', ''],
+      ['Ingest', 'what-if: bare server, one FULL commit per event-loop turn', load(i.groupCommitMax), '', ''],
+    );
+  }
+  const p = r.pipeline;
+  if (p) {
+    const hop = (h: Hops['webhookToLlm']) => `p50 ${ms(h.p50)}, p95 ${ms(h.p95)}`;
+    out.push(
+      ['Pipeline', `burst: ${n0(p.conversations)} conversations, ${n0(p.tenants)} tenants, LLM 1.5 s, --concurrency ${p.concurrency}`, `${n0(p.acked)} accepted in ${s1(p.postMs)}${p.postErrors ? ` (not accepted: ${p.postErrors})` : ''}; ${Object.entries(p.outcomes).map(([k, v]) => `${k} ${n0(v)}`).join(', ')}; ${n0(p.cards)} cards`, '', ''],
+      ['Pipeline', 'time until every accepted customer had an answer / until the queue drained', `${s1(p.repliesMs)} / ${s1(p.drainMs)}${p.unanswered > 0 ? ` (${n0(p.unanswered)} never answered)` : ''}`, 'all answered', check(p.drainMs !== null && p.unanswered === 0)],
+      ['Pipeline', 'peak LLM calls in flight', n0(p.peakLlmInFlight), '≥ 500', check(p.peakLlmInFlight >= 500)],
+      ['Pipeline', 'worker event-loop lag over the burst, p99 / max (/metrics, incl. 20 ms sampling)', `${ms(p.lagP99Ms)} / ${ms(p.lagMaxMs)}`, 'p99 ≤ 100 ms', check(p.lagP99Ms === null ? null : p.lagP99Ms <= 100)],
+      ['Pipeline', '… the same lag as callers see it: GET /healthz every 250 ms, p50 / p99 / max', `${ms(p.health.p50)} / ${ms(p.health.p99)} / ${ms(p.health.max)}`, 'p99 ≤ 100 ms', check(p.health.p99 <= 100)],
+      ['Pipeline', `webhook → LLM request, after the debounce (burst, ${n0(p.burst.measured)} measured)`, hop(p.burst.webhookToLlm), 'p95 ≤ 50 ms', check(p.burst.webhookToLlm.p95 <= 50)],
+      ['Pipeline', '… due → job started (poll + free slot) / started → LLM request', `p95 ${ms(p.burst.dueToStart.p95)} / p95 ${ms(p.burst.startToLlm.p95)}`, '', ''],
+      ['Pipeline', 'LLM answer → Graph send (burst)', hop(p.burst.llmToSend), 'p95 ≤ 50 ms', check(p.burst.llmToSend.p95 <= 50)],
+      ['Pipeline', '… answer → reply queued / queued → sent', `p95 ${ms(p.burst.answerToQueued.p95)} / p95 ${ms(p.burst.queuedToSend.p95)}`, '', ''],
+      ['Pipeline', `unloaded probe (${n0(p.probe.measured)} spaced conversations): webhook → LLM / LLM → send`, `${hop(p.probe.webhookToLlm)} / ${hop(p.probe.llmToSend)}`, '', ''],
+      ['Pipeline', '… probe: due → job started / started → LLM request', `p95 ${ms(p.probe.dueToStart.p95)} / p95 ${ms(p.probe.startToLlm.p95)}`, '', ''],
+    );
+  }
+  const q = r.queue;
+  if (q) {
+    out.push(
+      ['Queue', `enqueue → claim → complete, ${n0(q.pending)} due jobs pending: cycles/s (p99 cycle)`, `${n0(q.backlog.perSecond)}/s (${ms(q.backlog.p99Ms)})`, '≥ 5,000/s', check(q.backlog.perSecond >= 5000)],
+      ['Queue', `… ${n0(q.pending)} jobs pending, scheduled for later`, `${n0(q.scheduled.perSecond)}/s (${ms(q.scheduled.p99Ms)})`, '≥ 5,000/s', check(q.scheduled.perSecond >= 5000)],
+      ['Queue', '… WAL pages one cycle writes (3 commits: enqueue, claim, complete)', `${q.walPagesPerCycle.toFixed(1)} pages`, '', ''],
+    );
+  }
+  const k = r.search;
+  if (k) {
+    out.push(
+      ['Search', `searchKnowledge in one tenant (${n0(k.queries)} queries, ~${k.chunksPerTenant} chunks/tenant): p50 / p99`, `${ms(k.search.p50)} / ${ms(k.search.p99)}`, 'p99 ≤ 20 ms', check(k.search.p99 <= 20)],
+      ['Search', '… one turn\'s retrieval (search + FAQ match): p50 / p99', `${ms(k.turn.p50)} / ${ms(k.turn.p99)}`, '', ''],
+      ['Search', '… slowest question, p99', `${ms(k.slowest.p99)} «${k.slowest.question}»`, '', ''],
+    );
+    const w = r.searchWhatIf;
+    if (w) {
+      out.push(
+        ['Search', `what-if: tenant folded into each token (built in ${w.buildSeconds.toFixed(0)} s): p50 / p99`, `${ms(w.forms.p50)} / ${ms(w.forms.p99)}`, 'p99 ≤ 20 ms', check(w.forms.p99 <= 20)],
+        ['Search', '… and 3-letter stems as prefixes: p50 / p99', `${ms(w.prefixes.p50)} / ${ms(w.prefixes.p99)}`, 'p99 ≤ 20 ms', check(w.prefixes.p99 <= 20)],
+      );
+    }
+  }
+  const st = r.start;
+  if (st || p) {
+    const ready = [...(st?.readyMs ?? []), ...(p ? [p.readyMs] : [])];
+    const idle = [...(st?.idleRssMb ?? []), ...(p ? [p.rssIdleMb] : [])];
+    const maxReady = ready.length ? Math.max(...ready) : null;
+    const maxIdle = idle.length ? Math.max(...idle) : null;
+    out.push(
+      ['Memory', `worker RSS idle, ${r.seed ? n0(r.seed.tenantsCount) : '?'} tenants (max of ${idle.length} starts)`, maxIdle === null ? '—' : `${n0(maxIdle)} MB`, '≤ 300 MB', check(maxIdle === null ? null : maxIdle <= 300)],
+      ...(p ? [['Memory', 'worker RSS after the burst / peak (VmHWM)', `${n0(p.rssAfterMb)} MB / ${n0(p.rssPeakMb)} MB`, '≤ 300 MB', check(p.rssPeakMb <= 300)] as Row] : []),
+      ['Start', `spawn → /readyz 200 (${ready.map((x) => ms(x)).join(', ')})`, maxReady === null ? '—' : `max ${ms(maxReady)}`, '≤ 3 s', check(maxReady === null ? null : maxReady <= 3000)],
+    );
+  }
+  if (p) {
+    const b = p.breaches;
+    out.push(
+      ['Limits', 'WhatsApp: > 80 msg/s per phone number', n0(b.waPerNumber), '0', check(b.waPerNumber === 0)],
+      ['Limits', 'WhatsApp: > 1 msg per 6 s to one customer (burst 1)', n0(b.waPerPair), '0', check(b.waPerPair === 0)],
+      ['Limits', 'Telegram: > 20 msgs/min per group', n0(b.tgPerGroup), '0', check(b.tgPerGroup === 0)],
+      ['Limits', 'Telegram: > 30 msgs/s overall', n0(b.tgOverall), '0', check(b.tgOverall === 0)],
+    );
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+import type { SeedScale } from './seed.js';
+
+/** How big each scenario is. `full` is the issue's cell; `quick` keeps every figure at a size that runs in minutes. */
+export interface Scale {
+  name: 'full' | 'quick';
+  seed: SeedScale;
+  ingest: { maxRateMs: number; concurrency: number; fixedRate: number; fixedMs: number };
+  pipeline: { conversations: number; tenants: number; unanswerableShare: number; probe: number; postMaxMs: number; drainTimeoutMs: number };
+  queue: { pending: number; cycles: number; maxMs: number };
+  search: { queries: number };
+  starts: number;
+}
+
+export const FULL: Scale = {
+  name: 'full',
+  seed: { tenants: 10_000, sections: 40, faqs: 10, wordsPerChunk: 90, contactsPerTenant: 20, messages: 1_000_000 },
+  ingest: { maxRateMs: 15_000, concurrency: 32, fixedRate: 1000, fixedMs: 15_000 },
+  pipeline: { conversations: 5000, tenants: 1000, unanswerableShare: 0.05, probe: 40, postMaxMs: 300_000, drainTimeoutMs: 300_000 },
+  queue: { pending: 100_000, cycles: 50_000, maxMs: 10_000 },
+  search: { queries: 3000 },
+  starts: 3,
+};
+
+export const QUICK: Scale = {
+  name: 'quick',
+  seed: { tenants: 600, sections: 40, faqs: 10, wordsPerChunk: 90, contactsPerTenant: 20, messages: 60_000 },
+  ingest: { maxRateMs: 3000, concurrency: 32, fixedRate: 1000, fixedMs: 3000 },
+  pipeline: { conversations: 300, tenants: 60, unanswerableShare: 0.05, probe: 10, postMaxMs: 30_000, drainTimeoutMs: 45_000 },
+  queue: { pending: 10_000, cycles: 10_000, maxMs: 2000 },
+  search: { queries: 300 },
+  starts: 1,
+};
+
+/**
+ * The --concurrency the benchmark runs the worker with, and the default this benchmark proposes for the product
+ * (today 32). A job slot mostly waits on a remote API (an LLM answer takes seconds), so the slot count, not the CPU,
+ * caps how many conversations are answered at once: 32 slots at 1.5 s per answer is ~21 answers/s for a whole cell.
+ * The pipeline scenario measures what 1024 slots cost in memory and event-loop lag.
+ */
+export const PROPOSED_CONCURRENCY = 1024;
