@@ -1,4 +1,5 @@
 import type { Job, JobSpec, JobState } from '../jobs/types.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-db.js';
 
 type Row = Omit<Job, 'payload'> & { payload: string };
@@ -20,6 +21,57 @@ export interface ExpiredLease {
 }
 
 /**
+ * Every statement the queue runs on its hot path. Exported so a test can check that each one reads an index and
+ * never scans the jobs table, which holds every finished job until it is pruned.
+ */
+export const JOB_SQL = {
+  insert: `INSERT INTO jobs (kind, tenant_id, payload, concurrency_key, unique_key, max_attempts, run_at, trace_id, created_at, updated_at)
+    VALUES (@kind, @tenantId, @payload, @concurrencyKey, @uniqueKey, @maxAttempts, @runAt, @traceId, @now, @now)
+    ON CONFLICT (unique_key) WHERE state = 'pending' DO UPDATE SET payload = excluded.payload, run_at = excluded.run_at,
+      trace_id = excluded.trace_id, max_attempts = excluded.max_attempts, updated_at = excluded.updated_at
+    RETURNING id`,
+  // One statement claims up to @limit due jobs. A keyed job is claimable only if it is the oldest pending job of
+  // its key and no job of that key is running, so one contact's jobs run one at a time and in order.
+  claim: `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
+      locked_by = @workerId, updated_at = @now
+    WHERE id IN (
+      SELECT j.id FROM jobs j
+      WHERE j.state = 'pending' AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
+        AND (j.concurrency_key IS NULL OR (
+          NOT EXISTS (SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.state = 'running')
+          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.concurrency_key = j.concurrency_key AND e.state = 'pending' AND e.id < j.id)))
+      ORDER BY j.run_at, j.id
+      LIMIT @limit)
+    RETURNING ${COLUMNS}`,
+  complete: `UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = @now, updated_at = @now
+    WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
+  retryLater: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
+      last_error = @error, updated_at = @now
+    WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
+  kill: `UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = @error, finished_at = @now, updated_at = @now
+    WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
+  extend: `UPDATE jobs SET locked_until = @lockedUntil
+    WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`,
+  release: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @now,
+      attempts = max(attempts - 1, 0), updated_at = @now
+    WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`,
+  sweep: `UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+      finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
+      last_error = 'lease expired after attempt ' || attempts || ': the worker running it stopped (crash, kill or hang)',
+      locked_until = NULL, locked_by = NULL, run_at = @now, updated_at = @now
+    WHERE state = 'running' AND locked_until < @now
+    RETURNING id, kind, state, attempts, trace_id AS traceId`,
+  retryDead: `UPDATE jobs SET state = 'pending', attempts = 0, run_at = @now, finished_at = NULL, updated_at = @now
+    WHERE id = @id AND state = 'dead'`,
+  get: `SELECT ${COLUMNS} FROM jobs WHERE id = ?`,
+  // A running or finished job keeps no claim on its unique key: otherwise putting it back to pending (retry,
+  // expired lease, shutdown) would collide with the newer pending job that took the key.
+  releaseKey: "UPDATE jobs SET unique_key = NULL WHERE unique_key = ? AND state <> 'pending'",
+  // The IN term repeats jobs_finished's own condition, so the planner may read that partial index.
+  prune: `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state IN ('done', 'dead') AND state = @state AND finished_at < @before LIMIT @batch)`,
+} as const;
+
+/**
  * The queue's SQL. Every call is one statement (or one short transaction) on the caller's connection, so
  * `enqueue` joins whatever transaction the caller has open: the job exists exactly when the caller's write does.
  */
@@ -27,50 +79,8 @@ export class JobStore {
   private readonly statements;
 
   constructor(private readonly db: Db) {
-    this.statements = {
-      insert: db.prepare(`INSERT INTO jobs (kind, tenant_id, payload, concurrency_key, unique_key, max_attempts, run_at, trace_id, created_at, updated_at)
-        VALUES (@kind, @tenantId, @payload, @concurrencyKey, @uniqueKey, @maxAttempts, @runAt, @traceId, @now, @now)
-        ON CONFLICT (unique_key) WHERE state = 'pending' DO UPDATE SET payload = excluded.payload, run_at = excluded.run_at,
-          trace_id = excluded.trace_id, max_attempts = excluded.max_attempts, updated_at = excluded.updated_at
-        RETURNING id`),
-      // One statement claims up to @limit due jobs. A keyed job is claimable only if it is the oldest pending job of
-      // its key and no job of that key is running, so one contact's jobs run one at a time and in order.
-      claim: db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
-          locked_by = @workerId, updated_at = @now
-        WHERE id IN (
-          SELECT j.id FROM jobs j
-          WHERE j.state = 'pending' AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
-            AND (j.concurrency_key IS NULL OR (
-              NOT EXISTS (SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.state = 'running')
-              AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.concurrency_key = j.concurrency_key AND e.state = 'pending' AND e.id < j.id)))
-          ORDER BY j.run_at, j.id
-          LIMIT @limit)
-        RETURNING ${COLUMNS}`),
-      complete: db.prepare(`UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = @now, updated_at = @now
-        WHERE id = @id AND state = 'running' AND locked_by = @workerId`),
-      retryLater: db.prepare(`UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
-          last_error = @error, updated_at = @now
-        WHERE id = @id AND state = 'running' AND locked_by = @workerId`),
-      kill: db.prepare(`UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = @error, finished_at = @now, updated_at = @now
-        WHERE id = @id AND state = 'running' AND locked_by = @workerId`),
-      extend: db.prepare(`UPDATE jobs SET locked_until = @lockedUntil
-        WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`),
-      release: db.prepare(`UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @now,
-          attempts = max(attempts - 1, 0), updated_at = @now
-        WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`),
-      sweep: db.prepare(`UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
-          finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
-          last_error = 'lease expired after attempt ' || attempts || ': the worker running it stopped (crash, kill or hang)',
-          locked_until = NULL, locked_by = NULL, run_at = @now, updated_at = @now
-        WHERE state = 'running' AND locked_until < @now
-        RETURNING id, kind, state, attempts, trace_id AS traceId`),
-      retryDead: db.prepare(`UPDATE jobs SET state = 'pending', attempts = 0, run_at = @now, finished_at = NULL, updated_at = @now
-        WHERE id = @id AND state = 'dead'`),
-      get: db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`),
-      // A running or finished job keeps no claim on its unique key: otherwise putting it back to pending (retry,
-      // expired lease, shutdown) would collide with the newer pending job that took the key.
-      releaseKey: db.prepare("UPDATE jobs SET unique_key = NULL WHERE unique_key = ? AND state <> 'pending'"),
-      prune: db.prepare(`DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = @state AND finished_at < @before LIMIT @batch)`),
+    this.statements = Object.fromEntries(Object.entries(JOB_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as {
+      [K in keyof typeof JOB_SQL]: Statement;
     };
   }
 
