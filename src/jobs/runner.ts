@@ -22,12 +22,22 @@ interface InFlight {
   job: Job;
   controller: AbortController;
   done: Promise<void>;
+  /** False while the job waits in the start queue: claimed and leased, its handler not yet called. */
+  started: boolean;
 }
+
+/** Most jobs one pass claims; the next pass follows at once when it took that many. */
+const CLAIM_BATCH = 64;
 
 /**
  * Runs jobs from the durable queue: claims due jobs up to the concurrency limit, renews their leases,
  * and records each outcome (done, retry later with backoff, or dead). At-least-once: a handler must make
  * its effect idempotent, because a crash after the effect and before `complete` runs it again.
+ *
+ * Claimed jobs start one per turn of the event loop. A handler runs synchronously until its first await (an
+ * answer job reads the conversation and searches the knowledge base before it calls the LLM), so starting a
+ * claimed batch in one loop would hold the loop for the sum of those prefixes: hundreds of jobs at once
+ * stalled webhooks and health checks for seconds. Between two starts the loop serves I/O.
  */
 export class JobRunner {
   readonly workerId: string;
@@ -36,6 +46,9 @@ export class JobRunner {
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  /** Claimed jobs waiting for their turn to start, oldest first, and the turn that starts the next one. */
+  private readonly startQueue: Array<{ id: number; begin: () => void }> = [];
+  private starter: NodeJS.Immediate | null = null;
   private lastSweep = 0;
   /** The abort reason of jobs interrupted by stop(), told apart from a handler timeout. */
   private readonly stopReason = new Error('worker stopping');
@@ -84,6 +97,12 @@ export class JobRunner {
     if (this.immediate) clearImmediate(this.immediate);
     this.pollTimer = null;
     this.immediate = null;
+    // Claimed jobs that have not started go straight back to the queue: nothing of them ran.
+    if (this.starter) clearImmediate(this.starter);
+    this.starter = null;
+    const unstarted = this.startQueue.splice(0).map((s) => s.id);
+    for (const id of unstarted) this.inFlight.delete(id);
+    this.store.release(unstarted, this.workerId, this.clock());
     const pending = [...this.inFlight.values()];
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
@@ -96,7 +115,7 @@ export class JobRunner {
     this.store.release(left.map((f) => f.job.id), this.workerId, this.clock());
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
-    return { finished: pending.length - left.length, released: left.length };
+    return { finished: pending.length - left.length, released: unstarted.length + left.length };
   }
 
   private tick(): void {
@@ -110,8 +129,10 @@ export class JobRunner {
             expired.state === 'dead' ? 'job lease expired on its last attempt; job is dead' : 'job lease expired; job will run again');
         }
       }
-      const free = this.options.concurrency - this.inFlight.size;
-      if (free > 0) {
+      // Nothing is claimed while claimed jobs still wait to start: their leases run and newer due jobs can wait
+      // in the queue, where `botctl status` sees them.
+      const free = Math.min(this.options.concurrency - this.inFlight.size, CLAIM_BATCH);
+      if (free > 0 && this.startQueue.length === 0) {
         const jobs = this.store.claim({ workerId: this.workerId, kinds: this.registry.names(), limit: free, leaseMs: this.options.leaseMs, now });
         for (const job of jobs) this.launch(job);
       }
@@ -127,11 +148,32 @@ export class JobRunner {
 
   private launch(job: Job): void {
     const controller = new AbortController();
-    const done = this.execute(job, controller).finally(() => {
-      this.inFlight.delete(job.id);
-      this.wake();
+    let begin!: () => void;
+    const turn = new Promise<void>((resolve) => (begin = resolve));
+    const entry: InFlight = { job, controller, started: false, done: Promise.resolve() };
+    entry.done = turn
+      .then(() => {
+        entry.started = true;
+        return this.execute(job, controller);
+      })
+      .finally(() => {
+        this.inFlight.delete(job.id);
+        this.wake();
+      });
+    this.inFlight.set(job.id, entry);
+    this.startQueue.push({ id: job.id, begin });
+    this.scheduleStart();
+  }
+
+  /** Starts the oldest waiting job in its own turn of the loop; its synchronous prefix runs right after. */
+  private scheduleStart(): void {
+    if (this.starter || this.startQueue.length === 0) return;
+    this.starter = setImmediate(() => {
+      this.starter = null;
+      this.startQueue.shift()?.begin();
+      if (this.startQueue.length > 0) this.scheduleStart();
+      else this.wake();
     });
-    this.inFlight.set(job.id, { job, controller, done });
   }
 
   private async execute(job: Job, controller: AbortController): Promise<void> {

@@ -586,6 +586,63 @@ describe('JobRunner over a real SQLite queue', () => {
   });
 });
 
+describe('JobRunner keeps the event loop serving I/O while it starts claimed jobs', () => {
+  /** Blocks the thread like a handler's synchronous prefix (reading a conversation, searching knowledge). */
+  const busy = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) { /* a synchronous prefix */ }
+  };
+
+  test('jobs claimed together start one per turn of the loop, so a timer is never held for the whole batch', async () => {
+    const h = harness();
+    const started: number[] = [];
+    h.registry.register('test.prefix', async (job) => {
+      started.push(job.id);
+      busy(30);
+      await sleep(5);
+    }, { maxAttempts: 1 });
+    for (let i = 0; i < 20; i++) h.queue.enqueue({ kind: 'test.prefix' });
+    // A timer firing every 5 ms records how long the loop was held between its calls.
+    let last = performance.now();
+    let longest = 0;
+    const probe = setInterval(() => {
+      const t = performance.now();
+      longest = Math.max(longest, t - last);
+      last = t;
+    }, 5);
+    h.runner({ concurrency: 20 });
+    await until(() => (h.rows().every((r) => r.state === 'done') ? true : null), 10_000, 'all 20 jobs done');
+    clearInterval(probe);
+    expect(started).toHaveLength(20);
+    // 20 prefixes of 30 ms in one loop would hold it ~600 ms; one per turn holds it about one prefix.
+    expect(longest).toBeLessThan(200);
+    expect(started).toEqual([...started].sort((a, b) => a - b)); // still started in claim order
+  });
+
+  test('stop() hands back claimed jobs that had not started, without counting an attempt', async () => {
+    const h = harness();
+    let calls = 0;
+    h.registry.register('test.slow-prefix', async () => {
+      calls++;
+      busy(40);
+    }, { maxAttempts: 3 });
+    const ids = Array.from({ length: 10 }, () => h.queue.enqueue({ kind: 'test.slow-prefix' }));
+    const runner = h.runner({ concurrency: 10 });
+    await until(() => (calls >= 1 ? true : null), 5000, 'the first job started');
+    const { released } = await runner.stop(0);
+    const rows = ids.map((id) => h.row(id));
+    expect(rows.filter((r) => r.state === 'done')).toHaveLength(calls);
+    expect(released).toBe(10 - calls);
+    for (const row of rows.filter((r) => r.state === 'pending')) {
+      expect(row.attempts).toBe(0);
+      expect(row.locked_by).toBeNull();
+    }
+    expect(rows.filter((r) => r.state === 'running')).toEqual([]);
+    expect(rows.filter((r) => r.state === 'pending').length).toBeGreaterThan(0);
+    expect(calls).toBeLessThan(10);
+  });
+});
+
 describe('JobStore.prune', () => {
   test('deletes done jobs finished before the cutoff, and nothing else', () => {
     const h = harness();
