@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { MetricsStore } from '../storage/metrics-store.js';
 import type { Db } from '../storage/open-db.js';
 import { EventLoopLag } from './event-loop-lag.js';
@@ -44,6 +44,9 @@ export class WorkerMetrics {
   constructor(private readonly options: WorkerMetricsOptions) {
     this.store = new MetricsStore(options.db);
     const registers = [this.registry];
+    // The process's own figures (process_resident_memory_bytes, nodejs_heap_size_used_bytes, open fds, GC time),
+    // so memory growth is told apart as JavaScript heap, native buffers or SQLite's cache.
+    collectDefaultMetrics({ register: this.registry });
     const clock = options.clock ?? Date.now;
 
     this.inbound = new Counter({ name: 'botctl_inbound_messages_total', help: 'Customer messages stored, by tenant and message type.', labelNames: ['tenant', 'type'], registers });

@@ -112,6 +112,8 @@ export async function pipelineScenario(ctx: BenchContext): Promise<PipelineFigur
     const wa = sims.graph.rateBreaches({ perNumberPerSecond: 80, perPairSeconds: 6, pairBurst: 1 });
     const lagP99 = gauge(metrics, 'botctl_event_loop_lag_p99_seconds');
     const lagMax = gauge(metrics, 'botctl_event_loop_lag_max_seconds');
+    const mb = (name: string) => ((gauge(metrics, name) ?? NaN) / 1e6).toFixed(0);
+    ctx.log(`pipeline: after the burst RSS ${memory.rssMb.toFixed(0)} MB: JS heap used ${mb('nodejs_heap_size_used_bytes')} MB of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`);
     return {
       concurrency: PROPOSED_CONCURRENCY, conversations: burst.length, tenants: used.length, acked: accepted.length, unanswered,
       postErrors: Object.entries(load.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(' '), postMs: load.elapsedMs,

@@ -63,6 +63,10 @@ describe('/metrics on a real worker', () => {
     expect(sample(text, 'botctl_jobs_oldest_due_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'botctl_event_loop_lag_p99_seconds')).toBeLessThan(1);
     expect(sample(text, 'botctl_litestream_sync_state', { state: 'disabled' })).toBe(1);
+    // The process's own memory, so growth is told apart as JS heap, native buffers or SQLite's cache.
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(20e6);
+    expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(1e6);
+    expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeLessThan(sample(text, 'process_resident_memory_bytes')!);
   }, 60_000);
 
   test('/healthz and /readyz of the running worker list their checks', async () => {
