@@ -142,7 +142,23 @@ export class JobRunner {
     }
     if (this.running) {
       if (this.pollTimer) clearTimeout(this.pollTimer);
-      this.pollTimer = setTimeout(() => this.tick(), this.options.pollMs);
+      this.pollTimer = setTimeout(() => this.tick(), this.nextTickDelay());
+    }
+  }
+
+  /**
+   * Until the next pass: the moment the next scheduled job falls due (a debounced answer is due 2.5 s after the
+   * customer's last message; waiting for the next poll would add up to a whole poll to every answer), at most
+   * `pollMs`, which also picks up jobs other processes enqueued. Due jobs that could not be claimed (their key is
+   * busy, no free slot) do not shorten it: a finishing job wakes the runner.
+   */
+  private nextTickDelay(): number {
+    try {
+      const now = this.clock();
+      const next = this.store.nextRunAt(now);
+      return next === null ? this.options.pollMs : Math.min(this.options.pollMs, Math.max(1, next - now));
+    } catch {
+      return this.options.pollMs;
     }
   }
 

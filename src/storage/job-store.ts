@@ -64,6 +64,8 @@ export const JOB_SQL = {
   retryDead: `UPDATE jobs SET state = 'pending', attempts = 0, run_at = @now, finished_at = NULL, updated_at = @now
     WHERE id = @id AND state = 'dead'`,
   get: `SELECT ${COLUMNS} FROM jobs WHERE id = ?`,
+  // The earliest moment a pending job not yet due becomes due: the runner sleeps until then, not a whole poll.
+  nextRunAt: 'SELECT run_at AS runAt FROM jobs WHERE state = \'pending\' AND run_at > ? ORDER BY run_at LIMIT 1',
   // A running or finished job keeps no claim on its unique key: otherwise putting it back to pending (retry,
   // expired lease, shutdown) would collide with the newer pending job that took the key.
   releaseKey: "UPDATE jobs SET unique_key = NULL WHERE unique_key = ? AND state <> 'pending'",
@@ -148,6 +150,11 @@ export class JobStore {
 
   retryDead(id: number, now: number): boolean {
     return this.statements.retryDead.run({ id, now }).changes === 1;
+  }
+
+  /** When the next pending job that is not due at `now` becomes due; null when there is none. */
+  nextRunAt(now: number): number | null {
+    return (this.statements.nextRunAt.get(now) as { runAt: number } | undefined)?.runAt ?? null;
   }
 
   get(id: number): Job | null {

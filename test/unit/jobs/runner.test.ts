@@ -586,6 +586,23 @@ describe('JobRunner over a real SQLite queue', () => {
   });
 });
 
+describe('JobRunner wakes when a scheduled job falls due', () => {
+  test('a job scheduled 150 ms ahead starts about then, not at the next poll', async () => {
+    const h = harness();
+    let startedAt = 0;
+    h.registry.register('test.scheduled', async () => {
+      startedAt = Date.now();
+    }, { maxAttempts: 1 });
+    h.runner({ pollMs: 5000 });
+    await sleep(50); // the runner's first pass found nothing and went to sleep
+    const runAt = Date.now() + 150;
+    const id = h.queue.enqueue({ kind: 'test.scheduled', runAt });
+    await until(() => (h.row(id).state === 'done' ? true : null), 3000, 'the scheduled job ran');
+    expect(startedAt).toBeGreaterThanOrEqual(runAt);
+    expect(startedAt - runAt).toBeLessThan(100); // a 5 s poll would have made it ~5,000 ms
+  });
+});
+
 describe('JobRunner keeps the event loop serving I/O while it starts claimed jobs', () => {
   /** Blocks the thread like a handler's synchronous prefix (reading a conversation, searching knowledge). */
   const busy = (ms: number) => {
