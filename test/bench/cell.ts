@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
+import { WORKER_NODE_FLAGS } from '../../src/supervisor/cell-children.js';
 
 const RUN_JS = join(packageRoot, 'bin', 'run.js');
 
@@ -91,7 +92,10 @@ export interface WorkerStart {
   cell: BenchCell;
   env: Record<string, string>;
   flags?: string[];
-  /** Extra node flags, e.g. --cpu-prof (the profile is written when the worker exits after SIGTERM). */
+  /**
+   * Extra node flags, e.g. --cpu-prof (the profile is written when the worker exits after SIGTERM), after the
+   * supervisor's own WORKER_NODE_FLAGS, so the worker runs as `botctl run` runs it and a later flag overrides.
+   */
   nodeFlags?: string[];
   name: string;
 }
@@ -102,7 +106,7 @@ export async function startWorker(options: WorkerStart): Promise<WorkerHandle> {
   const logFile = join(options.cell.dir, `${options.name}.log`);
   const log = openSync(logFile, 'a');
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--', RUN_JS, 'worker', '--http-host', '127.0.0.1', '--http-port', String(port), ...(options.flags ?? [])], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...(options.nodeFlags ?? []), '--', RUN_JS, 'worker', '--http-host', '127.0.0.1', '--http-port', String(port), ...(options.flags ?? [])], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', BOTCTL_ENV_FILE: options.cell.envFile, ...options.env },
     stdio: ['ignore', log, log],
   });

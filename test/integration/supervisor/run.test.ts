@@ -7,6 +7,7 @@ import { initCell, type TempCell } from '../../helpers/cli.js';
 import { startNotifySocket } from '../../helpers/notify-socket.js';
 import { alive, startSupervisor, type SupervisorProcess } from '../../helpers/supervisor-process.js';
 import { until } from '../../helpers/until.js';
+import { WORKER_NODE_FLAGS } from '../../../src/supervisor/cell-children.js';
 
 // Quick health timing so a blocked worker is noticed in about a second and a half.
 const FAST_HEALTH = ['--health-interval', '200ms', '--unhealthy-after', '1500ms'];
@@ -43,6 +44,9 @@ describe('botctl run supervises the worker', () => {
     const cell = await initCell();
     const s = await supervise(cell);
     const first = await s.ready('worker');
+    // The worker runs with the supervisor's Node flags (its bounded heap), before the script's own arguments.
+    const argv = readFileSync(`/proc/${first}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, argv.indexOf('--'))).toEqual([...WORKER_NODE_FLAGS]);
     const killedAt = Date.now();
     process.kill(first, 'SIGKILL');
     const second = await s.ready('worker', 2);
