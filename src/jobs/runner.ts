@@ -133,7 +133,9 @@ export class JobRunner {
       // in the queue, where `botctl status` sees them.
       const free = Math.min(this.options.concurrency - this.inFlight.size, CLAIM_BATCH);
       if (free > 0 && this.startQueue.length === 0) {
-        const jobs = this.store.claim({ workerId: this.workerId, kinds: this.registry.names(), limit: free, leaseMs: this.options.leaseMs, now });
+        const jobs = this.store.claim({
+          workerId: this.workerId, kinds: this.registry.names(), firstKinds: this.registry.firstNames(), limit: free, leaseMs: this.options.leaseMs, now,
+        });
         for (const job of jobs) this.launch(job);
       }
       this.lastTickAt = now;

@@ -20,6 +20,21 @@ export interface ExpiredLease {
   traceId: string | null;
 }
 
+/** The claiming UPDATE … RETURNING, reading the pending jobs through `index`. */
+function claimSql(index: 'jobs_due' | 'jobs_due_by_kind'): string {
+  return `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
+      locked_by = @workerId, updated_at = @now
+    WHERE id IN (
+      SELECT j.id FROM jobs j INDEXED BY ${index}
+      WHERE j.state = 'pending' AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
+        AND (j.concurrency_key IS NULL OR (
+          NOT EXISTS (SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.state = 'running')
+          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.concurrency_key = j.concurrency_key AND e.state = 'pending' AND e.id < j.id)))
+      ORDER BY j.run_at, j.id
+      LIMIT @limit)
+    RETURNING ${COLUMNS}`;
+}
+
 /**
  * Every statement the queue runs on its hot path. Exported so a test can check that each one reads an index and
  * never scans the jobs table, which holds every finished job until it is pruned.
@@ -31,18 +46,11 @@ export const JOB_SQL = {
       trace_id = excluded.trace_id, max_attempts = excluded.max_attempts, updated_at = excluded.updated_at
     RETURNING id`,
   // One statement claims up to @limit due jobs. A keyed job is claimable only if it is the oldest pending job of
-  // its key and no job of that key is running, so one contact's jobs run one at a time and in order.
-  claim: `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
-      locked_by = @workerId, updated_at = @now
-    WHERE id IN (
-      SELECT j.id FROM jobs j
-      WHERE j.state = 'pending' AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
-        AND (j.concurrency_key IS NULL OR (
-          NOT EXISTS (SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.state = 'running')
-          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.concurrency_key = j.concurrency_key AND e.state = 'pending' AND e.id < j.id)))
-      ORDER BY j.run_at, j.id
-      LIMIT @limit)
-    RETURNING ${COLUMNS}`,
+  // its key and no job of that key is running, so one contact's jobs run one at a time and in order. The index is
+  // named so the planner never trades the run_at order of a backlog for jobs_due_by_kind and a sort of all of it.
+  claim: claimSql('jobs_due'),
+  // The same, for the few kinds that finish waiting work (JobStore.claim): read by kind, then sorted by run_at.
+  claimFirst: claimSql('jobs_due_by_kind'),
   complete: `UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = @now, updated_at = @now
     WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
   retryLater: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
@@ -109,15 +117,19 @@ export class JobStore {
     return row.id;
   }
 
-  claim(options: { workerId: string; kinds: readonly string[]; limit: number; leaseMs: number; now: number }): Job[] {
+  /**
+   * Claims up to `limit` due jobs of `kinds`: first those of `firstKinds` (oldest first), then the oldest due jobs of
+   * any kind. A reply already written is sent before the next customer's answer is started, so in a backlog each
+   * customer gets their answer as soon as it exists, not after every answer job that fell due before it.
+   */
+  claim(options: { workerId: string; kinds: readonly string[]; firstKinds?: readonly string[]; limit: number; leaseMs: number; now: number }): Job[] {
     if (options.limit <= 0 || options.kinds.length === 0) return [];
-    const rows = this.statements.claim.all({
-      workerId: options.workerId,
-      kinds: JSON.stringify(options.kinds),
-      limit: options.limit,
-      lockedUntil: options.now + options.leaseMs,
-      now: options.now,
-    }) as Row[];
+    const params = { workerId: options.workerId, lockedUntil: options.now + options.leaseMs, now: options.now };
+    const first = options.firstKinds?.filter((k) => options.kinds.includes(k)) ?? [];
+    const rows = first.length > 0 ? this.statements.claimFirst.all({ ...params, kinds: JSON.stringify(first), limit: options.limit }) as Row[] : [];
+    if (rows.length < options.limit) {
+      rows.push(...this.statements.claim.all({ ...params, kinds: JSON.stringify(options.kinds), limit: options.limit - rows.length }) as Row[]);
+    }
     return rows.map(toJob);
   }
 

@@ -80,8 +80,9 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
   });
 
   const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
+  // A written reply goes out before the next customer's answer is started (JobStore.claim).
   registry.register(JOB.sendReply, async (job, ctx) => sender.run(job, ctx.signal), {
-    maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
+    first: true, maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
   });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { JOB } from '../../src/conversation/job-kinds.js';
 import { JobStore } from '../../src/storage/job-store.js';
 import { openDatabase } from '../../src/storage/open-db.js';
 import type { BenchContext } from './context.js';
@@ -15,6 +16,8 @@ export interface QueueFigures {
 }
 
 const KIND = 'bench_cycle';
+/** The worker's first-lane kinds: each claim pass looks for them before the oldest due job, as the runner does. */
+const FIRST = [JOB.sendReply, JOB.postHandoverCard];
 
 /**
  * The queue's own cost, in this process on the product's JobStore and connection settings (no worker running):
@@ -51,7 +54,7 @@ export function queueScenario(ctx: BenchContext): QueueFigures {
       const t0 = performance.now();
       const at = Date.now();
       store.enqueue({ kind: KIND, payload: { contactId: -cycles }, concurrencyKey: `contact:cycle${cycles}`, maxAttempts: 5 }, at);
-      const [job] = store.claim({ workerId: worker, kinds: [KIND], limit: 1, leaseMs: 30_000, now: at });
+      const [job] = store.claim({ workerId: worker, kinds: [KIND, ...FIRST], firstKinds: FIRST, limit: 1, leaseMs: 30_000, now: at });
       if (!job || !store.complete(job.id, worker, Date.now())) throw new Error(`queue cycle ${cycles} (${label}) claimed nothing`);
       times.push(performance.now() - t0);
       cycles++;
@@ -61,7 +64,7 @@ export function queueScenario(ctx: BenchContext): QueueFigures {
       for (let i = 0; i < 500; i++) {
         const at = Date.now();
         store.enqueue({ kind: KIND, payload: { contactId: -i }, concurrencyKey: `contact:count${i}`, maxAttempts: 5 }, at);
-        const [job] = store.claim({ workerId: worker, kinds: [KIND], limit: 1, leaseMs: 30_000, now: at });
+        const [job] = store.claim({ workerId: worker, kinds: [KIND, ...FIRST], firstKinds: FIRST, limit: 1, leaseMs: 30_000, now: at });
         store.complete(job!.id, worker, Date.now());
       }
     }) / 500;

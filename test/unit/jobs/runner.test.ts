@@ -586,6 +586,44 @@ describe('JobRunner over a real SQLite queue', () => {
   });
 });
 
+describe('kinds registered first are claimed before older due jobs of other kinds', () => {
+  test('a reply-like job due after a backlog of answer-like jobs runs next, not after the backlog', async () => {
+    const h = harness();
+    const order: string[] = [];
+    h.registry.register('test.answer', async (job) => {
+      order.push(`answer:${String(job.payload.n)}`);
+      await sleep(5);
+    }, { maxAttempts: 1 });
+    h.registry.register('test.reply', async () => {
+      order.push('reply');
+    }, { maxAttempts: 1, first: true });
+    const now = Date.now();
+    for (let n = 0; n < 10; n++) h.queue.enqueue({ kind: 'test.answer', payload: { n }, runAt: now - 10_000 + n });
+    h.queue.enqueue({ kind: 'test.reply', runAt: now - 1000 });
+    h.runner({ concurrency: 1 });
+    await until(() => (order.length === 11 ? true : null), 5000, 'all 11 jobs ran');
+    expect(order[0]).toBe('reply');
+    expect(order.slice(1)).toEqual(Array.from({ length: 10 }, (_, n) => `answer:${n}`));
+  });
+
+  test('the first lane keeps per-key order: a first-kind job waits for an older pending job of its key', async () => {
+    const h = harness();
+    const order: string[] = [];
+    h.registry.register('test.answer', async () => {
+      order.push('answer');
+    }, { maxAttempts: 1 });
+    h.registry.register('test.reply', async () => {
+      order.push('reply');
+    }, { maxAttempts: 1, first: true });
+    const now = Date.now();
+    h.queue.enqueue({ kind: 'test.answer', concurrencyKey: 'contact:1', runAt: now - 2000 });
+    h.queue.enqueue({ kind: 'test.reply', concurrencyKey: 'contact:1', runAt: now - 1000 });
+    h.runner({ concurrency: 4 });
+    await until(() => (order.length === 2 ? true : null), 5000, 'both jobs ran');
+    expect(order).toEqual(['answer', 'reply']);
+  });
+});
+
 describe('JobRunner wakes when a scheduled job falls due', () => {
   test('a job scheduled 150 ms ahead starts about then, not at the next poll', async () => {
     const h = harness();
