@@ -6,7 +6,7 @@ import { AuditStore, currentActor } from '../storage/audit-store.js';
 import { KnowledgeStore, type ChunkRecord, type SourceRecord } from '../storage/knowledge-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
-import { buildMatchQuery, normalizeText, queryTerms } from './normalize.js';
+import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
 import { makeSnippet } from './snippet.js';
 import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
 
@@ -175,8 +175,10 @@ export class KnowledgeService {
 export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
   const terms = queryTerms(query);
-  if (terms.length === 0) return [];
-  return store.search(tenantId, buildMatchQuery(tenantId, terms), limit).map(({ bm25, ...row }) => ({
+  // Word forms of short stems are looked up in the tenant's own vocabulary first (narrowForms).
+  const searched = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
+  if (searched.length === 0) return [];
+  return store.search(tenantId, buildMatchQuery(tenantId, searched), limit).map(({ bm25, ...row }) => ({
     ...row,
     snippet: makeSnippet(row.text, terms),
     score: -bm25,

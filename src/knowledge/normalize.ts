@@ -3,14 +3,18 @@
  * and Latin diacritics but not `ё→е` or the Kazakh letters, and has no Russian stemmer (PROTOCOLS.md §5), so both
  * sides go through `normalizeText` here and the tokenizer only ever sees letters, digits and spaces.
  *
- * The search rule (docs/decisions/0008-knowledge-search.md):
+ * The search rule (docs/decisions/0008-knowledge-search.md, 0017-tenant-scoped-index-terms.md):
  * - a token holding a digit, or of one letter, or a two-letter Latin word, is matched exactly; a two-letter
  *   Cyrillic word (Kazakh үй, су) is matched with its case forms (үй → үйге, үйде);
  * - a longer token loses its inflectional ending (Russian, Kazakh, English lists below); a stem of 4+ letters is
  *   searched as a prefix (`"чистк"*` finds чистка, чистку, чистки), a 3-letter stem as the exact stem plus each
  *   known ending (`цен` → цена, цены, цену…), because a 3-letter prefix would match whole unrelated families
- *   (цен* → центр) and would merge the postings of every tenant's words sharing it, which is slow at 10,000 tenants;
- * - terms are OR-ed (bm25 ranks chunks that match more of them first) and ANDed with the tenant's token.
+ *   (цен* → центр); those forms are first narrowed to the ones the tenant's index holds (narrowForms);
+ * - terms are OR-ed (bm25 ranks chunks that match more of them first), each folded with the tenant.
+ *
+ * The tenant is folded into every indexed word and every query term (`t42xчистка`, see indexBody and
+ * docs/decisions/0017-tenant-scoped-index-terms.md): a term's postings, and a prefix's expansion, then cover one
+ * tenant's chunks and vocabulary instead of the whole cell's, and no term of one tenant can match another's rows.
  */
 
 const KAZAKH_TO_BASE: Record<string, string> = { ә: 'а', ғ: 'г', қ: 'к', ң: 'н', ө: 'о', ұ: 'у', ү: 'у', һ: 'х', і: 'и' };
@@ -120,25 +124,71 @@ export function termForms(term: QueryTerm): string[] {
   return [...new Set([term.stem, term.word, ...endings.map((e) => term.stem + e)])];
 }
 
+// Words the unicode61 tokenizer indexes exactly as normalizeText writes them: ASCII letters, digits and the Russian
+// alphabet (ё and the Kazakh letters are folded before; й keeps its breve). A Latin letter with a diacritic is folded
+// by the tokenizer (café is indexed as cafe), so such a word cannot be looked up in the index's term list as written.
+const TOKENIZER_STABLE = /^[a-z0-9а-я]+$/;
+
+/**
+ * The terms with each `forms` term narrowed to the forms the tenant's index actually holds, as exact terms.
+ * `indexedWords(stem)` returns the tenant's indexed words beginning with the stem (KnowledgeStore.indexedWords: a
+ * few, one tenant's vocabulary). The match is the same as searching every form (a form no chunk holds matches
+ * nothing and adds nothing to bm25), but a 3-letter stem costs one term-list range read and a few lookups instead
+ * of a lookup per known ending (~100). A forms term is returned unchanged when a form holds a letter the tokenizer
+ * folds; one whose forms the tenant has none of is dropped.
+ */
+export function narrowForms(terms: readonly QueryTerm[], indexedWords: (stem: string) => readonly string[]): QueryTerm[] {
+  return terms.flatMap((term): QueryTerm[] => {
+    if (term.match !== 'forms') return [term];
+    const forms = termForms(term);
+    if (!forms.every((form) => TOKENIZER_STABLE.test(form))) return [term];
+    const present = new Set(indexedWords(term.stem));
+    return forms.filter((form) => present.has(form)).map((form) => ({ word: term.word, stem: form, match: 'exact' }));
+  });
+}
+
 /** FTS5 string literal: the only escape inside double quotes is a doubled double quote. */
 function quote(s: string): string {
   return `"${s.replaceAll('"', '""')}"`;
 }
 
 /**
- * A safe FTS5 MATCH expression: the tenant's token AND any of the terms, each a quoted string literal restricted to
- * the body column, so no user text is ever read as FTS5 syntax (operators, column filters, NEAR, `*`). Throws on an
- * empty term list: callers return no results instead of matching everything.
+ * A safe FTS5 MATCH expression: any of the terms, each folded with the tenant (tenantTerm) and written as a quoted
+ * FTS5 string literal, so no user text is ever read as FTS5 syntax (operators, column filters, NEAR, `*`), and every
+ * phrase begins with a token only this tenant's rows hold. Throws on an empty term list (callers return no results
+ * instead of matching everything) and on a malformed tenant id.
  */
 export function buildMatchQuery(tenantId: number, terms: readonly QueryTerm[]): string {
-  if (!Number.isSafeInteger(tenantId) || tenantId <= 0) throw new Error(`buildMatchQuery: bad tenant id ${tenantId}`);
+  const prefix = tenantPrefix(tenantId);
   if (terms.length === 0) throw new Error('buildMatchQuery: no terms');
   const alternatives = terms.flatMap((term) =>
-    term.match === 'prefix' ? [`${quote(term.stem)}*`] : termForms(term).map(quote));
-  return `tenant_key:${tenantKey(tenantId)} AND body:(${alternatives.join(' OR ')})`;
+    term.match === 'prefix' ? [`${quote(prefix + term.stem)}*`] : termForms(term).map((form) => quote(prefix + form)));
+  return alternatives.join(' OR ');
 }
 
-/** The token that stands for a tenant in the index's tenant_key column. */
-export function tenantKey(tenantId: number): string {
-  return `t${tenantId}`;
+/**
+ * What every index token of a tenant begins with: `t<id>x`. The `x` ends the digits, so tenant 4's `t4x` is not a
+ * prefix of tenant 42's `t42x`; the unicode61 tokenizer keeps the whole `t42xчистка` as one token (letters and
+ * digits only, after normalizeText).
+ */
+export function tenantPrefix(tenantId: number): string {
+  if (!Number.isSafeInteger(tenantId) || tenantId <= 0) throw new Error(`bad tenant id ${tenantId}`);
+  return `t${tenantId}x`;
+}
+
+/** One normalised word as the tenant's index holds it: `t42xчистка`. */
+export function tenantTerm(tenantId: number, word: string): string {
+  return tenantPrefix(tenantId) + word;
+}
+
+/**
+ * The indexed body of a chunk: its text after normalizeText, every word folded with the tenant. The one function
+ * that writes index rows (KnowledgeStore, the 0009 migration's step, the benchmark's seed) so they all agree with
+ * buildMatchQuery. A change here (or in normalizeText) changes what existing rows should hold: it needs a migration
+ * whose step rebuilds kb_terms.
+ */
+export function indexBody(tenantId: number, text: string): string {
+  const prefix = tenantPrefix(tenantId);
+  const normalized = normalizeText(text);
+  return normalized === '' ? '' : normalized.split(' ').map((word) => prefix + word).join(' ');
 }

@@ -1,5 +1,5 @@
 import type { Chunk } from '../knowledge/chunk.js';
-import { normalizeText, tenantKey } from '../knowledge/normalize.js';
+import { indexBody, tenantPrefix, tenantTerm } from '../knowledge/normalize.js';
 import type { Db } from './open-db.js';
 
 export interface SourceRecord {
@@ -52,9 +52,9 @@ const SOURCE_COLUMNS = `id, tenant_id AS tenantId, name, format, checksum, chunk
   created_at AS createdAt, updated_at AS updatedAt`;
 
 /**
- * SQL for knowledge sources, chunks and their full-text index. Every statement takes the tenant id, and search
- * puts the tenant's token into the MATCH expression (see 0004_knowledge.sql). Writes are not transactions by
- * themselves: KnowledgeService wraps each command's writes, with its audit row, in one.
+ * SQL for knowledge sources, chunks and their full-text index `kb_terms`. Every statement takes the tenant id, and
+ * every indexed word and query term carries the tenant (see 0009_knowledge_tenant_tokens.sql). Writes are not
+ * transactions by themselves: KnowledgeService wraps each command's writes, with its audit row, in one.
  */
 export class KnowledgeStore {
   constructor(private readonly db: Db) {}
@@ -89,12 +89,11 @@ export class KnowledgeStore {
     this.db.prepare('DELETE FROM kb_chunks WHERE tenant_id = ? AND source_id = ?').run(tenantId, id);
     const insertChunk = this.db.prepare(`INSERT INTO kb_chunks (tenant_id, source_id, ordinal, heading, question, answer, text, created_at)
                                          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
-    const insertFts = this.db.prepare('INSERT INTO kb_fts (rowid, tenant_key, body) VALUES (?, ?, ?)');
-    const key = tenantKey(tenantId);
+    const insertTerms = this.db.prepare('INSERT INTO kb_terms (rowid, body) VALUES (?, ?)');
     source.chunks.forEach((chunk, index) => {
       const { id: chunkId } = insertChunk.get(tenantId, id, index + 1, chunk.heading, chunk.question, chunk.answer, chunk.text, now) as { id: number };
-      // The indexed body is the chunk text (heading path and FAQ question included) normalised exactly as queries are.
-      insertFts.run(chunkId, key, normalizeText(chunk.text));
+      // The chunk text (heading path and FAQ question included) normalised exactly as queries are, folded with the tenant.
+      insertTerms.run(chunkId, indexBody(tenantId, chunk.text));
     });
     return id;
   }
@@ -107,22 +106,41 @@ export class KnowledgeStore {
   }
 
   /**
-   * Ranked chunks for an FTS5 expression built by buildMatchQuery (which carries the tenant token). bm25 weighs
-   * the tenant_key column 0: it matches every row of the tenant and says nothing about relevance.
+   * Ranked chunks for an FTS5 expression built by buildMatchQuery for this tenant (every term folded with it).
+   * bm25's document frequencies are the tenant's own, since no other tenant's row holds its terms.
    */
   search(tenantId: number, match: string, limit: number): SearchRow[] {
     // `c.tenant_id = ?` is a second lock on the door, not the filter: the MATCH already holds only this tenant's rows.
     return this.db
-      .prepare(`SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text, bm25(kb_fts, 0.0, 1.0) AS bm25
-                FROM kb_fts JOIN kb_chunks c ON c.id = kb_fts.rowid JOIN kb_sources s ON s.id = c.source_id
-                WHERE kb_fts MATCH ? AND c.tenant_id = ?
+      .prepare(`SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text, bm25(kb_terms) AS bm25
+                FROM kb_terms JOIN kb_chunks c ON c.id = kb_terms.rowid JOIN kb_sources s ON s.id = c.source_id
+                WHERE kb_terms MATCH ? AND c.tenant_id = ?
                 ORDER BY bm25, c.id LIMIT ?`)
       .all(match, tenantId, limit) as SearchRow[];
   }
 
-  /** How many index rows an FTS5 expression matches (tests and doctor: the index agrees with kb_chunks). */
+  /**
+   * The tenant's indexed words that begin with `stem` (unfolded: `цена`, `центр`), read from the index's term list
+   * (kb_terms_vocab) as one range of `t42x<stem>…` terms: a few words of one tenant's vocabulary. May include a word
+   * whose chunks were deleted but not yet merged away; matching it then finds nothing.
+   */
+  indexedWords(tenantId: number, stem: string): string[] {
+    const from = tenantTerm(tenantId, stem);
+    const last = [...from].at(-1)!;
+    const to = from.slice(0, -last.length) + String.fromCodePoint(last.codePointAt(0)! + 1);
+    const prefix = tenantPrefix(tenantId);
+    return (this.db.prepare('SELECT term FROM kb_terms_vocab WHERE term >= ? AND term < ?').pluck().all(from, to) as string[])
+      .map((term) => term.slice(prefix.length));
+  }
+
+  /** How many index rows an FTS5 expression matches (tests: the index agrees with kb_chunks). */
   countMatches(match: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM kb_fts WHERE kb_fts MATCH ?').get(match) as { n: number }).n;
+    return (this.db.prepare('SELECT count(*) AS n FROM kb_terms WHERE kb_terms MATCH ?').get(match) as { n: number }).n;
+  }
+
+  /** How many index rows hold a word of the tenant: one per chunk of the tenant that has a word (the index agrees with kb_chunks). */
+  countIndexed(tenantId: number): number {
+    return this.countMatches(`"${tenantPrefix(tenantId)}"*`);
   }
 
   /** Every FAQ chunk of a tenant (a few dozen), for near-duplicate matching of a customer's question. */

@@ -3,13 +3,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { migrationsDir } from '../paths.js';
+import { MIGRATION_STEPS, type MigrationStep } from './migration-steps.js';
 import type { Db } from './open-db.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Of the SQL file only. A step is frozen like its file (see migration-steps.ts) but has no checksum. */
   checksum: string;
+  /** Runs after `sql` in the same transaction, before the version is recorded (see migration-steps.ts). */
+  step?: MigrationStep;
 }
 
 export interface AppliedMigration {
@@ -30,14 +34,19 @@ export interface MigrationStatus {
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** The numbered SQL files shipped with this botctl, in order. */
-export function knownMigrations(dir = migrationsDir): Migration[] {
-  return readdirSync(dir)
+/**
+ * The numbered SQL files shipped with this botctl, in order, each with its TypeScript step if it has one. A step
+ * registered for a version without a file of that version and name is refused: it would never run.
+ */
+export function knownMigrations(dir = migrationsDir, steps: ReadonlyMap<number, MigrationStep> = MIGRATION_STEPS): Migration[] {
+  const migrations = readdirSync(dir)
     .map((file) => ({ file, match: FILE_PATTERN.exec(file) }))
     .filter((entry): entry is { file: string; match: RegExpExecArray } => entry.match !== null)
-    .map(({ file, match }) => {
+    .map(({ file, match }): Migration => {
       const sql = readFileSync(join(dir, file), 'utf8');
-      return { version: Number(match[1]), name: match[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16) };
+      const version = Number(match[1]);
+      const step = steps.get(version);
+      return { version, name: match[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16), ...(step ? { step } : {}) };
     })
     .sort((a, b) => a.version - b.version)
     .map((migration, index, all) => {
@@ -46,6 +55,13 @@ export function knownMigrations(dir = migrationsDir): Migration[] {
       }
       return migration;
     });
+  for (const [version, step] of steps) {
+    const migration = migrations.find((m) => m.version === version);
+    if (migration?.name !== step.name) {
+      throw new Error(`the TypeScript step of migration ${version} (${step.name}) has no file ${String(version).padStart(4, '0')}_${step.name}.sql in ${dir}${migration ? ` (found ${migration.name})` : ''}`);
+    }
+  }
+  return migrations;
 }
 
 function ensureLedger(db: Db): void {
@@ -84,7 +100,10 @@ export function assertNotNewer(status: MigrationStatus): void {
   }
 }
 
-/** Applies pending migrations (up to `to`), each in its own transaction with its ledger row. Returns what ran. */
+/**
+ * Applies pending migrations (up to `to`), each in its own transaction: its SQL, then its TypeScript step if any,
+ * then its ledger row, so a version is recorded only when all of it is done. Returns what ran.
+ */
 export function applyMigrations(db: Db, options: { to?: number; known?: Migration[] } = {}): Migration[] {
   const known = options.known ?? knownMigrations();
   ensureLedger(db);
@@ -95,6 +114,7 @@ export function applyMigrations(db: Db, options: { to?: number; known?: Migratio
   for (const migration of status.pending.filter((m) => m.version <= target)) {
     const apply = db.transaction(() => {
       db.exec(migration.sql);
+      migration.step?.run(db);
       db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)')
         .run(migration.version, migration.name, migration.checksum, Date.now());
     });

@@ -6,7 +6,6 @@ import type { QueueFigures } from './scenario-queue.js';
 import type { SearchFigures } from './scenario-search.js';
 import type { StartFigures } from './scenario-start.js';
 import type { SeedResult } from './seed.js';
-import type { SearchWhatIf } from './whatif-search.js';
 
 export interface Results {
   scale: string;
@@ -19,7 +18,6 @@ export interface Results {
   pipeline?: PipelineFigures;
   queue?: QueueFigures;
   search?: SearchFigures;
-  searchWhatIf?: SearchWhatIf;
   start?: StartFigures;
   totalSeconds?: number;
   errors: string[];
@@ -105,13 +103,6 @@ function rows(r: Results): Row[] {
       ['Search', '… one turn\'s retrieval (search + FAQ match): p50 / p99', `${ms(k.turn.p50)} / ${ms(k.turn.p99)}`, '', ''],
       ['Search', '… slowest question, p99', `${ms(k.slowest.p99)} «${k.slowest.question}»`, '', ''],
     );
-    const w = r.searchWhatIf;
-    if (w) {
-      out.push(
-        ['Search', `what-if: tenant folded into each token (built in ${w.buildSeconds.toFixed(0)} s): p50 / p99`, `${ms(w.forms.p50)} / ${ms(w.forms.p99)}`, 'p99 ≤ 20 ms', check(w.forms.p99 <= 20)],
-        ['Search', '… and 3-letter stems as prefixes: p50 / p99', `${ms(w.prefixes.p50)} / ${ms(w.prefixes.p99)}`, 'p99 ≤ 20 ms', check(w.prefixes.p99 <= 20)],
-      );
-    }
   }
   const st = r.start;
   if (st || p) {

@@ -1,10 +1,9 @@
 /**
- * `npm run bench -- [--quick] [--what-if] [--only search,start,ingest,pipeline,queue] [--keep] [--profile] [--out FILE]`
+ * `npm run bench -- [--quick] [--only search,start,ingest,pipeline,queue] [--keep] [--profile] [--out FILE]`
  *
  * Seeds one cell under the OS temp folder (10,000 tenants and a million messages; 600 and 60,000 with --quick), runs
  * every scenario on it in turn, and prints one Markdown report: the machine, the cell, each figure next to its
- * target with ✓/✗. --out writes the report to a file as well, with the raw figures beside it as JSON. --what-if adds
- * measurements of proposed designs (today: a tenant-scoped knowledge index) next to the product's own figures.
+ * target with ✓/✗. --out writes the report to a file as well, with the raw figures beside it as JSON.
  *
  * For investigating: --keep keeps the run folder (seeded database, worker logs, load results); --profile runs the
  * workers under --cpu-prof (profiles in the kept run folder); --node-flags "…" adds node flags to the workers (e.g.
@@ -25,7 +24,6 @@ import { queueScenario } from './scenario-queue.js';
 import { searchScenario } from './scenario-search.js';
 import { startScenario } from './scenario-start.js';
 import { loadSeeded, seedCell, type SeededTenant } from './seed.js';
-import { searchWhatIf } from './whatif-search.js';
 
 const SCENARIOS = ['search', 'start', 'ingest', 'pipeline', 'queue'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -39,7 +37,7 @@ function parseArgs(argv: string[]) {
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
   return {
-    quick: argv.includes('--quick'), whatIf: argv.includes('--what-if'), keep: argv.includes('--keep') || argv.includes('--profile'), profile: argv.includes('--profile'),
+    quick: argv.includes('--quick'), keep: argv.includes('--keep') || argv.includes('--profile'), profile: argv.includes('--profile'),
     only: new Set(only as Scenario[]), out: value('--out'), cell: value('--cell'), nodeFlags: value('--node-flags')?.split(' ').filter(Boolean) ?? [],
   };
 }
@@ -87,7 +85,6 @@ async function main(): Promise<void> {
       }
     };
     await run('search', () => searchScenario(ctx), (v) => (results.search = v));
-    if (args.whatIf) await run('search', () => searchWhatIf(ctx), (v) => (results.searchWhatIf = v));
     await run('start', () => startScenario(ctx), (v) => (results.start = v));
     await run('ingest', () => ingestScenario(ctx), (v) => (results.ingest = v));
     await run('pipeline', () => pipelineScenario(ctx), (v) => (results.pipeline = v));

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { importCsv } from '../../src/knowledge/import-csv.js';
 import { importMarkdown } from '../../src/knowledge/import-markdown.js';
-import { normalizeText, tenantKey } from '../../src/knowledge/normalize.js';
+import { indexBody } from '../../src/knowledge/normalize.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { openDatabase, type Db } from '../../src/storage/open-db.js';
 import { SECRET_CONTEXT } from '../../src/tenants/tenant-service.js';
@@ -71,7 +71,7 @@ export function seedCell(cell: BenchCell, scale: SeedScale, log: (line: string) 
       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
     chunk: db.prepare(`INSERT INTO kb_chunks (tenant_id, source_id, ordinal, heading, question, answer, text, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-    fts: db.prepare('INSERT INTO kb_fts (rowid, tenant_key, body) VALUES (?, ?, ?)'),
+    terms: db.prepare('INSERT INTO kb_terms (rowid, body) VALUES (?, ?)'),
   };
 
   for (let from = 1; from <= scale.tenants; from += 1000) {
@@ -89,7 +89,7 @@ export function seedCell(cell: BenchCell, scale: SeedScale, log: (line: string) 
           const { id: sourceId } = insert.source.get(i, name, format, randomBytes(32).toString('hex'), parsed.length, now, now) as { id: number };
           parsed.forEach((c, n) => {
             const { id } = insert.chunk.get(i, sourceId, n + 1, c.heading, c.question, c.answer, c.text, now) as { id: number };
-            insert.fts.run(id, tenantKey(i), normalizeText(c.text));
+            insert.terms.run(id, indexBody(i, c.text));
           });
           chunks += parsed.length;
         }

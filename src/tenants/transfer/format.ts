@@ -61,7 +61,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
   },
   kb_chunk: {
     family: 'kb_chunk', table: 'kb_chunks', orderBy: 'source_id, ordinal',
-    // No index rows: import rebuilds kb_fts through KnowledgeStore.writeSource, which normalises the text.
+    // No index rows: import rebuilds the index (kb_terms) through KnowledgeStore.writeSource, which normalises the text.
     fields: { id: 'id', source_id: 'ref:kb_source', ordinal: 'int', heading: 'text?', question: 'text?', answer: 'text?', text: 'text', created_at: 'int' },
   },
   contact: {

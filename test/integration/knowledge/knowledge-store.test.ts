@@ -35,7 +35,7 @@ function setup() {
     return path;
   };
   /** Index rows of a tenant: must always equal its chunk count (no orphans, none missing). */
-  const indexed = (tenantId: number) => store.countMatches(`tenant_key:t${tenantId}`);
+  const indexed = (tenantId: number) => store.countIndexed(tenantId);
   return { cell, dir, tenants, kb, store, tenant, file, indexed };
 }
 
@@ -103,6 +103,25 @@ describe('knowledge search', () => {
     expect(headings('цена')).toEqual([]);
   });
 
+  test('the forms of a short stem are read from the tenant\'s own words, and follow replacements and removals', () => {
+    const { kb, tenant, file } = setup();
+    const t = tenant('forms');
+    const other = tenant('other');
+    kb.addFile('other', file('o.md', '# Цены\n\nЦена чистки 9 000 ₸, ценой ниже.'));
+    const prices = file('prices.md', '# Прайс\n\nЦеной вопроса займётся администратор.\n\n# Адрес\n\nТорговый центр «Мега».');
+    kb.addFile('forms', prices);
+    const headings = (q: string) => kb.search(t.id, q).map((h) => h.heading);
+    expect(headings('цена')).toEqual(['Прайс']);
+    expect(headings('цены')).toEqual(['Прайс']);
+    expect(headings('цен')).toEqual(['Прайс']);
+    writeFileSync(prices, '# Прайс\n\nЦены уточняйте у администратора.\n\n# Адрес\n\nТорговый центр «Мега».');
+    kb.addFile('forms', prices);
+    expect(headings('ценой')).toEqual(['Прайс']);
+    kb.remove('forms', 'prices.md');
+    expect(headings('цена')).toEqual([]);
+    expect(kb.search(other.id, 'цена').map((h) => h.heading)).toEqual(['Цены']);
+  });
+
   test("tenant A's chunks never appear in tenant B's search, even with identical words or injected syntax", () => {
     const { kb, tenant, file, store } = setup();
     const a = tenant('a-clinic');
@@ -118,11 +137,12 @@ describe('knowledge search', () => {
     expect(inA.map((h) => h.chunkId)).toEqual([...aChunkIds]);
     expect(kb.search(b.id, 'чистка', { limit: 50 }).every((h) => bChunkIds.has(h.chunkId))).toBe(true);
     expect(kb.search(a.id, 'секретнаяскидка')).toEqual([]);
-    for (const attack of [`" OR tenant_key:t${b.id}`, `tenant_key:t${b.id} секретнаяскидка`, `") OR (tenant_key:t${b.id}`]) {
+    for (const attack of [`" OR t${b.id}xсекретнаяскидка`, `t${b.id}xсекретнаяскидка`, `") OR ("t${b.id}x"*`, `"t${b.id}xсекр"*`]) {
       expect(kb.search(a.id, attack, { limit: 50 }).filter((h) => !aChunkIds.has(h.chunkId)), attack).toEqual([]);
     }
     expect(kb.findFaq(a.id, 'Секретнаяскидка для своих')).toBeNull();
-    expect(store.countMatches(`tenant_key:t${b.id}`)).toBe(2);
+    expect(store.countIndexed(b.id)).toBe(2);
+    expect(store.countIndexed(a.id)).toBe(1);
   });
 });
 
@@ -182,7 +202,8 @@ describe('knowledge sources', () => {
     tenants.remove('gone');
     const count = (table: string) => (cell.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`).get(gone.id) as { n: number }).n;
     expect([count('kb_sources'), count('kb_chunks'), indexed(gone.id)]).toEqual([0, 0, 0]);
-    expect(store.countMatches('body:чистк*')).toBe(kb.search(kept.id, 'чистка', { limit: 50 }).length);
+    expect(store.countMatches(`"t${gone.id}xчистк"*`)).toBe(0);
+    expect(store.countMatches(`"t${kept.id}xчистк"*`)).toBe(kb.search(kept.id, 'чистка', { limit: 50 }).length);
     expect([store.countChunks(kept.id), indexed(kept.id)]).toEqual([keptChunks, keptChunks]);
   });
 

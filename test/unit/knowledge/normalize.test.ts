@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
-import { buildMatchQuery, MAX_QUERY_TERMS, normalizeText, queryTerms, stemTerm, termForms, type QueryTerm } from '../../../src/knowledge/normalize.js';
+import { buildMatchQuery, indexBody, MAX_QUERY_TERMS, narrowForms, normalizeText, queryTerms, stemTerm, tenantPrefix, termForms, type QueryTerm } from '../../../src/knowledge/normalize.js';
 
 describe('normalizeText', () => {
   test('folds ё to е and case', () => {
@@ -83,38 +83,90 @@ describe('queryTerms', () => {
   });
 });
 
+describe('indexBody', () => {
+  test('is the normalised text with every word folded with the tenant', () => {
+    expect(indexBody(42, 'Чистка зубов — 15 000 ₸, Қызмет!')).toBe('t42xчистка t42xзубов t42x15000 t42xкызмет');
+    expect(indexBody(7, '— … ₸')).toBe('');
+    expect(() => indexBody(0, 'чистка')).toThrow(/tenant id/);
+  });
+});
+
 describe('buildMatchQuery', () => {
-  test('ANDs the tenant token with the OR of quoted terms restricted to the body column', () => {
-    expect(buildMatchQuery(42, queryTerms('чистку 15 000'))).toBe('tenant_key:t42 AND body:("чистк"* OR "15000")');
+  test('ORs quoted terms, each folded with the tenant', () => {
+    expect(buildMatchQuery(42, queryTerms('чистку 15 000'))).toBe('"t42xчистк"* OR "t42x15000"');
+    const forms = buildMatchQuery(42, queryTerms('цены')).split(' OR ');
+    expect(forms).toEqual(expect.arrayContaining(['"t42xцен"', '"t42xцена"', '"t42xцены"', '"t42xценой"']));
+    expect(forms.every((f) => f.startsWith('"t42x'))).toBe(true);
   });
 
   test('refuses an empty term list and a malformed tenant id instead of matching everything', () => {
     expect(() => buildMatchQuery(42, [])).toThrow(/no terms/);
     expect(() => buildMatchQuery(0, queryTerms('чистка'))).toThrow(/tenant id/);
     expect(() => buildMatchQuery(1.5, queryTerms('чистка'))).toThrow(/tenant id/);
+    expect(() => tenantPrefix(-3)).toThrow(/tenant id/);
   });
 
-  test('user text cannot inject FTS5 syntax: it stays a quoted literal in a real FTS5 index', () => {
+  /** An index like kb_terms (0009), in memory, with rows written by indexBody. */
+  function index(rows: [rowid: number, tenantId: number, text: string][]) {
     const db = new Database(':memory:');
-    db.exec("CREATE VIRTUAL TABLE kb_fts USING fts5(tenant_key, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')");
-    const insert = db.prepare('INSERT INTO kb_fts (rowid, tenant_key, body) VALUES (?, ?, ?)');
-    insert.run(1, 't1', normalizeText('секретная цена другого бизнеса tenant key'));
-    insert.run(2, 't42', normalizeText('чистка зубов'));
-    const search = (match: string) => (db.prepare('SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?').all(match) as { rowid: number }[]).map((r) => r.rowid);
+    db.exec("CREATE VIRTUAL TABLE kb_terms USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')");
+    const insert = db.prepare('INSERT INTO kb_terms (rowid, body) VALUES (?, ?)');
+    for (const [rowid, tenantId, text] of rows) insert.run(rowid, indexBody(tenantId, text));
+    const search = (match: string) => (db.prepare('SELECT rowid FROM kb_terms WHERE kb_terms MATCH ? ORDER BY rowid').all(match) as { rowid: number }[]).map((r) => r.rowid);
+    return { db, search };
+  }
+
+  test('user text cannot inject FTS5 syntax: it stays a quoted literal in a real FTS5 index', () => {
+    const { db, search } = index([[1, 1, 'секретная цена другого бизнеса tenant key t1xсекретная'], [2, 42, 'чистка зубов']]);
 
     // Pure syntax leaves no term at all: the service then returns no results without querying.
     expect(queryTerms('* " ( ) : ^ - +')).toEqual([]);
-    for (const attack of ['" OR tenant_key:t1', 'tenant_key:t1', 'NEAR(секретная цена)', '") OR ("секретная', 'body:секретная OR tenant_key:t1 OR "']) {
+    for (const attack of ['" OR t1xсекретная', 't1xсекретная', '"t1xсекретная"*', 'NEAR(секретная цена)', '") OR ("секретная', 'body:секретная OR "t1x"* OR "']) {
       const match = buildMatchQuery(42, queryTerms(attack));
-      expect(match.match(/tenant_key:/g), match).toHaveLength(1);
+      expect(match.split(' OR ').every((alternative) => alternative.startsWith('"t42x')), match).toBe(true);
       expect(search(match), attack).not.toContain(1);
     }
     // Even a term that bypassed normalisation is one literal: its quote is doubled, not closing the string.
-    const forged: QueryTerm = { word: 'x', stem: 'a" OR tenant_key:t1 OR "b', match: 'exact' };
+    const forged: QueryTerm = { word: 'x', stem: 'a" OR t1xсекретная OR "b', match: 'exact' };
     const match = buildMatchQuery(42, [forged]);
-    expect(match).toBe('tenant_key:t42 AND body:("a"" OR tenant_key:t1 OR ""b")');
+    expect(match).toBe('"t42xa"" OR t1xсекретная OR ""b"');
     expect(search(match)).toEqual([]);
     expect(search(buildMatchQuery(42, queryTerms('чистку')))).toEqual([2]);
     db.close();
+  });
+
+  test("a tenant's terms never match another tenant's rows, even one whose id begins with the same digits", () => {
+    const { db, search } = index([[1, 4, 'чистка зубов цена'], [2, 42, 'чистка зубов цена'], [3, 442, 'чистка зубов цена'], [4, 44, 'чистка']]);
+    for (const query of ['чистка', 'чистк', 'цена', 'зуб', 'цены зубы чистку']) {
+      expect(search(buildMatchQuery(4, queryTerms(query))), query).toEqual([1]);
+      expect(search(buildMatchQuery(42, queryTerms(query))), query).toEqual([2]);
+      expect(search(buildMatchQuery(442, queryTerms(query))), query).toEqual([3]);
+    }
+    expect(search(`"${tenantPrefix(4)}"*`)).toEqual([1]);
+    db.close();
+  });
+});
+
+describe('narrowForms', () => {
+  const vocabulary = ['цена', 'ценой', 'центр', 'центре', 'уйге'];
+  const indexedWords = (stem: string) => vocabulary.filter((w) => w.startsWith(stem));
+
+  test('keeps of a forms term only the forms the tenant holds, as exact terms; never a word outside its forms', () => {
+    const narrowed = narrowForms(queryTerms('цены'), indexedWords);
+    expect(narrowed).toHaveLength(2);
+    expect(narrowed).toEqual(expect.arrayContaining([{ word: 'цены', stem: 'цена', match: 'exact' }, { word: 'цены', stem: 'ценой', match: 'exact' }]));
+    expect(narrowForms(queryTerms('үй'), indexedWords)).toEqual([{ word: 'уй', stem: 'уйге', match: 'exact' }]);
+  });
+
+  test('leaves prefix and exact terms alone, and drops a forms term the tenant has no form of', () => {
+    const terms = queryTerms('чистку 15 000 дом');
+    expect(terms.map((t) => t.match)).toEqual(['prefix', 'exact', 'forms']);
+    expect(narrowForms(terms, indexedWords)).toEqual(terms.slice(0, 2));
+  });
+
+  test('keeps every form of a word the tokenizer would fold (a Latin diacritic), rather than miss it', () => {
+    const [term] = queryTerms('été');
+    expect(term).toMatchObject({ stem: 'été', match: 'forms' });
+    expect(narrowForms([term!], () => [])).toEqual([term]);
   });
 });
