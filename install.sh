@@ -105,6 +105,12 @@ SHIM
   fi
   chown botctl:botctl "$conf_dir/botctl.env" && chmod 0600 "$conf_dir/botctl.env"
   chown -R botctl:botctl "$data_dir"
+  # The running worker is stopped before the schema changes under it: old code on a new schema fails its jobs until
+  # the restart. Meanwhile Meta retries webhooks and the managers' Telegram updates wait on Telegram's side.
+  if [ -d /run/systemd/system ] && systemctl is-active --quiet botctl.service; then
+    say "stopping botctl.service for the upgrade (migrations can take a minute on a full cell)"
+    systemctl stop botctl.service
+  fi
   /usr/local/bin/botctl migrate --env-file "$conf_dir/botctl.env"
 
   local unit
