@@ -7,6 +7,7 @@ import { KnowledgeStore, type ChunkRecord, type SourceRecord } from '../storage/
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
+import { rankByTenantBm25, rankTerms } from './rank.js';
 import { makeSnippet } from './snippet.js';
 import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
 
@@ -51,6 +52,11 @@ export interface FaqMatch {
 export const FAQ_MIN_SIMILARITY = 0.8;
 export const DEFAULT_SEARCH_LIMIT = 5;
 const MAX_SEARCH_LIMIT = 50;
+/**
+ * Chunks read per search for re-ranking (rankByTenantBm25): every match of a tenant of ordinary size (~50 chunks);
+ * a tenant with thousands of chunks is ranked within its 400 best by FTS5's cell-wide bm25.
+ */
+const CANDIDATE_POOL = 400;
 
 /**
  * A tenant's knowledge base: importing files (all-or-nothing: every file is read and validated before anything is
@@ -178,10 +184,10 @@ export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: 
   // Word forms of short stems are looked up in the tenant's own vocabulary first (narrowForms).
   const searched = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
   if (searched.length === 0) return [];
-  return store.search(tenantId, buildMatchQuery(tenantId, searched), limit).map(({ bm25, ...row }) => ({
+  const candidates = store.search(tenantId, buildMatchQuery(tenantId, searched), CANDIDATE_POOL).map(({ bm25: _bm25, ...row }) => row);
+  return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId)).slice(0, limit).map((row) => ({
     ...row,
     snippet: makeSnippet(row.text, terms),
-    score: -bm25,
   }));
 }
 

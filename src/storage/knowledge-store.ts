@@ -106,8 +106,9 @@ export class KnowledgeStore {
   }
 
   /**
-   * Ranked chunks for an FTS5 expression built by buildMatchQuery for this tenant (every term folded with it).
-   * bm25's document frequencies are the tenant's own, since no other tenant's row holds its terms.
+   * The tenant's chunks matching an FTS5 expression built by buildMatchQuery (every term folded with the tenant), at
+   * most `limit`, best first by FTS5's bm25. searchKnowledge re-ranks them with the tenant's own statistics
+   * (rankByTenantBm25), so `limit` is a candidate pool that holds every match of a tenant of ordinary size.
    */
   search(tenantId: number, match: string, limit: number): SearchRow[] {
     // `c.tenant_id = ?` is a second lock on the door, not the filter: the MATCH already holds only this tenant's rows.
@@ -117,6 +118,11 @@ export class KnowledgeStore {
                 WHERE kb_terms MATCH ? AND c.tenant_id = ?
                 ORDER BY bm25, c.id LIMIT ?`)
       .all(match, tenantId, limit) as SearchRow[];
+  }
+
+  /** The tenant's chunk count, from its sources (an index read, not a count of kb_chunks). */
+  chunkTotal(tenantId: number): number {
+    return (this.db.prepare('SELECT coalesce(sum(chunk_count), 0) AS n FROM kb_sources WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
   }
 
   /**
