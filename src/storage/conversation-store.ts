@@ -5,6 +5,7 @@ import type { InboundKind } from '../channels/types.js';
 import type { Locale } from '../tenants/settings.js';
 import type { TextOverrides } from '../texts/texts.js';
 import type { Db } from './open-db.js';
+import { prepareCached } from './prepare-cached.js';
 
 const HISTORY_LIMIT = 12;
 
@@ -17,7 +18,7 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   loadTurn(contactId: number): TurnData | null {
-    const row = this.db.prepare(`
+    const row = prepareCached(this.db, `
       SELECT c.id AS contactId, c.provider_id AS providerId, c.display_name AS displayName, c.locale AS contactLocale,
              json_extract(c.metadata, '$.summary') AS memory, c.channel_account_id AS channelAccountId,
              t.id AS tenantId, t.slug, t.name, t.status, t.locale, t.timezone, t.llm_calls_per_hour AS llmCallsPerHour,
@@ -27,12 +28,12 @@ export class SqlConversationStore implements ConversationStore {
       FROM contacts c JOIN tenants t ON t.id = c.tenant_id JOIN conversations v ON v.contact_id = c.id
       WHERE c.id = ?`).get(contactId) as Record<string, unknown> | undefined;
     if (!row) return null;
-    const pending = (this.db.prepare(`SELECT id, type AS kind, body, provider_message_id AS providerMessageId,
+    const pending = (prepareCached(this.db, `SELECT id, type AS kind, body, provider_message_id AS providerMessageId,
         json_extract(payload, '$.media') AS media, trace_id AS traceId
       FROM messages WHERE contact_id = ? AND direction = 'inbound' AND outcome IS NULL ORDER BY id`).all(contactId) as (Omit<StoredInbound, 'media'> & { media: string | null })[])
       .map((m) => ({ ...m, kind: m.kind as InboundKind, media: m.media ? (JSON.parse(m.media) as { id: string; mimeType: string }) : null }));
     const firstPending = pending[0]?.id ?? Number.MAX_SAFE_INTEGER;
-    const history = (this.db.prepare(`SELECT author_kind AS author, body AS text FROM messages
+    const history = (prepareCached(this.db, `SELECT author_kind AS author, body AS text FROM messages
         WHERE contact_id = ? AND id < ? AND body IS NOT NULL AND delivery_status <> 'failed' ORDER BY id DESC LIMIT ?`)
       .all(contactId, firstPending, HISTORY_LIMIT) as { author: string; text: string }[])
       .reverse()
@@ -53,27 +54,27 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   llmCallsSince(contactId: number, since: number): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM llm_calls WHERE contact_id = ? AND at >= ? AND purpose = 'reply'").get(contactId, since) as { n: number }).n;
+    return (prepareCached(this.db, "SELECT count(*) AS n FROM llm_calls WHERE contact_id = ? AND at >= ? AND purpose = 'reply'").get(contactId, since) as { n: number }).n;
   }
 
   recordLlmCall(call: { tenantId: number; contactId: number; purpose: string; at: number; durationMs: number; outcome: 'ok' | 'error' | 'timeout'; error: string | null }): void {
-    this.db.prepare('INSERT INTO llm_calls (tenant_id, contact_id, purpose, at, duration_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    prepareCached(this.db, 'INSERT INTO llm_calls (tenant_id, contact_id, purpose, at, duration_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(call.tenantId, call.contactId, call.purpose, call.at, call.durationMs, call.outcome, call.error);
   }
 
   markOutcome(messageIds: readonly number[], outcome: 'replied' | 'escalated' | 'relayed' | 'ignored'): void {
-    const stmt = this.db.prepare('UPDATE messages SET outcome = ?, updated_at = ? WHERE id = ? AND outcome IS NULL');
+    const stmt = prepareCached(this.db, 'UPDATE messages SET outcome = ?, updated_at = ? WHERE id = ? AND outcome IS NULL');
     const now = this.clock();
     for (const id of messageIds) stmt.run(outcome, now, id);
   }
 
   setContactLocale(contactId: number, locale: Locale): void {
-    this.db.prepare('UPDATE contacts SET locale = ?, updated_at = ? WHERE id = ?').run(locale, this.clock(), contactId);
+    prepareCached(this.db, 'UPDATE contacts SET locale = ?, updated_at = ? WHERE id = ?').run(locale, this.clock(), contactId);
   }
 
   insertOutbound(draft: OutboundDraft): number {
     const now = this.clock();
-    return Number(this.db.prepare(`INSERT INTO messages (tenant_id, channel_account_id, contact_id, handover_id, direction, author_kind, author_id,
+    return Number(prepareCached(this.db, `INSERT INTO messages (tenant_id, channel_account_id, contact_id, handover_id, direction, author_kind, author_id,
         author_name, type, body, payload, delivery_status, trace_id, created_at, updated_at)
       VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`)
       .run(draft.tenantId, draft.channelAccountId, draft.contactId, draft.handoverId, draft.authorKind, draft.authorId ?? null, draft.authorName ?? null,
@@ -81,35 +82,35 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number }): { handoverId: number; number: number } {
-    const conversation = this.db.prepare('SELECT state FROM conversations WHERE id = ? AND tenant_id = ?').get(input.conversationId, input.tenantId) as { state: OwnerState } | undefined;
+    const conversation = prepareCached(this.db, 'SELECT state FROM conversations WHERE id = ? AND tenant_id = ?').get(input.conversationId, input.tenantId) as { state: OwnerState } | undefined;
     if (!conversation) throw new Error(`conversation ${input.conversationId} of tenant ${input.tenantId} does not exist`);
     const to = nextState(conversation.state, 'escalate');
-    const number = (this.db.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM handovers WHERE tenant_id = ?').get(input.tenantId) as { n: number }).n;
-    const handoverId = Number(this.db.prepare(`INSERT INTO handovers (tenant_id, conversation_id, contact_id, number, status, reason, summary, created_at, updated_at)
+    const number = (prepareCached(this.db, 'SELECT coalesce(max(number), 0) + 1 AS n FROM handovers WHERE tenant_id = ?').get(input.tenantId) as { n: number }).n;
+    const handoverId = Number(prepareCached(this.db, `INSERT INTO handovers (tenant_id, conversation_id, contact_id, number, status, reason, summary, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.tenantId, input.conversationId, input.contactId, number, handoverStatusOf(to), input.reason, input.summary, input.now, input.now).lastInsertRowid);
-    this.db.prepare('UPDATE conversations SET state = ?, handover_id = ?, state_changed_at = ?, notice_sent_at = NULL, updated_at = ? WHERE id = ?')
+    prepareCached(this.db, 'UPDATE conversations SET state = ?, handover_id = ?, state_changed_at = ?, notice_sent_at = NULL, updated_at = ? WHERE id = ?')
       .run(to, handoverId, input.now, input.now, input.conversationId);
     this.recordEvent(input.tenantId, handoverId, 'created', conversation.state, to, input.actor, input.reason, input.now);
     return { handoverId, number };
   }
 
   transition(input: { conversationId: number; event: 'escalate' | 'take' | 'release' | 'reassign' | 'resolve'; actor: Actor; reason: string | null; now: number }): { from: OwnerState; to: OwnerState; handoverId: number } {
-    const row = this.db.prepare('SELECT tenant_id AS tenantId, state, handover_id AS handoverId FROM conversations WHERE id = ?').get(input.conversationId) as { tenantId: number; state: OwnerState; handoverId: number | null } | undefined;
+    const row = prepareCached(this.db, 'SELECT tenant_id AS tenantId, state, handover_id AS handoverId FROM conversations WHERE id = ?').get(input.conversationId) as { tenantId: number; state: OwnerState; handoverId: number | null } | undefined;
     if (!row || row.handoverId === null) throw new Error(`conversation ${input.conversationId} has no open handover`);
     const to = nextState(row.state, input.event);
     const status = handoverStatusOf(to);
     const h = input.actor;
     if (input.event === 'take' || input.event === 'reassign') {
-      this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = ?, assigned_to_name = ?, taken_at = coalesce(taken_at, ?), updated_at = ? WHERE id = ?')
+      prepareCached(this.db, 'UPDATE handovers SET status = ?, assigned_to_id = ?, assigned_to_name = ?, taken_at = coalesce(taken_at, ?), updated_at = ? WHERE id = ?')
         .run(status, h.id, h.name, input.now, input.now, row.handoverId);
     } else if (input.event === 'release') {
       // Back in the queue: the untaken reminders start over.
-      this.db.prepare('UPDATE handovers SET status = ?, assigned_to_id = NULL, assigned_to_name = NULL, reminders_sent = 0, updated_at = ? WHERE id = ?').run(status, input.now, row.handoverId);
+      prepareCached(this.db, 'UPDATE handovers SET status = ?, assigned_to_id = NULL, assigned_to_name = NULL, reminders_sent = 0, updated_at = ? WHERE id = ?').run(status, input.now, row.handoverId);
     } else if (input.event === 'resolve') {
-      this.db.prepare('UPDATE handovers SET status = ?, resolved_by_id = ?, resolved_by_name = ?, resolved_at = ?, updated_at = ? WHERE id = ?')
+      prepareCached(this.db, 'UPDATE handovers SET status = ?, resolved_by_id = ?, resolved_by_name = ?, resolved_at = ?, updated_at = ? WHERE id = ?')
         .run(status, h.id, h.name, input.now, input.now, row.handoverId);
     }
-    this.db.prepare(`UPDATE conversations SET state = ?, handover_id = CASE WHEN ? = 'bot' THEN NULL ELSE handover_id END,
+    prepareCached(this.db, `UPDATE conversations SET state = ?, handover_id = CASE WHEN ? = 'bot' THEN NULL ELSE handover_id END,
       state_changed_at = ?, updated_at = ? WHERE id = ?`).run(to, to, input.now, input.now, input.conversationId);
     const event = input.event === 'take' ? 'taken' : input.event === 'release' ? 'released' : input.event === 'reassign' ? 'reassigned' : input.event === 'resolve' ? 'resolved' : 'created';
     this.recordEvent(row.tenantId, row.handoverId, event, row.state, to, h, input.reason, input.now);
@@ -117,11 +118,11 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   setNoticeSentAt(conversationId: number, at: number): void {
-    this.db.prepare('UPDATE conversations SET notice_sent_at = ?, updated_at = ? WHERE id = ?').run(at, at, conversationId);
+    prepareCached(this.db, 'UPDATE conversations SET notice_sent_at = ?, updated_at = ? WHERE id = ?').run(at, at, conversationId);
   }
 
   handover(handoverId: number): HandoverState | null {
-    const row = this.db.prepare(`SELECT h.id, h.tenant_id AS tenantId, t.name AS tenantName, t.locale AS tenantLocale, t.texts,
+    const row = prepareCached(this.db, `SELECT h.id, h.tenant_id AS tenantId, t.name AS tenantName, t.locale AS tenantLocale, t.texts,
         c.channel_account_id AS channelAccountId, h.conversation_id AS conversationId, h.contact_id AS contactId, c.locale AS contactLocale,
         h.number, h.status, h.created_at AS createdAt, h.assigned_to_id AS assignedToId, h.assigned_to_name AS assignedToName,
         h.taken_at AS takenAt, h.first_response_at AS firstResponseAt, (v.handover_id IS h.id) AS current
@@ -132,11 +133,11 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   setFirstResponse(handoverId: number, at: number): void {
-    this.db.prepare('UPDATE handovers SET first_response_at = coalesce(first_response_at, ?), updated_at = ? WHERE id = ?').run(at, at, handoverId);
+    prepareCached(this.db, 'UPDATE handovers SET first_response_at = coalesce(first_response_at, ?), updated_at = ? WHERE id = ?').run(at, at, handoverId);
   }
 
   private recordEvent(tenantId: number, handoverId: number, event: string, from: OwnerState, to: OwnerState, actor: Actor, reason: string | null, at: number): void {
-    this.db.prepare(`INSERT INTO handover_events (tenant_id, handover_id, event, from_state, to_state, actor_kind, actor_id, actor_name, reason, at)
+    prepareCached(this.db, `INSERT INTO handover_events (tenant_id, handover_id, event, from_state, to_state, actor_kind, actor_id, actor_name, reason, at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(tenantId, handoverId, event, from, to, actor.kind, actor.id, actor.name, reason, at);
   }
 }

@@ -1,6 +1,7 @@
 import type { Chunk } from '../knowledge/chunk.js';
 import { indexBody, tenantPrefix, tenantTerm } from '../knowledge/normalize.js';
 import type { Db } from './open-db.js';
+import { prepareCached } from './prepare-cached.js';
 
 export interface SourceRecord {
   id: number;
@@ -60,16 +61,15 @@ export class KnowledgeStore {
   constructor(private readonly db: Db) {}
 
   findSource(tenantId: number, name: string): SourceRecord | null {
-    return (this.db.prepare(`SELECT ${SOURCE_COLUMNS} FROM kb_sources WHERE tenant_id = ? AND name = ?`).get(tenantId, name) as SourceRecord | undefined) ?? null;
+    return (prepareCached(this.db, `SELECT ${SOURCE_COLUMNS} FROM kb_sources WHERE tenant_id = ? AND name = ?`).get(tenantId, name) as SourceRecord | undefined) ?? null;
   }
 
   listSources(tenantId: number): SourceRecord[] {
-    return this.db.prepare(`SELECT ${SOURCE_COLUMNS} FROM kb_sources WHERE tenant_id = ? ORDER BY name`).all(tenantId) as SourceRecord[];
+    return prepareCached(this.db, `SELECT ${SOURCE_COLUMNS} FROM kb_sources WHERE tenant_id = ? ORDER BY name`).all(tenantId) as SourceRecord[];
   }
 
   chunks(tenantId: number, sourceId: number): ChunkRecord[] {
-    return this.db
-      .prepare(`SELECT id, source_id AS sourceId, ordinal, heading, question, answer, text FROM kb_chunks
+    return prepareCached(this.db, `SELECT id, source_id AS sourceId, ordinal, heading, question, answer, text FROM kb_chunks
                 WHERE tenant_id = ? AND source_id = ? ORDER BY ordinal`)
       .all(tenantId, sourceId) as ChunkRecord[];
   }
@@ -79,17 +79,16 @@ export class KnowledgeStore {
    * with their index rows. Keeps the source's id and created_at across replacements. Returns the source id.
    */
   writeSource(tenantId: number, source: SourceWrite, now: number): number {
-    const { id } = this.db
-      .prepare(`INSERT INTO kb_sources (tenant_id, name, format, checksum, chunk_count, created_at, updated_at)
+    const { id } = prepareCached(this.db, `INSERT INTO kb_sources (tenant_id, name, format, checksum, chunk_count, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (tenant_id, name) DO UPDATE SET format = excluded.format, checksum = excluded.checksum,
                   chunk_count = excluded.chunk_count, updated_at = excluded.updated_at
                 RETURNING id`)
       .get(tenantId, source.name, source.format, source.checksum, source.chunks.length, now, now) as { id: number };
-    this.db.prepare('DELETE FROM kb_chunks WHERE tenant_id = ? AND source_id = ?').run(tenantId, id);
-    const insertChunk = this.db.prepare(`INSERT INTO kb_chunks (tenant_id, source_id, ordinal, heading, question, answer, text, created_at)
+    prepareCached(this.db, 'DELETE FROM kb_chunks WHERE tenant_id = ? AND source_id = ?').run(tenantId, id);
+    const insertChunk = prepareCached(this.db, `INSERT INTO kb_chunks (tenant_id, source_id, ordinal, heading, question, answer, text, created_at)
                                          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
-    const insertTerms = this.db.prepare('INSERT INTO kb_terms (rowid, body) VALUES (?, ?)');
+    const insertTerms = prepareCached(this.db, 'INSERT INTO kb_terms (rowid, body) VALUES (?, ?)');
     source.chunks.forEach((chunk, index) => {
       const { id: chunkId } = insertChunk.get(tenantId, id, index + 1, chunk.heading, chunk.question, chunk.answer, chunk.text, now) as { id: number };
       // The chunk text (heading path and FAQ question included) normalised exactly as queries are, folded with the tenant.
@@ -100,8 +99,8 @@ export class KnowledgeStore {
 
   /** Deletes a source; its chunks and their index rows go by cascade and trigger. Returns how many chunks went. */
   removeSource(tenantId: number, sourceId: number): number {
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM kb_chunks WHERE tenant_id = ? AND source_id = ?').get(tenantId, sourceId) as { n: number };
-    this.db.prepare('DELETE FROM kb_sources WHERE tenant_id = ? AND id = ?').run(tenantId, sourceId);
+    const { n } = prepareCached(this.db, 'SELECT count(*) AS n FROM kb_chunks WHERE tenant_id = ? AND source_id = ?').get(tenantId, sourceId) as { n: number };
+    prepareCached(this.db, 'DELETE FROM kb_sources WHERE tenant_id = ? AND id = ?').run(tenantId, sourceId);
     return n;
   }
 
@@ -112,8 +111,7 @@ export class KnowledgeStore {
    */
   search(tenantId: number, match: string, limit: number): SearchRow[] {
     // `c.tenant_id = ?` is a second lock on the door, not the filter: the MATCH already holds only this tenant's rows.
-    return this.db
-      .prepare(`SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text, bm25(kb_terms) AS bm25
+    return prepareCached(this.db, `SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text, bm25(kb_terms) AS bm25
                 FROM kb_terms JOIN kb_chunks c ON c.id = kb_terms.rowid JOIN kb_sources s ON s.id = c.source_id
                 WHERE kb_terms MATCH ? AND c.tenant_id = ?
                 ORDER BY bm25, c.id LIMIT ?`)
@@ -122,7 +120,7 @@ export class KnowledgeStore {
 
   /** The tenant's chunk count, from its sources (an index read, not a count of kb_chunks). */
   chunkTotal(tenantId: number): number {
-    return (this.db.prepare('SELECT coalesce(sum(chunk_count), 0) AS n FROM kb_sources WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT coalesce(sum(chunk_count), 0) AS n FROM kb_sources WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
   }
 
   /**
@@ -135,13 +133,13 @@ export class KnowledgeStore {
     const last = [...from].at(-1)!;
     const to = from.slice(0, -last.length) + String.fromCodePoint(last.codePointAt(0)! + 1);
     const prefix = tenantPrefix(tenantId);
-    return (this.db.prepare('SELECT term FROM kb_terms_vocab WHERE term >= ? AND term < ?').pluck().all(from, to) as string[])
+    return (prepareCached(this.db, 'SELECT term FROM kb_terms_vocab WHERE term >= ? AND term < ?').pluck().all(from, to) as string[])
       .map((term) => term.slice(prefix.length));
   }
 
   /** How many index rows an FTS5 expression matches (tests: the index agrees with kb_chunks). */
   countMatches(match: string): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM kb_terms WHERE kb_terms MATCH ?').get(match) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT count(*) AS n FROM kb_terms WHERE kb_terms MATCH ?').get(match) as { n: number }).n;
   }
 
   /** How many index rows hold a word of the tenant: one per chunk of the tenant that has a word (the index agrees with kb_chunks). */
@@ -151,13 +149,12 @@ export class KnowledgeStore {
 
   /** Every FAQ chunk of a tenant (a few dozen), for near-duplicate matching of a customer's question. */
   faqs(tenantId: number): FaqRow[] {
-    return this.db
-      .prepare(`SELECT c.id AS chunkId, s.name AS sourceName, c.question, c.answer FROM kb_chunks c JOIN kb_sources s ON s.id = c.source_id
+    return prepareCached(this.db, `SELECT c.id AS chunkId, s.name AS sourceName, c.question, c.answer FROM kb_chunks c JOIN kb_sources s ON s.id = c.source_id
                 WHERE c.tenant_id = ? AND c.question IS NOT NULL AND c.answer IS NOT NULL ORDER BY c.id`)
       .all(tenantId) as FaqRow[];
   }
 
   countChunks(tenantId: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM kb_chunks WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT count(*) AS n FROM kb_chunks WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
   }
 }
