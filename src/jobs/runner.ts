@@ -22,8 +22,6 @@ interface InFlight {
   job: Job;
   controller: AbortController;
   done: Promise<void>;
-  /** False while the job waits in the start queue: claimed and leased, its handler not yet called. */
-  started: boolean;
 }
 
 /** Most jobs one pass claims; the next pass follows at once when it took that many. */
@@ -168,17 +166,13 @@ export class JobRunner {
     const controller = new AbortController();
     let begin!: () => void;
     const turn = new Promise<void>((resolve) => (begin = resolve));
-    const entry: InFlight = { job, controller, started: false, done: Promise.resolve() };
-    entry.done = turn
-      .then(() => {
-        entry.started = true;
-        return this.execute(job, controller);
-      })
+    const done = turn
+      .then(() => this.execute(job, controller))
       .finally(() => {
         this.inFlight.delete(job.id);
         this.wake();
       });
-    this.inFlight.set(job.id, entry);
+    this.inFlight.set(job.id, { job, controller, done });
     this.startQueue.push({ id: job.id, begin });
     this.scheduleStart();
   }
