@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
-import { KnowledgeStore, type ChunkRecord, type SourceRecord } from '../storage/knowledge-store.js';
+import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
@@ -25,17 +25,10 @@ export interface ImportResult {
   skipped: string[];
 }
 
-export interface SearchHit {
-  chunkId: number;
-  sourceName: string;
-  heading: string | null;
-  question: string | null;
-  answer: string | null;
-  /** The chunk's original text, for the LLM. */
-  text: string;
+export interface SearchHit extends SearchRow {
   /** A one-line excerpt with the matched words in [brackets], for people. */
   snippet: string;
-  /** -bm25: higher is better; comparable only within one search. */
+  /** BM25 over the tenant's own chunks (rankByTenantBm25): higher is better; comparable only within one search. */
   score: number;
 }
 
@@ -184,7 +177,7 @@ export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: 
   // Word forms of short stems are looked up in the tenant's own vocabulary first (narrowForms).
   const searched = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
   if (searched.length === 0) return [];
-  const candidates = store.search(tenantId, buildMatchQuery(tenantId, searched), CANDIDATE_POOL).map(({ bm25: _bm25, ...row }) => row);
+  const candidates = store.search(tenantId, buildMatchQuery(tenantId, searched), CANDIDATE_POOL);
   return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId)).slice(0, limit).map((row) => ({
     ...row,
     snippet: makeSnippet(row.text, terms),

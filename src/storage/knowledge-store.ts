@@ -31,8 +31,6 @@ export interface SearchRow {
   question: string | null;
   answer: string | null;
   text: string;
-  /** FTS5 bm25: lower (more negative) is a better match. */
-  bm25: number;
 }
 
 export interface FaqRow {
@@ -111,10 +109,10 @@ export class KnowledgeStore {
    */
   search(tenantId: number, match: string, limit: number): SearchRow[] {
     // `c.tenant_id = ?` is a second lock on the door, not the filter: the MATCH already holds only this tenant's rows.
-    return prepareCached(this.db, `SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text, bm25(kb_terms) AS bm25
+    return prepareCached(this.db, `SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text
                 FROM kb_terms JOIN kb_chunks c ON c.id = kb_terms.rowid JOIN kb_sources s ON s.id = c.source_id
                 WHERE kb_terms MATCH ? AND c.tenant_id = ?
-                ORDER BY bm25, c.id LIMIT ?`)
+                ORDER BY bm25(kb_terms), c.id LIMIT ?`)
       .all(match, tenantId, limit) as SearchRow[];
   }
 
