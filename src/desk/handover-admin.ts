@@ -6,18 +6,9 @@ import { SqlConversationStore } from '../storage/conversation-store.js';
 import { DeskStore, type DeskHandover } from '../storage/desk-store.js';
 import { Queue } from '../jobs/queue.js';
 import { JobStore } from '../storage/job-store.js';
+import { TraceLookupStore, type TracedHandoverEvent } from '../storage/trace-lookup-store.js';
 import { TraceStore } from '../storage/trace-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
-
-export interface HandoverEvent {
-  event: string;
-  fromState: string;
-  toState: string;
-  actorKind: string;
-  actorName: string | null;
-  reason: string | null;
-  at: number;
-}
 
 /** The desk's state from the command line: list and inspect requests, resolve or release them as an operator. */
 export class HandoverAdmin {
@@ -36,11 +27,9 @@ export class HandoverAdmin {
       .map((r) => this.desk.handover(r.id)!);
   }
 
-  show(slug: string, number: number): { handover: DeskHandover; events: HandoverEvent[] } {
+  show(slug: string, number: number): { handover: DeskHandover; events: TracedHandoverEvent[] } {
     const handover = this.find(slug, number);
-    const events = this.cell.db.prepare(`SELECT event, from_state AS fromState, to_state AS toState, actor_kind AS actorKind, actor_name AS actorName, reason, at
-      FROM handover_events WHERE handover_id = ? ORDER BY at, id`).all(handover.id) as HandoverEvent[];
-    return { handover, events };
+    return { handover, events: new TraceLookupStore(this.cell.db).handoverEvents([handover.id]) };
   }
 
   resolve(slug: string, number: number): DeskHandover {
