@@ -1,12 +1,6 @@
 /** The WhatsApp Cloud API simulator: a fake Graph server plus signed, Meta-shaped webhooks (tests and `botctl demo`). */
-export {
-  startWhatsappGraphSimulator,
-  type FailureScript,
-  type RecordedRead,
-  type RecordedSend,
-  type SimRequest,
-  type WhatsappGraphSimulator,
-} from './graph-server.js';
+export { startWhatsappGraphSimulator } from './graph-server.js';
+export type { FailureScript, RecordedRead, RecordedSend, SimRequest, WhatsappGraphSimulator } from './graph-types.js';
 export { codeForStatus, graphError, statusForCode, type GraphErrorBody } from './graph-wire.js';
 export { countRateBreaches, type RateBreaches, type RateLimits, type TimedSend } from './rate-breaches.js';
 export { encodeLikeMeta, signedDelivery, signWebhook } from './sign-webhook.js';
