@@ -1,10 +1,10 @@
-import { hostname } from 'node:os';
 import type { Logger } from '../observability/logger.js';
 import type { JobStore } from '../storage/job-store.js';
 import { classify } from './errors.js';
 import type { JobRegistry } from './registry.js';
 import { backoffDelay } from './retry-policy.js';
 import type { Job } from './types.js';
+import { isGoneLocalWorker, localWorkerId } from './worker-id.js';
 
 export interface RunnerOptions {
   /** Most jobs running at once in this process. */
@@ -60,7 +60,7 @@ export class JobRunner {
     private readonly logger: Logger,
     private readonly options: RunnerOptions,
   ) {
-    this.workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.workerId = options.workerId ?? localWorkerId();
     this.clock = options.clock ?? Date.now;
   }
 
@@ -125,6 +125,14 @@ export class JobRunner {
         for (const expired of this.store.sweepExpiredLeases(now)) {
           this.logger.warn({ job: expired.id, kind: expired.kind, attempt: expired.attempts, state: expired.state, trace: expired.traceId },
             expired.state === 'dead' ? 'job lease expired on its last attempt; job is dead' : 'job lease expired; job will run again');
+        }
+        // A worker of this host that died (the one this process replaced after a crash) holds its leases until they
+        // run out; its jobs (a card update blocking that handover's relays, say) go back now instead.
+        for (const gone of this.store.runningWorkers().filter((w) => w !== this.workerId && isGoneLocalWorker(w))) {
+          for (const job of this.store.sweepWorker(gone, now)) {
+            this.logger.warn({ job: job.id, kind: job.kind, attempt: job.attempts, state: job.state, trace: job.traceId, worker: gone },
+              job.state === 'dead' ? 'job\'s worker is gone, on its last attempt; job is dead' : 'job\'s worker is gone; job will run again');
+          }
         }
       }
       // Nothing is claimed while claimed jobs still wait to start: their leases run and newer due jobs can wait

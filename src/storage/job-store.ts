@@ -35,6 +35,16 @@ function claimSql(index: 'jobs_due' | 'jobs_due_by_kind'): string {
     RETURNING ${COLUMNS}`;
 }
 
+/** Puts running jobs matching `condition` back to pending (or dead on their last attempt), with `reason`. */
+function sweepSql(condition: string, reason: string): string {
+  return `UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+      finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
+      last_error = ${reason},
+      locked_until = NULL, locked_by = NULL, run_at = @now, updated_at = @now
+    WHERE state = 'running' AND ${condition}
+    RETURNING id, kind, state, attempts, trace_id AS traceId`;
+}
+
 /**
  * Every statement the queue runs on its hot path. Exported so a test can check that each one reads an index and
  * never scans the jobs table, which holds every finished job until it is pruned.
@@ -63,12 +73,11 @@ export const JOB_SQL = {
   release: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @now,
       attempts = max(attempts - 1, 0), updated_at = @now
     WHERE state = 'running' AND locked_by = @workerId AND id IN (SELECT value FROM json_each(@ids))`,
-  sweep: `UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
-      finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
-      last_error = 'lease expired after attempt ' || attempts || ': the worker running it stopped (crash, kill or hang)',
-      locked_until = NULL, locked_by = NULL, run_at = @now, updated_at = @now
-    WHERE state = 'running' AND locked_until < @now
-    RETURNING id, kind, state, attempts, trace_id AS traceId`,
+  sweep: sweepSql('locked_until < @now', "'lease expired after attempt ' || attempts || ': the worker running it stopped (crash, kill or hang)'"),
+  // A worker of this host that no longer exists (JobRunner checks the pid): its jobs go back without waiting for
+  // their leases to run out.
+  sweepWorker: sweepSql('locked_by = @workerId', "'its worker ' || locked_by || ' stopped during attempt ' || attempts || ' (crash or kill)'"),
+  runningWorkers: "SELECT DISTINCT locked_by AS workerId FROM jobs WHERE state = 'running' AND locked_by IS NOT NULL",
   retryDead: `UPDATE jobs SET state = 'pending', attempts = 0, run_at = @now, finished_at = NULL, updated_at = @now
     WHERE id = @id AND state = 'dead'`,
   get: `SELECT ${COLUMNS} FROM jobs WHERE id = ?`,
@@ -158,6 +167,16 @@ export class JobStore {
   /** Makes jobs whose lease expired claimable again (or dead, when that was their last attempt). */
   sweepExpiredLeases(now: number): ExpiredLease[] {
     return this.statements.sweep.all({ now }) as ExpiredLease[];
+  }
+
+  /** Workers holding running jobs now. */
+  runningWorkers(): string[] {
+    return (this.statements.runningWorkers.all() as { workerId: string }[]).map((r) => r.workerId);
+  }
+
+  /** Makes every running job of `workerId` claimable again (or dead on its last attempt): that worker is gone. */
+  sweepWorker(workerId: string, now: number): ExpiredLease[] {
+    return this.statements.sweepWorker.all({ workerId, now }) as ExpiredLease[];
   }
 
   retryDead(id: number, now: number): boolean {

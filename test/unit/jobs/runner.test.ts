@@ -1,5 +1,6 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { PermanentJobError, TransientJobError } from '../../../src/jobs/errors.js';
@@ -621,6 +622,46 @@ describe('kinds registered first are claimed before older due jobs of other kind
     h.runner({ concurrency: 4 });
     await until(() => (order.length === 2 ? true : null), 5000, 'both jobs ran');
     expect(order).toEqual(['answer', 'reply']);
+  });
+});
+
+describe('jobs of a worker of this host that is gone are taken back without waiting for their leases', () => {
+  /** Marks a job as running under `workerId` with a lease a minute long, as a worker that claimed it would. */
+  const claimedBy = (h: Harness, id: number, workerId: string) =>
+    h.db.prepare("UPDATE jobs SET state = 'running', attempts = 1, locked_by = ?, locked_until = ? WHERE id = ?").run(workerId, Date.now() + 60_000, id);
+
+  test('a job held by a dead process of this host runs again at once, and the log says why', async () => {
+    const h = harness();
+    const dead = spawnSync('true').pid!; // exited before the runner looks
+    let runs = 0;
+    h.registry.register('test.orphan', async () => {
+      runs++;
+    }, { maxAttempts: 3 });
+    const id = h.queue.enqueue({ kind: 'test.orphan' });
+    claimedBy(h, id, `${hostname()}:${dead}`);
+    h.runner({ workerId: `${hostname()}:${process.pid}` });
+    const row = await until(() => (h.row(id).state === 'done' ? h.row(id) : null), 3000, 'the orphaned job done');
+    expect(runs).toBe(1);
+    expect(row.attempts).toBe(2);
+    expect(row.last_error).toBe(`its worker ${hostname()}:${dead} stopped during attempt 1 (crash or kill)`);
+    expect(h.logs().some((l) => l.msg === "job's worker is gone; job will run again" && l.job === id)).toBe(true);
+  });
+
+  test('a job held by a live process of this host, or by a worker of another host, keeps its lease', async () => {
+    const h = harness();
+    const alive = spawn('sleep', ['30']);
+    try {
+      h.registry.register('test.held', async () => undefined, { maxAttempts: 3 });
+      const local = h.queue.enqueue({ kind: 'test.held' });
+      const remote = h.queue.enqueue({ kind: 'test.held' });
+      claimedBy(h, local, `${hostname()}:${alive.pid}`);
+      claimedBy(h, remote, 'another-host:1');
+      h.runner({ workerId: `${hostname()}:${process.pid}` });
+      await sleep(1500); // more than one sweep
+      expect([h.row(local).state, h.row(remote).state]).toEqual(['running', 'running']);
+    } finally {
+      alive.kill('SIGKILL');
+    }
   });
 });
 
