@@ -19,6 +19,11 @@ export class ChannelApiError extends Error {
   /** What a person should do about it, in plain words. */
   readonly hint: string;
   readonly fbtraceId: string | null;
+  /**
+   * For a rate limit, which budget it hit (src/channels/whatsapp/budgets.ts): the customer pair for Graph 131056,
+   * the number otherwise. The job runner blocks that budget for `retryAfterMs`.
+   */
+  readonly rateLimitScope: string | undefined;
 
   constructor(init: {
     message: string; httpStatus: number; code: number | null; reason: ChannelFailureReason; retryable: boolean;
@@ -33,6 +38,7 @@ export class ChannelApiError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.hint = init.hint;
     this.fbtraceId = init.fbtraceId ?? null;
+    this.rateLimitScope = init.reason === 'rate_limited' ? (init.code === 131056 ? 'pair' : 'number') : undefined;
   }
 }
 

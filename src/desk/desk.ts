@@ -4,9 +4,8 @@ import { webhookCallback } from 'grammy';
 import { Hono } from 'hono';
 import type { Cell } from '../cell.js';
 import { DeskActions } from '../conversation/desk-actions.js';
-import { JOB } from '../conversation/job-kinds.js';
 import type { CustomerChannelPort, Tracer } from '../conversation/ports.js';
-import type { JobRegistry } from '../jobs/registry.js';
+import type { BudgetOf, JobHandler } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
 import type { Logger } from '../observability/logger.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
@@ -16,6 +15,7 @@ import { showDelivery } from './jobs/delivery.js';
 import { closeTopic, postCard, updateCard } from './jobs/post-card.js';
 import { notify, relayToDesk } from './jobs/relay.js';
 import { remind } from './jobs/remind.js';
+import { deskBudget } from './desk-budget.js';
 import { createTelegramBot } from './telegram/client.js';
 import { DeskGateway } from './telegram/gateway.js';
 import { installUpdateHandlers } from './telegram/updates.js';
@@ -32,16 +32,28 @@ export interface RunningDesk {
   readiness(): { ok: boolean; detail?: string };
   /** The Hono route to mount at /webhooks/telegram in webhook mode. */
   webhookRoute: Hono | null;
+  /** The desk's job handlers and their rate budget; the worker's job table says how each runs. */
+  jobs: DeskJobs;
 }
 
-const DESK_POLICY = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
+export interface DeskJobs {
+  postCard: JobHandler;
+  updateCard: JobHandler;
+  relay: JobHandler;
+  remind: JobHandler;
+  closeTopic: JobHandler;
+  delivery: JobHandler;
+  notify: JobHandler;
+  /** The Telegram budgets a desk job needs: its chat's and the bot's. */
+  budget: BudgetOf;
+}
 
 /**
- * The managers' desk: one grammY bot per cell. Every message it sends or edits is a durable job (registered
- * here); updates from Telegram (presses, replies, commands) are turned into desk actions.
+ * The managers' desk: one grammY bot per cell. Every message it sends or edits is a durable job (their handlers
+ * are built here; src/worker/job-table.ts registers them); updates from Telegram (presses, replies, commands) are turned into desk actions.
  */
-export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; tracer: Tracer; channel: CustomerChannelPort; options: DeskOptions }): RunningDesk | null {
-  const { registry, queue, logger, tracer, channel, options } = deps;
+export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; tracer: Tracer; channel: CustomerChannelPort; options: DeskOptions }): RunningDesk | null {
+  const { queue, logger, tracer, channel, options } = deps;
   const { telegramBotToken, telegramApiRoot, oncallChatId, publicUrl } = cell.config;
   if (!telegramBotToken) {
     logger.warn('TELEGRAM_BOT_TOKEN is not set: handover cards wait in the queue until it is (botctl config check)');
@@ -53,14 +65,16 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
   const gateway = new DeskGateway(bot.api, store, queue, oncallChatId, Date.now, log);
   const ctx: DeskJobContext = { store, gateway, queue, channel, tracer, clock: Date.now };
 
-  // A handed-over customer waits until a manager sees the card: it is claimed before other due jobs.
-  registry.register(JOB.postHandoverCard, (job) => postCard(job, ctx), { ...DESK_POLICY, first: true });
-  registry.register(JOB.deskUpdateCard, (job) => updateCard(job, ctx), DESK_POLICY);
-  registry.register(JOB.relayToDesk, (job, { signal }) => relayToDesk(job, ctx, signal), DESK_POLICY);
-  registry.register(JOB.deskRemind, (job) => remind(job, ctx), DESK_POLICY);
-  registry.register(JOB.deskCloseTopic, (job) => closeTopic(job, ctx), { ...DESK_POLICY, maxAttempts: 5 });
-  registry.register(JOB.deskDelivery, (job) => showDelivery(job, ctx), { ...DESK_POLICY, maxAttempts: 8 });
-  registry.register(JOB.deskNotify, (job) => notify(job, ctx), DESK_POLICY);
+  const jobs: DeskJobs = {
+    postCard: (job) => postCard(job, ctx),
+    updateCard: (job) => updateCard(job, ctx),
+    relay: (job, { signal }) => relayToDesk(job, ctx, signal),
+    remind: (job) => remind(job, ctx),
+    closeTopic: (job) => closeTopic(job, ctx),
+    delivery: (job) => showDelivery(job, ctx),
+    notify: (job) => notify(job, ctx),
+    budget: deskBudget(store),
+  };
 
   const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
@@ -73,6 +87,7 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
   let started = false;
 
   return {
+    jobs,
     webhookRoute: options.webhook ? new Hono().post('/', webhookCallback(bot, 'hono', { secretToken: secret })) : null,
     async start() {
       try {

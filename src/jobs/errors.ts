@@ -6,6 +6,11 @@ export interface ClassifiedError {
   readonly retryable?: boolean;
   readonly retryAfterMs?: number;
   readonly hint?: string;
+  /**
+   * Set when the destination refused for its rate limit (Telegram 429, Graph 130429 / 131056): the runner blocks
+   * the job's budget of this scope (or its first budget when the scope is absent or unknown) for `retryAfterMs`.
+   */
+  readonly rateLimitScope?: string;
 }
 
 /** A failure that will not go away by retrying (bad request, revoked token, customer outside the window). */
@@ -32,10 +37,23 @@ export class TransientJobError extends Error implements ClassifiedError {
   }
 }
 
+/** The destination said "too many requests": the job waits for its budget, which the runner moves for every job. */
+export class RateLimitedJobError extends TransientJobError {
+  readonly rateLimitScope: string;
+
+  constructor(message: string, retryAfterMs: number, scope = '') {
+    super(message, retryAfterMs);
+    this.name = 'RateLimitedJobError';
+    this.rateLimitScope = scope;
+  }
+}
+
 export interface Classification {
   permanent: boolean;
   retryAfterMs: number;
   message: string;
+  /** The budget scope a rate limit hit ('' for the job's first budget); null when it was no rate limit. */
+  rateLimitScope: string | null;
 }
 
 /** Anything not marked `retryable: false` is transient: an unknown error is worth another try, up to max attempts. */
@@ -47,5 +65,6 @@ export function classify(err: unknown): Classification {
     permanent: e.retryable === false,
     retryAfterMs: typeof e.retryAfterMs === 'number' && e.retryAfterMs > 0 ? e.retryAfterMs : 0,
     message: `${message}${hint}`.slice(0, 2000),
+    rateLimitScope: typeof e.rateLimitScope === 'string' ? e.rateLimitScope : null,
   };
 }

@@ -5,7 +5,8 @@ import type { JobSpec } from './types.js';
 /**
  * Enqueues jobs on the caller's connection: call it inside the transaction that stores what the job is about,
  * so both commit or neither does. Listeners (the runner) are woken after the current tick, once the caller's
- * transaction has finished.
+ * transaction has finished. A queue without a registry (the CLI's) enqueues jobs with no lane: the worker's runner
+ * gives them theirs at its next pass.
  */
 export class Queue {
   private readonly listeners = new Set<() => void>();
@@ -19,7 +20,8 @@ export class Queue {
 
   enqueue(spec: JobSpec): number {
     const maxAttempts = spec.maxAttempts ?? this.registry?.policy(spec.kind).maxAttempts ?? 8;
-    const id = this.store.enqueue({ ...spec, maxAttempts }, this.clock());
+    const kind = this.registry?.get(spec.kind);
+    const id = this.store.enqueue({ ...spec, maxAttempts }, this.clock(), { lane: kind?.lane ?? null, first: kind?.first ?? false });
     this.scheduleWake();
     return id;
   }

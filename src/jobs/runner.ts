@@ -1,6 +1,8 @@
 import type { Logger } from '../observability/logger.js';
 import type { JobStore } from '../storage/job-store.js';
+import type { RateBudgets } from './budgets.js';
 import { classify } from './errors.js';
+import { CUSTOMER_LANES, LANES, laneShares, type Lane, type LaneShares } from './lanes.js';
 import type { JobRegistry } from './registry.js';
 import { backoffDelay } from './retry-policy.js';
 import type { Job } from './types.js';
@@ -16,6 +18,16 @@ export interface RunnerOptions {
   workerId?: string;
   clock?: () => number;
   random?: () => number;
+  /** Rate budgets of remote destinations; without them a kind's budget is not enforced. */
+  budgets?: RateBudgets;
+}
+
+/** What the runner does with the claimed jobs that wait for a rate budget (observable for tests and metrics). */
+export interface BudgetWait {
+  id: number;
+  kind: string;
+  key: string;
+  until: number;
 }
 
 interface InFlight {
@@ -51,8 +63,13 @@ export class JobRunner {
   /** The abort reason of jobs interrupted by stop(), told apart from a handler timeout. */
   private readonly stopReason = new Error('worker stopping');
   private running = false;
+  private readonly shares: LaneShares;
+  private lastLaneAssign = 0;
   /** Time of the last successful pass over the queue; `/readyz` reads it. */
   lastTickAt = 0;
+  /** Jobs sent back to the queue for a rate budget since start, and the latest of them. */
+  budgetDeferrals = 0;
+  lastBudgetWait: BudgetWait | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -62,10 +79,23 @@ export class JobRunner {
   ) {
     this.workerId = options.workerId ?? localWorkerId();
     this.clock = options.clock ?? Date.now;
+    this.shares = laneShares(options.concurrency);
   }
 
   get activeCount(): number {
     return this.inFlight.size;
+  }
+
+  /** Ids of the jobs this runner holds now (claimed and starting, or running). */
+  heldJobIds(): number[] {
+    return [...this.inFlight.keys()];
+  }
+
+  /** Jobs held now per lane. */
+  activeByLane(): Record<Lane, number> {
+    const out = Object.fromEntries(LANES.map((l) => [l, 0])) as Record<Lane, number>;
+    for (const f of this.inFlight.values()) out[this.registry.lane(f.job.kind) ?? 'customer']++;
+    return out;
   }
 
   start(): void {
@@ -135,15 +165,13 @@ export class JobRunner {
           }
         }
       }
+      if (now - this.lastLaneAssign >= 1000) {
+        this.lastLaneAssign = now;
+        this.store.assignLanes((kind) => this.registry.lane(kind));
+      }
       // Nothing is claimed while claimed jobs still wait to start: their leases run and newer due jobs can wait
       // in the queue, where `botctl status` sees them.
-      const free = Math.min(this.options.concurrency - this.inFlight.size, CLAIM_BATCH);
-      if (free > 0 && this.startQueue.length === 0) {
-        const jobs = this.store.claim({
-          workerId: this.workerId, kinds: this.registry.names(), firstKinds: this.registry.firstNames(), limit: free, leaseMs: this.options.leaseMs, now,
-        });
-        for (const job of jobs) this.launch(job);
-      }
+      if (this.startQueue.length === 0 && this.claimLanes(now)) this.wake();
       this.lastTickAt = now;
     } catch (err) {
       this.logger.error({ err }, 'job runner could not read the queue; retrying at the next poll');
@@ -152,6 +180,66 @@ export class JobRunner {
       if (this.pollTimer) clearTimeout(this.pollTimer);
       this.pollTimer = setTimeout(() => this.tick(), this.nextTickDelay());
     }
+  }
+
+  /**
+   * One claim pass over the lanes, in order: first each lane's reserved slots, then what is left up to each lane's
+   * maximum, the non-customer lanes together never past what the customer lanes' reservations leave. A claimed job
+   * whose rate budget is spent goes straight back to the queue (JobStore.defer) before it starts. Returns true when
+   * the pass took a whole batch or sent jobs back, so another pass should follow at once.
+   */
+  private claimLanes(now: number): boolean {
+    let free = Math.min(this.options.concurrency - this.inFlight.size, CLAIM_BATCH);
+    if (free <= 0) return false;
+    const active = this.activeByLane();
+    let deferred = 0;
+    let claimed = 0;
+    const otherActive = () => LANES.filter((l) => !CUSTOMER_LANES.includes(l)).reduce((n, l) => n + active[l], 0);
+    for (const pass of ['reserved', 'max'] as const) {
+      for (const lane of LANES) {
+        const share = this.shares.lanes[lane];
+        let want = Math.min(free, share[pass] - active[lane]);
+        if (!CUSTOMER_LANES.includes(lane)) want = Math.min(want, this.shares.otherMax - otherActive());
+        if (want <= 0) continue;
+        const kinds = this.registry.namesIn(lane);
+        if (kinds.length === 0) continue;
+        const jobs = this.store.claim({ workerId: this.workerId, lane, kinds, limit: want, leaseMs: this.options.leaseMs, now });
+        claimed += jobs.length;
+        for (const job of jobs) {
+          if (this.waitForBudget(job, now)) {
+            deferred++;
+            continue;
+          }
+          active[lane]++;
+          free--;
+          this.launch(job);
+        }
+        if (free <= 0) return true;
+      }
+    }
+    return deferred > 0 || claimed >= CLAIM_BATCH;
+  }
+
+  /** Takes the job's rate budgets; when one is spent, hands the job back until it frees and returns true. */
+  private waitForBudget(job: Job, now: number): boolean {
+    const budget = this.registry.get(job.kind)?.budget;
+    if (!budget || !this.options.budgets) return false;
+    let needs;
+    try {
+      needs = budget(job);
+    } catch (err) {
+      // The handler meets the same problem (a missing row) and records it as the job's failure.
+      this.logger.warn({ job: job.id, kind: job.kind, err }, 'could not tell the job\'s rate budget; running it without one');
+      return false;
+    }
+    if (needs.length === 0) return false;
+    const taken = this.options.budgets.take(needs, now);
+    if (taken.ok) return false;
+    this.store.defer(job.id, this.workerId, taken.at, now);
+    this.budgetDeferrals++;
+    this.lastBudgetWait = { id: job.id, kind: job.kind, key: taken.key, until: taken.at };
+    this.logger.debug({ job: job.id, kind: job.kind, budget: taken.key, inMs: taken.at - now }, 'job waits in the queue for a rate budget');
+    return true;
   }
 
   /**
@@ -230,6 +318,12 @@ export class JobRunner {
     const failure = classify(err);
     const now = this.clock();
     try {
+      if (failure.rateLimitScope !== null && !failure.permanent && this.blockBudget(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
+        // The destination's budget now waits for the retry_after; the job waits with it without losing an attempt.
+        this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message);
+        log.warn({ attempt, ms, retryInMs: failure.retryAfterMs, err: failure.message }, 'rate limited; the destination\'s budget waits, the job with it');
+        return;
+      }
       if (failure.permanent || job.attempts >= job.maxAttempts) {
         const reason = failure.permanent ? 'permanent error' : 'attempts exhausted';
         this.store.kill(job.id, this.workerId, `${reason}: ${failure.message}`, now);
@@ -242,6 +336,22 @@ export class JobRunner {
     } catch (storeErr) {
       log.error({ err: storeErr }, 'could not record the job failure; its lease will expire and it will run again');
     }
+  }
+
+  /** Blocks the job's budget of `scope` (or its first) until `until`; false when the kind has no budget. */
+  private blockBudget(job: Job, scope: string, until: number, now: number): boolean {
+    const budget = this.registry.get(job.kind)?.budget;
+    if (!budget || !this.options.budgets) return false;
+    let needs;
+    try {
+      needs = budget(job);
+    } catch {
+      return false;
+    }
+    const need = needs.find((n) => n.scope === scope) ?? needs[0];
+    if (!need) return false;
+    this.options.budgets.block(need.key, until, now);
+    return true;
   }
 
   private renewLeases(): void {

@@ -20,20 +20,22 @@ export interface ExpiredLease {
   traceId: string | null;
 }
 
-/** The claiming UPDATE … RETURNING, reading the pending jobs through `index`. */
-function claimSql(index: 'jobs_due' | 'jobs_due_by_kind'): string {
-  return `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
+/**
+ * The claiming UPDATE … RETURNING for one lane, reading its pending jobs through jobs_fair in fair order: each
+ * tenant's jobs are spaced on that tenant's clock (JobStore.enqueue), so the oldest fair_at of a lane alternates
+ * between tenants instead of draining one tenant's backlog first.
+ */
+const CLAIM_SQL = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @lockedUntil,
       locked_by = @workerId, updated_at = @now
     WHERE id IN (
-      SELECT j.id FROM jobs j INDEXED BY ${index}
-      WHERE j.state = 'pending' AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
+      SELECT j.id FROM jobs j INDEXED BY jobs_fair
+      WHERE j.state = 'pending' AND j.lane = @lane AND j.run_at <= @now AND j.kind IN (SELECT value FROM json_each(@kinds))
         AND (j.concurrency_key IS NULL OR (
           NOT EXISTS (SELECT 1 FROM jobs r WHERE r.concurrency_key = j.concurrency_key AND r.state = 'running')
           AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.concurrency_key = j.concurrency_key AND e.state = 'pending' AND e.id < j.id)))
-      ORDER BY j.run_at, j.id
+      ORDER BY j.fair_at, j.id
       LIMIT @limit)
     RETURNING ${COLUMNS}`;
-}
 
 /** Puts running jobs matching `condition` back to pending (or dead on their last attempt), with `reason`. */
 function sweepSql(condition: string, reason: string): string {
@@ -50,17 +52,27 @@ function sweepSql(condition: string, reason: string): string {
  * never scans the jobs table, which holds every finished job until it is pruned.
  */
 export const JOB_SQL = {
-  insert: `INSERT INTO jobs (kind, tenant_id, payload, concurrency_key, unique_key, max_attempts, run_at, trace_id, created_at, updated_at)
-    VALUES (@kind, @tenantId, @payload, @concurrencyKey, @uniqueKey, @maxAttempts, @runAt, @traceId, @now, @now)
+  insert: `INSERT INTO jobs (kind, tenant_id, payload, concurrency_key, unique_key, max_attempts, run_at, trace_id, created_at, updated_at, lane, fair_at)
+    VALUES (@kind, @tenantId, @payload, @concurrencyKey, @uniqueKey, @maxAttempts, @runAt, @traceId, @now, @now, @lane, @fairAt)
     ON CONFLICT (unique_key) WHERE state = 'pending' DO UPDATE SET payload = excluded.payload, run_at = excluded.run_at,
-      trace_id = excluded.trace_id, max_attempts = excluded.max_attempts, updated_at = excluded.updated_at
+      trace_id = excluded.trace_id, max_attempts = excluded.max_attempts, updated_at = excluded.updated_at,
+      lane = excluded.lane, fair_at = excluded.fair_at
     RETURNING id`,
-  // One statement claims up to @limit due jobs. A keyed job is claimable only if it is the oldest pending job of
-  // its key and no job of that key is running, so one contact's jobs run one at a time and in order. The index is
-  // named so the planner never trades the run_at order of a backlog for jobs_due_by_kind and a sort of all of it.
-  claim: claimSql('jobs_due'),
-  // The same, for the few kinds that finish waiting work (JobStore.claim): read by kind, then sorted by run_at.
-  claimFirst: claimSql('jobs_due_by_kind'),
+  fairClock: 'SELECT last_fair AS lastFair FROM job_fair_clock WHERE tenant_id = @tenantKey AND lane = @lane',
+  advanceFairClock: `INSERT INTO job_fair_clock (tenant_id, lane, last_fair) VALUES (@tenantKey, @lane, @fairAt)
+    ON CONFLICT (tenant_id, lane) DO UPDATE SET last_fair = max(last_fair, excluded.last_fair)`,
+  // One statement claims up to @limit due jobs of one lane. A keyed job is claimable only if it is the oldest pending
+  // job of its key and no job of that key is running, so one contact's jobs run one at a time and in order. The index
+  // is named so the planner never trades the fair order of a backlog for another index and a sort of all of it.
+  claim: CLAIM_SQL,
+  // A claimed job that found no free rate budget goes back to the queue until its destination has one: the attempt
+  // it was claimed for is not counted, and it keeps its place (fair_at) among its tenant's jobs.
+  defer: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
+      attempts = max(attempts - 1, 0), last_error = coalesce(@error, last_error), updated_at = @now
+    WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
+  // Jobs enqueued by a process that has no kind table (the CLI) get their lane from the runner's.
+  unlaned: "SELECT id, kind FROM jobs WHERE state = 'pending' AND lane IS NULL LIMIT 500",
+  setLane: "UPDATE jobs SET lane = @lane WHERE id = @id AND state = 'pending' AND lane IS NULL",
   complete: `UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = @now, updated_at = @now
     WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
   retryLater: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
@@ -90,6 +102,19 @@ export const JOB_SQL = {
   prune: `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state IN ('done', 'dead') AND state = @state AND finished_at < @before LIMIT @batch)`,
 } as const;
 
+/** How far apart one tenant's consecutive jobs of a lane are put in the fair order (see JobStore.enqueue). */
+export const FAIR_STEP_MS = 100;
+/** Jobs due within this are spaced on their tenant's clock; later ones (reminders, summaries) keep their run_at. */
+const FAIR_HORIZON_MS = 60_000;
+/** How far ahead of its lane a `first` job is put: it finishes work somebody is waiting for. */
+const FIRST_BOOST_MS = 24 * 3_600_000;
+
+/** Where a job goes: its lane, and whether it is claimed before the lane's other jobs. */
+export interface Placement {
+  lane: string | null;
+  first?: boolean;
+}
+
 /**
  * The queue's SQL. Every call is one statement (or one short transaction) on the caller's connection, so
  * `enqueue` joins whatever transaction the caller has open: the job exists exactly when the caller's write does.
@@ -103,15 +128,33 @@ export class JobStore {
     };
   }
 
-  /** Adds a job, or replaces the pending job with the same unique key. Returns its id. */
-  enqueue(spec: JobSpec & { maxAttempts: number }, now: number): number {
+  /**
+   * Adds a job, or replaces the pending job with the same unique key. Returns its id.
+   *
+   * Fairness: a job due soon takes the next place on its tenant's clock for its lane, `FAIR_STEP_MS` after the
+   * tenant's previous one and never before its run_at; claiming follows that order. A tenant that queued 5,000 jobs
+   * in a second has them spread over 500 s of that order, so another tenant's job enqueued a second later is behind
+   * at most ten of them (weighted fair queuing, one weight per tenant).
+   */
+  enqueue(spec: JobSpec & { maxAttempts: number }, now: number, placement: Placement = { lane: null }): number {
     return this.db.transaction(() => {
       if (spec.uniqueKey) this.statements.releaseKey.run(spec.uniqueKey);
-      return this.insert(spec, now);
+      return this.insert(spec, now, placement);
     })();
   }
 
-  private insert(spec: JobSpec & { maxAttempts: number }, now: number): number {
+  private fairAt(tenantId: number | null, lane: string | null, runAt: number, now: number): number {
+    if (lane === null || runAt - now > FAIR_HORIZON_MS) return runAt;
+    const tenantKey = tenantId ?? 0;
+    const last = (this.statements.fairClock.get({ tenantKey, lane }) as { lastFair: number } | undefined)?.lastFair;
+    const fairAt = last === undefined ? runAt : Math.max(runAt, last + FAIR_STEP_MS);
+    this.statements.advanceFairClock.run({ tenantKey, lane, fairAt });
+    return fairAt;
+  }
+
+  private insert(spec: JobSpec & { maxAttempts: number }, now: number, placement: Placement): number {
+    const runAt = spec.runAt ?? now;
+    const fairAt = this.fairAt(spec.tenantId ?? null, placement.lane, runAt, now) - (placement.first ? FIRST_BOOST_MS : 0);
     const row = this.statements.insert.get({
       kind: spec.kind,
       tenantId: spec.tenantId ?? null,
@@ -119,27 +162,37 @@ export class JobStore {
       concurrencyKey: spec.concurrencyKey ?? null,
       uniqueKey: spec.uniqueKey ?? null,
       maxAttempts: spec.maxAttempts,
-      runAt: spec.runAt ?? now,
+      runAt,
       traceId: spec.traceId ?? null,
       now,
+      lane: placement.lane,
+      fairAt,
     }) as { id: number };
     return row.id;
   }
 
-  /**
-   * Claims up to `limit` due jobs of `kinds`: first those of `firstKinds` (oldest first), then the oldest due jobs of
-   * any kind. A reply already written is sent before the next customer's answer is started, so in a backlog each
-   * customer gets their answer as soon as it exists, not after every answer job that fell due before it.
-   */
-  claim(options: { workerId: string; kinds: readonly string[]; firstKinds?: readonly string[]; limit: number; leaseMs: number; now: number }): Job[] {
+  /** Claims up to `limit` due jobs of one lane whose kind is in `kinds`, in fair order (see enqueue). */
+  claim(options: { workerId: string; lane: string; kinds: readonly string[]; limit: number; leaseMs: number; now: number }): Job[] {
     if (options.limit <= 0 || options.kinds.length === 0) return [];
-    const params = { workerId: options.workerId, lockedUntil: options.now + options.leaseMs, now: options.now };
-    const first = options.firstKinds?.filter((k) => options.kinds.includes(k)) ?? [];
-    const rows = first.length > 0 ? this.statements.claimFirst.all({ ...params, kinds: JSON.stringify(first), limit: options.limit }) as Row[] : [];
-    if (rows.length < options.limit) {
-      rows.push(...this.statements.claim.all({ ...params, kinds: JSON.stringify(options.kinds), limit: options.limit - rows.length }) as Row[]);
-    }
+    const rows = this.statements.claim.all({
+      workerId: options.workerId, lockedUntil: options.now + options.leaseMs, now: options.now, lane: options.lane, kinds: JSON.stringify(options.kinds), limit: options.limit,
+    }) as Row[];
     return rows.map(toJob);
+  }
+
+  /** Hands a claimed job back until `runAt` without counting the attempt (it waited for a rate budget, it did not run). */
+  defer(id: number, workerId: string, runAt: number, now: number, error: string | null = null): boolean {
+    return this.statements.defer.run({ id, workerId, runAt, now, error }).changes === 1;
+  }
+
+  /** Gives pending jobs enqueued without a lane (by the CLI) the lane `laneOf` names; returns how many. */
+  assignLanes(laneOf: (kind: string) => string | null): number {
+    let n = 0;
+    for (const { id, kind } of this.statements.unlaned.all() as { id: number; kind: string }[]) {
+      const lane = laneOf(kind);
+      if (lane !== null) n += this.statements.setLane.run({ id, lane }).changes;
+    }
+    return n;
   }
 
   /** Marks a job done; false when this worker no longer holds its lease (it expired and was reclaimed). */

@@ -1,5 +1,6 @@
-import type { JobRegistry } from '../jobs/registry.js';
+import type { JobHandler } from '../jobs/registry.js';
 import type { ScheduleEntry } from '../scheduler/scheduler.js';
+import type { BudgetStore } from '../storage/budget-store.js';
 import type { JobStore } from '../storage/job-store.js';
 
 const DAY = 86_400_000;
@@ -9,13 +10,22 @@ export const DEAD_RETENTION_MS = 30 * DAY;
 
 export const PRUNE_JOBS = 'maintenance.prune_jobs';
 
-export function registerMaintenanceJobs(registry: JobRegistry, jobs: JobStore, clock: () => number): void {
-  registry.register(PRUNE_JOBS, async (_job, { logger }) => {
-    const now = clock();
-    const done = jobs.prune('done', now - DONE_RETENTION_MS);
-    const dead = jobs.prune('dead', now - DEAD_RETENTION_MS);
-    if (done + dead > 0) logger.info({ done, dead }, 'pruned finished jobs');
-  }, { maxAttempts: 3, timeoutMs: 5 * 60_000 });
+export interface MaintenanceJobs {
+  pruneJobs: JobHandler;
+}
+
+/** The maintenance jobs' handlers (their rows are in src/worker/job-table.ts). */
+export function maintenanceJobs(jobs: JobStore, budgets: BudgetStore, clock: () => number): MaintenanceJobs {
+  return {
+    pruneJobs: async (_job, { logger }) => {
+      const now = clock();
+      const done = jobs.prune('done', now - DONE_RETENTION_MS);
+      const dead = jobs.prune('dead', now - DEAD_RETENTION_MS);
+      // A rate budget unused for a day is full again; its row (one per customer pair) says nothing any more.
+      const budgetRows = budgets.prune(now - DAY);
+      if (done + dead + budgetRows > 0) logger.info({ done, dead, budgets: budgetRows }, 'pruned finished jobs and idle rate budgets');
+    },
+  };
 }
 
 export const MAINTENANCE_SCHEDULE: ScheduleEntry[] = [

@@ -5,13 +5,13 @@ import type { Cell } from '../cell.js';
 import { GraphClient } from '../channels/whatsapp/graph-client.js';
 import { WhatsappChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { InboundHandler } from '../conversation/handle-inbound.js';
-import { Intake } from '../conversation/intake.js';
 import { JOB } from '../conversation/job-kinds.js';
+import { Intake } from '../conversation/intake.js';
 import type { CustomerChannelPort, KnowledgePort } from '../conversation/ports.js';
 import { SendReply } from '../conversation/send-reply.js';
 import { summarizeMemory } from '../conversation/summarize-memory.js';
 import { SqlMemoryStore } from '../storage/memory-store.js';
-import type { JobRegistry } from '../jobs/registry.js';
+import type { JobHandler } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
@@ -45,12 +45,19 @@ export function llmFromConfig(cell: Cell): LlmPort | null {
   return openaiApiKey ? new OpenAiLlm({ apiKey: openaiApiKey, baseURL: openaiBaseUrl, model: llmModel }) : null;
 }
 
+/** The handlers of the pipeline's jobs; the worker's job table (src/worker/job-table.ts) says how each runs. */
+export interface PipelineJobs {
+  handleInbound: JobHandler;
+  sendReply: JobHandler;
+  summarizeMemory: JobHandler;
+}
+
 /**
  * The WhatsApp message pipeline: the webhook route, intake, the answer job and the send job, wired on one cell.
- * Returns the Hono sub-app to mount at /webhooks/whatsapp, and the ports the desk shares.
+ * Returns the Hono sub-app to mount at /webhooks/whatsapp, the ports the desk shares, and its job handlers.
  */
-export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; knowledge: KnowledgePort; llm: LlmPort | null; options: PipelineOptions; metrics?: WorkerMetrics }) {
-  const { registry, queue, logger, knowledge, llm, options } = deps;
+export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logger; knowledge: KnowledgePort; llm: LlmPort | null; options: PipelineOptions; metrics?: WorkerMetrics }) {
+  const { queue, logger, knowledge, llm, options } = deps;
   const tracer = workerTracer(cell.db, deps.metrics);
   const channel = new WhatsappChannel(new GraphClient({ baseUrl: cell.config.whatsappGraphUrl, timeoutMs: options.graphTimeoutMs }));
   const credentials = new WhatsappCredentials(cell.db, cell.secrets);
@@ -63,10 +70,6 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
     store: new SqlConversationStore(cell.db), queue, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
     clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
   });
-  registry.register(JOB.handleInbound, async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger), {
-    // The brain retries the LLM within its own deadline; a job retry is for a crash or a storage error.
-    maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: options.brain.deadlineMs + 60_000,
-  });
 
   // A manager sees the delivery state of each of their messages under it in Telegram.
   const showDelivery = (message: { id: number; authorKind: string }) => {
@@ -75,15 +78,8 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
   const { telegramBotToken, telegramApiRoot } = cell.config;
   const media = telegramBotToken ? new TelegramFileSource({ token: telegramBotToken, apiRoot: telegramApiRoot }) : undefined;
   const memory = new SqlMemoryStore(cell.db);
-  registry.register(JOB.summarizeMemory, (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal), {
-    maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, timeoutMs: 60_000,
-  });
 
   const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
-  // A written reply goes out before the next customer's answer is started (JobStore.claim).
-  registry.register(JOB.sendReply, async (job, ctx) => sender.run(job, ctx.signal), {
-    first: true, maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000,
-  });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
   const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery);
@@ -91,5 +87,10 @@ export function registerPipeline(cell: Cell, deps: { registry: JobRegistry; queu
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
     events: deps.metrics?.webhookEvents(),
   });
-  return { webhook, customerChannel, tracer };
+  const jobs: PipelineJobs = {
+    handleInbound: async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger),
+    sendReply: async (job, ctx) => sender.run(job, ctx.signal),
+    summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
+  };
+  return { webhook, customerChannel, tracer, jobs };
 }

@@ -12,7 +12,10 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { createServer, type ReadinessCheck } from '../server/create-server.js';
 import { JobStore } from '../storage/job-store.js';
 import { databasePath } from '../storage/open-db.js';
-import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-jobs.js';
+import { MAINTENANCE_SCHEDULE, maintenanceJobs } from './maintenance-jobs.js';
+import { registerJobTable } from './job-table.js';
+import { RateBudgets } from '../jobs/budgets.js';
+import { BudgetStore } from '../storage/budget-store.js';
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
 import { registerDesk } from '../desk/desk.js';
@@ -42,9 +45,10 @@ export interface RunningWorker {
 export async function startWorker(cell: Cell, logger: Logger, options: WorkerOptions): Promise<RunningWorker> {
   const jobs = new JobStore(cell.db);
   const registry = new JobRegistry();
-  registerMaintenanceJobs(registry, jobs, Date.now);
+  const budgetStore = new BudgetStore(cell.db);
+  const budgets = new RateBudgets(budgetStore);
   const queue = new Queue(jobs, registry);
-  const runner = new JobRunner(jobs, registry, logger, options);
+  const runner = new JobRunner(jobs, registry, logger, { ...options, budgets });
   queue.onEnqueue(() => runner.wake());
   const scheduler = new Scheduler(queue, logger);
 
@@ -55,12 +59,14 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const eventLoop = new EventLoopLag({ windowMs: 10_000 });
   const readiness: ReadinessCheck[] = [];
 
-  const { webhook, customerChannel, tracer } = registerPipeline(cell, {
-    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
+  const pipelineOptions = options.pipeline ?? DEFAULT_PIPELINE_OPTIONS;
+  const { webhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
+    queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: pipelineOptions, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
-  const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
+  const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
+  registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
   if (desk) {
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);

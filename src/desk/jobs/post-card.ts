@@ -41,9 +41,15 @@ export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
   const now = ctx.clock();
   ctx.store.transaction(() => {
     ctx.store.recordCard(h.id, sent.chat.id, sent.message_id, threadId, now);
-    ctx.queue.enqueue({ kind: JOB.deskRemind, tenantId: h.tenantId, payload: { handoverId: h.id, reminder: 'untaken', n: 1 }, uniqueKey: `remind:${h.id}`, runAt: now + 1 });
-    // A manager may have acted before the card existed (e.g. from the CLI): draw its current state.
-    ctx.queue.enqueue({ kind: JOB.deskUpdateCard, tenantId: h.tenantId, payload: { handoverId: h.id }, uniqueKey: `card:${h.id}`, concurrencyKey: `handover:${h.id}` });
+    // The first reminder is due remind-after past the moment the request began waiting: scheduled for then, so it
+    // spends none of the group's budget before it has something to say.
+    const since = ctx.store.stateSince(h.id) ?? now;
+    ctx.queue.enqueue({ kind: JOB.deskRemind, tenantId: h.tenantId, payload: { handoverId: h.id, reminder: 'untaken', n: 1 }, uniqueKey: `remind:${h.id}`, runAt: Math.max(now + 1, since + tenant.remindAfterMs) });
+    // A manager may have acted while the card was on its way (e.g. from the CLI or the digest): draw its state then.
+    const latest = ctx.store.handover(h.id);
+    if (latest && (latest.status !== h.status || latest.assignedToId !== h.assignedToId)) {
+      ctx.queue.enqueue({ kind: JOB.deskUpdateCard, tenantId: h.tenantId, payload: { handoverId: h.id }, uniqueKey: `card:${h.id}`, concurrencyKey: `handover:${h.id}` });
+    }
   });
   ctx.tracer.record({ tenantId: h.tenantId, traceId: `handover-${h.id}`, step: 'desk.card_posted', jobId: job.id, detail: { handoverId: h.id, chatId: sent.chat.id, messageId: sent.message_id, threadId, note: deskText(locale, 'card_title', { number: h.number }) } });
 }

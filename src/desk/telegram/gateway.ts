@@ -1,7 +1,7 @@
 import type { Api } from 'grammy';
 import { JOB } from '../../conversation/job-kinds.js';
 import type { JobEnqueuer } from '../../conversation/ports.js';
-import { PermanentJobError, TransientJobError } from '../../jobs/errors.js';
+import { PermanentJobError, RateLimitedJobError, TransientJobError } from '../../jobs/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { DeskHandover, DeskStore, DeskTenant } from '../../storage/desk-store.js';
 import { escapeHtml } from '../desk-texts.js';
@@ -48,7 +48,8 @@ export class DeskGateway {
           this.flag(tenant, 'forbidden', failure.description);
           throw new TransientJobError(`Telegram refused the managers chat of ${tenant.slug}: ${failure.description}`, FORBIDDEN_RETRY_MS);
         case 'rate_limited':
-          throw new TransientJobError(`Telegram rate limit: ${failure.description}`, failure.retryAfterMs);
+          // The chat's budget (src/desk/telegram/budgets.ts) waits out retry_after, for every job bound there.
+          throw new RateLimitedJobError(`Telegram rate limit: ${failure.description}`, failure.retryAfterMs);
         case 'transient':
           throw new TransientJobError(failure.description);
         case 'bad_request':

@@ -5,6 +5,7 @@ import { migratedDb } from '../../helpers/migrated-db.js';
 const PARAMS: Record<string, unknown> = {
   kind: 'k', tenantId: 1, payload: '{}', concurrencyKey: 'c', uniqueKey: 'u', maxAttempts: 3, runAt: 0, traceId: 't', now: 0,
   lockedUntil: 0, workerId: 'w', kinds: '["k"]', limit: 1, id: 1, error: 'e', ids: '[1]', state: 'done', before: 0, batch: 10,
+  lane: 'customer', fairAt: 0, tenantKey: 1,
 };
 
 /**

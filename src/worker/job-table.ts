@@ -1,0 +1,72 @@
+import { whatsappBudget } from '../channels/whatsapp/budgets.js';
+import { JOB } from '../conversation/job-kinds.js';
+import type { DeskJobs } from '../desk/desk.js';
+import { registerKinds, type KindEntry } from '../jobs/kind-table.js';
+import type { JobRegistry } from '../jobs/registry.js';
+import type { RetryPolicy } from '../jobs/retry-policy.js';
+import type { MaintenanceJobs } from './maintenance-jobs.js';
+import { PRUNE_JOBS } from './maintenance-jobs.js';
+import type { PipelineJobs, PipelineOptions } from './pipeline.js';
+
+/**
+ * THE table of what the worker runs: one row per job kind with its lane, handler, retry policy and rate budget
+ * (the row's shape is documented on KindEntry in src/jobs/kind-table.ts). A kind not in this table is not run.
+ *
+ * Lanes (src/jobs/lanes.ts): `reply` delivers what a customer is waiting for and is claimed first; `customer` is
+ * the answers (LLM calls, holding replies); `desk` is the managers' group; `background` is memory, learning and
+ * maintenance. The desk and background lanes together never take the slots reserved for the customer lanes.
+ *
+ * Budgets: a job that sends to a rate-limited destination names it; the runner takes a unit before starting the
+ * job and otherwise sends it back to the queue until one frees (src/jobs/budgets.ts).
+ */
+export interface JobTableDeps {
+  pipeline: PipelineJobs;
+  pipelineOptions: PipelineOptions;
+  /** Null when the cell has no Telegram bot: desk jobs then wait in the queue, unclaimed, until it has one. */
+  desk: DeskJobs | null;
+  maintenance: MaintenanceJobs;
+}
+
+const DESK_POLICY: Partial<RetryPolicy> = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
+
+export function jobTable(deps: JobTableDeps): KindEntry[] {
+  const { pipeline, pipelineOptions: options, desk, maintenance } = deps;
+  const rows: KindEntry[] = [
+    {
+      kind: JOB.sendReply, lane: 'reply', handler: pipeline.sendReply,
+      policy: { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000 },
+      // The tenant's number, and the customer (the job's concurrency key is the contact).
+      budget: (job) => (job.tenantId === null ? [] : whatsappBudget(job.tenantId, job.concurrencyKey)),
+    },
+    {
+      // The brain retries the LLM within its own deadline; a job retry is for a crash or a storage error.
+      kind: JOB.handleInbound, lane: 'customer', handler: pipeline.handleInbound,
+      policy: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: options.brain.deadlineMs + 60_000 },
+    },
+    {
+      kind: JOB.summarizeMemory, lane: 'background', handler: pipeline.summarizeMemory,
+      policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, timeoutMs: 60_000 },
+    },
+    { kind: PRUNE_JOBS, lane: 'background', handler: maintenance.pruneJobs, policy: { maxAttempts: 3, timeoutMs: 5 * 60_000 } },
+  ];
+  if (desk) {
+    const budget = desk.budget;
+    rows.push(
+      // A handed-over customer waits until a manager sees the request: cards are claimed before the desk's other jobs.
+      { kind: JOB.postHandoverCard, lane: 'desk', handler: desk.postCard, policy: DESK_POLICY, budget, first: true },
+      { kind: JOB.deskUpdateCard, lane: 'desk', handler: desk.updateCard, policy: DESK_POLICY, budget },
+      { kind: JOB.relayToDesk, lane: 'desk', handler: desk.relay, policy: DESK_POLICY, budget },
+      { kind: JOB.deskRemind, lane: 'desk', handler: desk.remind, policy: DESK_POLICY, budget },
+      { kind: JOB.deskCloseTopic, lane: 'desk', handler: desk.closeTopic, policy: { ...DESK_POLICY, maxAttempts: 5 }, budget },
+      { kind: JOB.deskDelivery, lane: 'desk', handler: desk.delivery, policy: { ...DESK_POLICY, maxAttempts: 8 }, budget },
+      // On-call alerts and owner notices are few and urgent.
+      { kind: JOB.deskNotify, lane: 'desk', handler: desk.notify, policy: DESK_POLICY, budget, first: true },
+    );
+  }
+  return rows;
+}
+
+/** Registers the table: the one place a worker learns its job kinds. */
+export function registerJobTable(registry: JobRegistry, deps: JobTableDeps): void {
+  registerKinds(registry, jobTable(deps));
+}
