@@ -5,18 +5,19 @@ import { createLogger } from '../src/observability/logger.js';
 import { setWalAutocheckpoint } from '../src/storage/open-db.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../src/worker/pipeline.js';
 import { startWorker } from '../src/worker/start-worker.js';
+import { WORKER_DEFAULTS } from '../src/worker/defaults.js';
 
 export default class Worker extends BotctlCommand {
   static override summary = 'Run one worker in the foreground: HTTP server, job runner and scheduler.';
   static override description = 'Applies pending migrations first. SIGTERM or SIGINT drains: intake stops, running jobs get --drain-timeout to finish, the rest go back to the queue. In production botctl run supervises it.';
-  static override examples = ['<%= config.bin %> worker', '<%= config.bin %> worker --http-port 8081 --concurrency 64'];
+  static override examples = ['<%= config.bin %> worker', '<%= config.bin %> worker --http-port 8081 --concurrency 256'];
   static override flags = {
     'http-host': Flags.string({ description: 'listen address (overrides BOTCTL_HTTP_HOST)' }),
     'http-port': Flags.string({ description: 'listen port, 0 for any free one (overrides BOTCTL_HTTP_PORT)' }),
-    concurrency: Flags.integer({ description: 'most jobs running at once', default: 32, min: 1, max: 4096 }),
-    'lease-ms': Flags.integer({ description: 'job lease; a crashed worker\'s jobs run again after it', default: 30_000, min: 1000 }),
-    'poll-ms': Flags.integer({ description: 'how often to look for due jobs', default: 250, min: 10 }),
-    'drain-timeout-ms': Flags.integer({ description: 'how long running jobs may finish at shutdown', default: 20_000, min: 0 }),
+    concurrency: Flags.integer({ description: 'most jobs running at once (mostly waiting on LLM and API calls; desk and background work get a capped share)', default: WORKER_DEFAULTS.concurrency, min: 1, max: 4096 }),
+    'lease-ms': Flags.integer({ description: 'job lease; a crashed worker\'s jobs run again after it', default: WORKER_DEFAULTS.leaseMs, min: 1000 }),
+    'poll-ms': Flags.integer({ description: 'how often to look for due jobs', default: WORKER_DEFAULTS.pollMs, min: 10 }),
+    'drain-timeout-ms': Flags.integer({ description: 'how long running jobs may finish at shutdown', default: WORKER_DEFAULTS.drainTimeoutMs, min: 0 }),
     'llm-timeout-ms': Flags.integer({ description: 'one LLM call may take this long', default: DEFAULT_PIPELINE_OPTIONS.brain.callTimeoutMs, min: 100 }),
     'llm-deadline-ms': Flags.integer({ description: 'all LLM retries of one answer together; then a holding reply and a manager', default: DEFAULT_PIPELINE_OPTIONS.brain.deadlineMs, min: 100 }),
     'memory-after-ms': Flags.integer({ description: "condense a customer's memory after the conversation is quiet this long", default: DEFAULT_PIPELINE_OPTIONS.memoryQuietMs, min: 100 }),

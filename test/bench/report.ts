@@ -75,7 +75,7 @@ function rows(r: Results): Row[] {
   if (p) {
     const hop = (h: Hops['webhookToLlm']) => `p50 ${ms(h.p50)}, p95 ${ms(h.p95)}`;
     out.push(
-      ['Pipeline', `burst: ${n0(p.conversations)} conversations, ${n0(p.tenants)} tenants, LLM 1.5 s, --concurrency ${p.concurrency}`, `${n0(p.acked)} accepted in ${s1(p.postMs)}${p.postErrors ? ` (not accepted: ${p.postErrors})` : ''}; ${Object.entries(p.outcomes).map(([k, v]) => `${k} ${n0(v)}`).join(', ')}; ${n0(p.cards)} cards`, '', ''],
+      ['Pipeline', `burst: ${n0(p.conversations)} conversations, ${n0(p.tenants)} tenants, LLM 1.5 s, shipped defaults (concurrency ${p.concurrency})`, `${n0(p.acked)} accepted in ${s1(p.postMs)}${p.postErrors ? ` (not accepted: ${p.postErrors})` : ''}; ${Object.entries(p.outcomes).map(([k, v]) => `${k} ${n0(v)}`).join(', ')}; ${n0(p.cards)} cards`, '', ''],
       ['Pipeline', 'time until every accepted customer had an answer / until the queue drained', `${s1(p.repliesMs)} / ${s1(p.drainMs)}${p.unanswered > 0 ? ` (${n0(p.unanswered)} never answered)` : ''}`, 'all answered', check(p.drainMs !== null && p.unanswered === 0)],
       ['Pipeline', 'peak LLM calls in flight', n0(p.peakLlmInFlight), '≥ 500', check(p.peakLlmInFlight >= 500)],
       ['Pipeline', 'worker event-loop lag over the burst, p99 / max (/metrics, incl. 20 ms sampling)', `${ms(p.lagP99Ms)} / ${ms(p.lagMaxMs)}`, 'p99 ≤ 100 ms', check(p.lagP99Ms === null ? null : p.lagP99Ms <= 100)],

@@ -1,3 +1,4 @@
+import { WORKER_DEFAULTS } from '../../src/worker/defaults.js';
 import type { SeedScale } from './seed.js';
 
 /** How big each scenario is. `full` is the issue's cell; `quick` keeps every figure at a size that runs in minutes. */
@@ -32,9 +33,7 @@ export const QUICK: Scale = {
 };
 
 /**
- * The --concurrency the benchmark runs the worker with, and the default this benchmark proposes for the product
- * (today 32). A job slot mostly waits on a remote API (an LLM answer takes seconds), so the slot count, not the CPU,
- * caps how many conversations are answered at once: 32 slots at 1.5 s per answer is ~21 answers/s for a whole cell.
- * The pipeline scenario measures what 1024 slots cost in memory and event-loop lag.
+ * The worker's concurrency in every scenario: the shipped default (src/worker/defaults.ts), which `botctl run` and
+ * `botctl worker` use too, so what the benchmark measures is what an operator runs. No scenario passes --concurrency.
  */
-export const PROPOSED_CONCURRENCY = 1024;
+export const SHIPPED_CONCURRENCY = WORKER_DEFAULTS.concurrency;

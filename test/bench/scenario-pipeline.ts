@@ -6,7 +6,7 @@ import { APP_SECRET, type BenchContext } from './context.js';
 import { runLoad, type WireMessage } from './load-client.js';
 import { marker, measureHops, type Conversation, type Hops } from './pipeline-hops.js';
 import { startPipelineSims, type PipelineSims } from './pipeline-sims.js';
-import { PROPOSED_CONCURRENCY } from './scales.js';
+import { SHIPPED_CONCURRENCY } from './scales.js';
 import type { SeededTenant } from './seed.js';
 import { answerableQuestion, rng, UNANSWERABLE } from './seed-text.js';
 import { sleep, summary, waitFor } from './stats.js';
@@ -46,7 +46,7 @@ const LLM_DELAY_MS = 1500;
 const DEBOUNCE_MS = Number(VARIABLES.debounceMs.defaultValue);
 
 /**
- * A real worker (with --concurrency PROPOSED_CONCURRENCY, everything else default) and the three simulators, the
+ * A real worker (every setting at its shipped default) and the three simulators, the
  * LLM answering after 1.5 s. First a probe: a few conversations spaced out, the overhead of each hop without load.
  * Then the burst: `conversations` new customers across `tenants` tenants, one POST each from the load generator as
  * fast as the worker acknowledges, 5% with a question the knowledge base cannot answer (holding reply + a card).
@@ -60,7 +60,7 @@ export async function pipelineScenario(ctx: BenchContext): Promise<PipelineFigur
   let worker: WorkerHandle | null = null;
   try {
     worker = await startWorker({
-      cell: ctx.cell, name: 'pipeline-worker', nodeFlags: ctx.workerNodeFlags, flags: ['--concurrency', String(PROPOSED_CONCURRENCY)],
+      cell: ctx.cell, name: 'pipeline-worker', nodeFlags: ctx.workerNodeFlags, flags: [],
       env: { ...sims.env, BOTCTL_DEBOUNCE_MS: String(DEBOUNCE_MS) },
     });
     await sleep(2000);
@@ -115,7 +115,7 @@ export async function pipelineScenario(ctx: BenchContext): Promise<PipelineFigur
     const mb = (name: string) => ((gauge(metrics, name) ?? NaN) / 1e6).toFixed(0);
     ctx.log(`pipeline: after the burst RSS ${memory.rssMb.toFixed(0)} MB: JS heap used ${mb('nodejs_heap_size_used_bytes')} MB of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`);
     return {
-      concurrency: PROPOSED_CONCURRENCY, conversations: burst.length, tenants: used.length, acked: accepted.length, unanswered,
+      concurrency: SHIPPED_CONCURRENCY, conversations: burst.length, tenants: used.length, acked: accepted.length, unanswered,
       postErrors: Object.entries(load.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(' '), postMs: load.elapsedMs,
       repliesMs: repliesAt === null ? null : repliesAt - burstStart,
       drainMs: drainedAt === null ? null : drainedAt - burstStart,

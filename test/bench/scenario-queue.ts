@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { JOB } from '../../src/conversation/job-kinds.js';
 import { JobStore } from '../../src/storage/job-store.js';
 import { openDatabase } from '../../src/storage/open-db.js';
 import type { BenchContext } from './context.js';
@@ -16,12 +15,13 @@ export interface QueueFigures {
 }
 
 const KIND = 'bench_cycle';
-/** The worker's first-lane kinds: each claim pass looks for them before the oldest due job, as the runner does. */
-const FIRST = [JOB.sendReply, JOB.postHandoverCard];
+/** The lane the cycles use: the answers' lane, where the runner claims in fair order (src/jobs/lanes.ts). */
+const LANE = { lane: 'customer' } as const;
 
 /**
  * The queue's own cost, in this process on the product's JobStore and connection settings (no worker running):
- * one cycle = enqueue one job, claim one (the runner's claiming UPDATE … RETURNING), complete it, each call its own
+ * one cycle = enqueue one job (with its place on the tenant's fair clock), claim one (the runner's claiming UPDATE …
+ * RETURNING of one lane), complete it, each call its own
  * commit as in the worker. Measured with `pending` jobs in the table, first all due, then all scheduled for later.
  * The benchmark's jobs are deleted afterwards.
  */
@@ -43,7 +43,7 @@ export function queueScenario(ctx: BenchContext): QueueFigures {
     const now = Date.now();
     db.transaction(() => {
       for (let i = 0; i < queue.pending; i++) {
-        store.enqueue({ kind: KIND, payload: { contactId: i }, concurrencyKey: `contact:bench${i}`, runAt: runAt(i, now), maxAttempts: 5 }, now);
+        store.enqueue({ kind: KIND, payload: { contactId: i }, concurrencyKey: `contact:bench${i}`, runAt: runAt(i, now), maxAttempts: 5 }, now, LANE);
       }
     })();
     const times: number[] = [];
@@ -53,8 +53,8 @@ export function queueScenario(ctx: BenchContext): QueueFigures {
     while (cycles < queue.cycles && performance.now() < deadline) {
       const t0 = performance.now();
       const at = Date.now();
-      store.enqueue({ kind: KIND, payload: { contactId: -cycles }, concurrencyKey: `contact:cycle${cycles}`, maxAttempts: 5 }, at);
-      const [job] = store.claim({ workerId: worker, kinds: [KIND, ...FIRST], firstKinds: FIRST, limit: 1, leaseMs: 30_000, now: at });
+      store.enqueue({ kind: KIND, payload: { contactId: -cycles }, concurrencyKey: `contact:cycle${cycles}`, maxAttempts: 5 }, at, LANE);
+      const [job] = store.claim({ workerId: worker, lane: LANE.lane, kinds: [KIND], limit: 1, leaseMs: 30_000, now: at });
       if (!job || !store.complete(job.id, worker, Date.now())) throw new Error(`queue cycle ${cycles} (${label}) claimed nothing`);
       times.push(performance.now() - t0);
       cycles++;
@@ -63,8 +63,8 @@ export function queueScenario(ctx: BenchContext): QueueFigures {
     if (label === 'backlog') walPages = countPages(() => {
       for (let i = 0; i < 500; i++) {
         const at = Date.now();
-        store.enqueue({ kind: KIND, payload: { contactId: -i }, concurrencyKey: `contact:count${i}`, maxAttempts: 5 }, at);
-        const [job] = store.claim({ workerId: worker, kinds: [KIND, ...FIRST], firstKinds: FIRST, limit: 1, leaseMs: 30_000, now: at });
+        store.enqueue({ kind: KIND, payload: { contactId: -i }, concurrencyKey: `contact:count${i}`, maxAttempts: 5 }, at, LANE);
+        const [job] = store.claim({ workerId: worker, lane: LANE.lane, kinds: [KIND], limit: 1, leaseMs: 30_000, now: at });
         store.complete(job!.id, worker, Date.now());
       }
     }) / 500;

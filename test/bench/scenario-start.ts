@@ -1,7 +1,6 @@
 import { startWorker } from './cell.js';
 import type { BenchContext } from './context.js';
 import { startPipelineSims } from './pipeline-sims.js';
-import { PROPOSED_CONCURRENCY } from './scales.js';
 import { sleep } from './stats.js';
 
 export interface StartFigures {
@@ -20,7 +19,7 @@ export async function startScenario(ctx: BenchContext): Promise<StartFigures> {
   const figures: StartFigures = { readyMs: [], idleRssMb: [] };
   try {
     for (let i = 0; i < ctx.scale.starts; i++) {
-      const worker = await startWorker({ cell: ctx.cell, name: `start-${i}`, nodeFlags: ctx.workerNodeFlags, flags: ['--concurrency', String(PROPOSED_CONCURRENCY)], env: sims.env });
+      const worker = await startWorker({ cell: ctx.cell, name: `start-${i}`, nodeFlags: ctx.workerNodeFlags, flags: [], env: sims.env });
       try {
         await sleep(2000);
         figures.readyMs.push(worker.readyMs);

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { JOB } from '../../../src/conversation/job-kinds.js';
+import type { DeskJobs } from '../../../src/desk/desk.js';
+import type { JobHandler } from '../../../src/jobs/registry.js';
+import type { Job } from '../../../src/jobs/types.js';
+import { CUSTOMER_LANES } from '../../../src/jobs/lanes.js';
+import { jobTable } from '../../../src/worker/job-table.js';
+import { PRUNE_JOBS } from '../../../src/worker/maintenance-jobs.js';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../../src/worker/pipeline.js';
+
+const noop: JobHandler = async () => {};
+const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
+const table = (withDesk: boolean) => jobTable({
+  pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, maintenance: { pruneJobs: noop },
+});
+const job = (over: Partial<Job>): Job => ({
+  id: 1, kind: 'k', tenantId: 7, payload: {}, concurrencyKey: 'contact:3', uniqueKey: null, state: 'running', attempts: 1, maxAttempts: 5, runAt: 0,
+  lockedUntil: null, lockedBy: null, lastError: null, traceId: null, createdAt: 0, updatedAt: 0, finishedAt: null, ...over,
+});
+
+describe('the job table', () => {
+  test('has one row for every job kind the pipeline, the desk and maintenance enqueue', () => {
+    const kinds = table(true).map((r) => r.kind);
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect(kinds.sort()).toEqual([...Object.values(JOB), PRUNE_JOBS].sort());
+  });
+
+  test('without a Telegram bot the desk kinds are not run (they wait in the queue)', () => {
+    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.sendReply, JOB.summarizeMemory, PRUNE_JOBS].sort());
+  });
+
+  test.each([
+    [JOB.sendReply, 'reply'], [JOB.handleInbound, 'customer'], [JOB.postHandoverCard, 'desk'], [JOB.deskRemind, 'desk'],
+    [JOB.summarizeMemory, 'background'], [PRUNE_JOBS, 'background'],
+  ])('%s runs in the %s lane', (kind, lane) => {
+    expect(table(true).find((r) => r.kind === kind)?.lane).toBe(lane);
+  });
+
+  test('customer-facing work is in the customer lanes, and nothing else is', () => {
+    const customer = table(true).filter((r) => CUSTOMER_LANES.includes(r.lane)).map((r) => r.kind).sort();
+    expect(customer).toEqual([JOB.handleInbound, JOB.sendReply].sort());
+  });
+
+  test("a reply takes its tenant number's budget and its customer's; every desk job takes its chat's", () => {
+    const rows = table(true);
+    const reply = rows.find((r) => r.kind === JOB.sendReply)!;
+    expect(reply.budget!(job({ kind: JOB.sendReply })).map((n) => n.key)).toEqual(['wa:number:7', 'wa:pair:7:contact:3']);
+    for (const row of rows.filter((r) => r.lane === 'desk')) expect(row.budget, row.kind).toBe(desk.budget);
+  });
+});
