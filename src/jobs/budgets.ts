@@ -32,16 +32,18 @@ export type TakeResult = { ok: true } | { ok: false; at: number; key: string };
 
 export class RateBudgets {
   private readonly cache = new Map<string, BudgetState>();
-  /** Per budget, the latest time a deferred job was told to come back: later waiters queue behind it. */
-  private readonly queuedUntil = new Map<string, number>();
+  /** Per budget, the jobs sent back to wait for it and when each was told to come back. */
+  private readonly waiters = new Map<string, Map<number, number>>();
 
   constructor(private readonly store: BudgetStorePort) {}
 
   /**
    * Takes one unit of every need at `now`, or none of them: then says when the job should come back, which is when
-   * the scarcest budget frees, behind the jobs already sent back to wait for it.
+   * the scarcest budget frees, behind the jobs already sent back to wait for it (a job keeps its place when it comes
+   * back early or is sent back again). A `first` job does not queue: it comes back when the budget frees, and is
+   * claimed before the waiters then.
    */
-  take(needs: readonly BudgetNeed[], now: number): TakeResult {
+  take(needs: readonly BudgetNeed[], now: number, job: { id: number; first?: boolean } = { id: -1 }): TakeResult {
     let worst: { at: number; need: BudgetNeed } | null = null;
     for (const need of needs) {
       const at = this.conformsAt(need, now);
@@ -49,16 +51,37 @@ export class RateBudgets {
     }
     if (worst !== null) {
       const { need } = worst;
-      const queued = this.queuedUntil.get(need.key) ?? 0;
-      const at = queued >= worst.at ? queued + need.intervalMs : worst.at;
-      this.queuedUntil.set(need.key, at);
+      const waiting = this.waitersOf(need.key, now);
+      const held = waiting.get(job.id);
+      if (held !== undefined && held >= worst.at) return { ok: false, at: held, key: need.key };
+      let at = worst.at;
+      // A waiter whose turn was taken (by a first job, or by an older job coming due with it) keeps its precedence:
+      // it comes back at the next free unit, and the claim order (oldest fair place first) settles who gets it.
+      if (held !== undefined) waiting.set(job.id, at);
+      else if (!job.first) {
+        const last = Math.max(0, ...waiting.values());
+        if (last >= at) at = last + need.intervalMs;
+        waiting.set(job.id, at);
+      }
       return { ok: false, at, key: need.key };
     }
     for (const need of needs) {
       const state = this.state(need.key, now);
       this.save(need.key, { tat: Math.max(state.tat, now) + need.intervalMs, blockedUntil: state.blockedUntil }, now);
+      this.waiters.get(need.key)?.delete(job.id);
     }
     return { ok: true };
+  }
+
+  /** Jobs waiting for `key` whose return time is not long past (a job that never came back frees its place). */
+  private waitersOf(key: string, now: number): Map<number, number> {
+    let waiting = this.waiters.get(key);
+    if (!waiting) {
+      waiting = new Map();
+      this.waiters.set(key, waiting);
+    }
+    for (const [id, at] of waiting) if (at < now - 60_000) waiting.delete(id);
+    return waiting;
   }
 
   /** The destination refused with a rate limit: nothing is sent to it before `until`. */

@@ -233,7 +233,7 @@ export class JobRunner {
       return false;
     }
     if (needs.length === 0) return false;
-    const taken = this.options.budgets.take(needs, now);
+    const taken = this.options.budgets.take(needs, now, { id: job.id, first: this.registry.get(job.kind)?.first ?? false });
     if (taken.ok) return false;
     this.store.defer(job.id, this.workerId, taken.at, now);
     this.budgetDeferrals++;

@@ -28,3 +28,24 @@ CREATE TABLE rate_budgets (
   blocked_until  INTEGER NOT NULL DEFAULT 0,
   updated_at     INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+
+-- The desk's digest of a managers group (src/desk/jobs/digest.ts): when the group's rate budget cannot post every new
+-- card within a minute, the waiting requests are listed on digest pages (one Telegram message each, edited in place)
+-- until their own cards follow. A line stays on its page once listed.
+CREATE TABLE desk_digest_pages (
+  id                   INTEGER PRIMARY KEY,
+  tenant_id            INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  chat_id              INTEGER,            -- where it was posted; null until it is
+  telegram_message_id  INTEGER,
+  thread_id            INTEGER,
+  dirty                INTEGER NOT NULL DEFAULT 1, -- lines changed since it was last drawn
+  created_at           INTEGER NOT NULL,
+  drawn_at             INTEGER
+) STRICT;
+CREATE INDEX desk_digest_pages_tenant ON desk_digest_pages (tenant_id, dirty, id);
+CREATE TABLE desk_digest_lines (
+  handover_id  INTEGER PRIMARY KEY REFERENCES handovers(id) ON DELETE CASCADE,
+  page_id      INTEGER NOT NULL REFERENCES desk_digest_pages(id) ON DELETE CASCADE,
+  listed_at    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX desk_digest_lines_page ON desk_digest_lines (page_id);

@@ -26,12 +26,18 @@ describe('rate budgets (GCRA)', () => {
     expect(takeAt(budgets, [need(interval, burst)], times)).toEqual(granted);
   });
 
-  test('a spent budget says when it frees, and later waiters queue behind the earlier ones', () => {
+  test('a spent budget says when it frees; later waiters queue behind earlier ones, and each keeps its place', () => {
     const budgets = new RateBudgets(new MemoryBudgetStore());
-    expect(budgets.take([need(1000, 1)], 0)).toEqual({ ok: true });
-    expect(budgets.take([need(1000, 1)], 10)).toEqual({ ok: false, at: 1000, key: 'd' });
-    expect(budgets.take([need(1000, 1)], 20)).toEqual({ ok: false, at: 2000, key: 'd' });
-    expect(budgets.take([need(1000, 1)], 1000)).toEqual({ ok: true });
+    const d = [need(1000, 1)];
+    expect(budgets.take(d, 0, { id: 1 })).toEqual({ ok: true });
+    expect(budgets.take(d, 10, { id: 2 })).toEqual({ ok: false, at: 1000, key: 'd' });
+    expect(budgets.take(d, 20, { id: 3 })).toEqual({ ok: false, at: 2000, key: 'd' });
+    // Job 3 claimed again early (a restart, a wake) is sent back to the same place, not behind itself.
+    expect(budgets.take(d, 30, { id: 3 })).toEqual({ ok: false, at: 2000, key: 'd' });
+    // A first job (the digest, an alert) does not queue behind the waiters: it comes back when the budget frees.
+    expect(budgets.take(d, 40, { id: 4, first: true })).toEqual({ ok: false, at: 1000, key: 'd' });
+    expect(budgets.take(d, 1000, { id: 4, first: true })).toEqual({ ok: true });
+    expect(budgets.take(d, 1000, { id: 2 })).toMatchObject({ ok: false, at: 2000 });
   });
 
   test('a job needing two budgets takes both or neither', () => {
