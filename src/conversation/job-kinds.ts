@@ -9,6 +9,7 @@ export const JOB = {
   deskCloseTopic: 'desk.close_topic', // { handoverId }
   deskDelivery: 'desk.delivery', // { messageId }: show a manager's message's delivery state
   deskNotify: 'desk.notify', // { chatId, html, threadId?, replyTo?, tenantId? }
+  deskDigest: 'desk.digest', // {} (tenantId): list a group's waiting requests while their cards wait for its rate budget
   summarizeMemory: 'memory.summarize', // { contactId }: after the conversation went quiet
 } as const;
 

@@ -2,6 +2,7 @@ import { JOB } from '../conversation/job-kinds.js';
 import type { BudgetOf } from '../jobs/registry.js';
 import type { Job } from '../jobs/types.js';
 import type { DeskStore } from '../storage/desk-store.js';
+import { reminderStep } from './jobs/remind.js';
 import { telegramBudget } from './telegram/budgets.js';
 
 /**
@@ -28,9 +29,30 @@ export function deskChatOf(job: Job, store: DeskStore): number | null {
   }
 }
 
-/** Every desk job takes one unit of its chat's budget and of the bot's before it starts. */
-export function deskBudget(store: DeskStore): BudgetOf {
+/**
+ * Whether the job will write to its chat when it runs now. A job that will only find its work done or not ready
+ * (a card already posted, an update for a card not posted yet, a reminder not due or already sent) takes no unit of
+ * the group's budget: in a burst those units are what makes requests visible.
+ */
+function writes(job: Job, store: DeskStore, now: number): boolean {
+  const h = job.payload.handoverId !== undefined ? store.handover(Number(job.payload.handoverId)) : null;
+  switch (job.kind) {
+    case JOB.postHandoverCard:
+      return h !== null && h.cardMessageId === null;
+    case JOB.deskUpdateCard:
+    case JOB.relayToDesk:
+      return h !== null && h.cardMessageId !== null;
+    case JOB.deskRemind:
+      return reminderStep(store, job, now).action === 'post';
+    default:
+      return true;
+  }
+}
+
+/** Every desk job that writes to Telegram takes one unit of its chat's budget and of the bot's before it starts. */
+export function deskBudget(store: DeskStore, clock: () => number = Date.now): BudgetOf {
   return (job) => {
+    if (!writes(job, store, clock())) return [];
     const chatId = deskChatOf(job, store);
     return chatId === null ? [] : telegramBudget(chatId);
   };

@@ -9,9 +9,11 @@ import type { BudgetOf, JobHandler } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
 import type { Logger } from '../observability/logger.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
+import { DeskDigestStore } from '../storage/desk-digest-store.js';
 import { DeskStore } from '../storage/desk-store.js';
 import type { DeskJobContext } from './jobs/context.js';
 import { showDelivery } from './jobs/delivery.js';
+import { drawDigest } from './jobs/digest.js';
 import { closeTopic, postCard, updateCard } from './jobs/post-card.js';
 import { notify, relayToDesk } from './jobs/relay.js';
 import { remind } from './jobs/remind.js';
@@ -44,6 +46,7 @@ export interface DeskJobs {
   closeTopic: JobHandler;
   delivery: JobHandler;
   notify: JobHandler;
+  digest: JobHandler;
   /** The Telegram budgets a desk job needs: its chat's and the bot's. */
   budget: BudgetOf;
 }
@@ -63,7 +66,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   const bot = createTelegramBot({ token: telegramBotToken, apiRoot: telegramApiRoot });
   const store = new DeskStore(cell.db);
   const gateway = new DeskGateway(bot.api, store, queue, oncallChatId, Date.now, log);
-  const ctx: DeskJobContext = { store, gateway, queue, channel, tracer, clock: Date.now };
+  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now };
 
   const jobs: DeskJobs = {
     postCard: (job) => postCard(job, ctx),
@@ -73,6 +76,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
     closeTopic: (job) => closeTopic(job, ctx),
     delivery: (job) => showDelivery(job, ctx),
     notify: (job) => notify(job, ctx),
+    digest: (job) => drawDigest(job, ctx),
     budget: deskBudget(store),
   };
 

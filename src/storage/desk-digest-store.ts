@@ -61,9 +61,9 @@ export class DeskDigestStore {
       .all(pageId) as LineRow[]).map(line);
   }
 
-  /** The newest page of a tenant, and how many lines it holds. */
-  lastPage(tenantId: number): { page: DigestPage; count: number } | null {
-    const row = prepareCached(this.db, `${PAGE} WHERE tenant_id = ? ORDER BY id DESC LIMIT 1`).get(tenantId) as PageRow | undefined;
+  /** The newest page of a tenant created after `since`, and how many lines it holds. */
+  lastPage(tenantId: number, since: number): { page: DigestPage; count: number } | null {
+    const row = prepareCached(this.db, `${PAGE} WHERE tenant_id = ? AND created_at > ? ORDER BY id DESC LIMIT 1`).get(tenantId, since) as PageRow | undefined;
     if (!row) return null;
     const count = prepareCached(this.db, 'SELECT count(*) FROM desk_digest_lines WHERE page_id = ?').pluck().get(row.id) as number;
     return { page: page(row), count };
@@ -96,6 +96,11 @@ export class DeskDigestStore {
     } else {
       prepareCached(this.db, 'UPDATE desk_digest_pages SET dirty = 0, drawn_at = ? WHERE id = ?').run(now, pageId);
     }
+  }
+
+  /** The page's number among the tenant's pages (1 for the first). */
+  pageIndex(tenantId: number, pageId: number): number {
+    return prepareCached(this.db, 'SELECT count(*) FROM desk_digest_pages WHERE tenant_id = ? AND id <= ?').pluck().get(tenantId, pageId) as number;
   }
 
   /** The page listing a handover, if any. */

@@ -59,6 +59,8 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       { kind: JOB.deskRemind, lane: 'desk', handler: desk.remind, policy: DESK_POLICY, budget },
       { kind: JOB.deskCloseTopic, lane: 'desk', handler: desk.closeTopic, policy: { ...DESK_POLICY, maxAttempts: 5 }, budget },
       { kind: JOB.deskDelivery, lane: 'desk', handler: desk.delivery, policy: { ...DESK_POLICY, maxAttempts: 8 }, budget },
+      // A group's digest of waiting requests goes before their cards: it makes every one of them visible at once.
+      { kind: JOB.deskDigest, lane: 'desk', handler: desk.digest, policy: DESK_POLICY, budget, first: true },
       // On-call alerts and owner notices are few and urgent.
       { kind: JOB.deskNotify, lane: 'desk', handler: desk.notify, policy: DESK_POLICY, budget, first: true },
     );

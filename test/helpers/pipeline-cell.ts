@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startOpenAISimulator, type OpenAISimulator } from '../fakes/openai.js';
 import { encodeLikeMeta, signWebhook, startWhatsappGraphSimulator, type WhatsappGraphSimulator } from '../fakes/whatsapp.js';
+import type { RateLimits } from '../../src/simulators/whatsapp/index.js';
 import type { TelegramSimulator } from '../fakes/telegram.js';
 import { botctl, initCell, type TempCell } from './cli.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -36,11 +37,13 @@ export class PipelineCell {
   /** `worker: false` starts no worker: the test runs it itself (e.g. under `botctl run`, test/helpers/supervisor-process.ts). */
   static async start(options: {
     tenants: TenantSpec[]; llm?: boolean; workerFlags?: string[]; debounceMs?: number; telegram?: TelegramSimulator; oncallChatId?: number; worker?: boolean;
+    /** The Graph simulator refuses sends over these limits, as Meta does. */
+    graphLimits?: RateLimits;
     /** More environment for the worker (e.g. BOTCTL_PUBLIC_URL), and a port chosen in advance. */
     extraEnv?: Record<string, string>; port?: number;
   }): Promise<PipelineCell> {
     const cell = await initCell();
-    const graph = await startWhatsappGraphSimulator();
+    const graph = await startWhatsappGraphSimulator(options.graphLimits ? { enforceLimits: options.graphLimits } : {});
     const llm = options.llm === false ? null : await startOpenAISimulator({ apiKey: LLM_KEY });
     const harness = new PipelineCell(cell, graph, llm, options.telegram ?? null, options.oncallChatId ?? null);
     for (const tenant of options.tenants) await harness.addTenant(tenant);

@@ -4,6 +4,7 @@ import type { Job } from '../../jobs/types.js';
 import type { Locale } from '../../tenants/settings.js';
 import { cardKeyboard, renderCard } from '../card.js';
 import { deskText } from '../desk-texts.js';
+import { needsDigest, requestDigest } from './digest.js';
 import { TRANSCRIPT_LINES, type DeskJobContext } from './context.js';
 
 /**
@@ -51,6 +52,8 @@ export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
       ctx.queue.enqueue({ kind: JOB.deskUpdateCard, tenantId: h.tenantId, payload: { handoverId: h.id }, uniqueKey: `card:${h.id}`, concurrencyKey: `handover:${h.id}` });
     }
   });
+  // More requests wait for cards than the group's budget posts in a minute: the digest names them all meanwhile.
+  if (needsDigest(ctx.digest, h.tenantId)) requestDigest(ctx, h.tenantId);
   ctx.tracer.record({ tenantId: h.tenantId, traceId: `handover-${h.id}`, step: 'desk.card_posted', jobId: job.id, detail: { handoverId: h.id, chatId: sent.chat.id, messageId: sent.message_id, threadId, note: deskText(locale, 'card_title', { number: h.number }) } });
 }
 

@@ -1,3 +1,5 @@
+import { TelegramError } from './errors.js';
+
 /** One message the bot sent (a successful send* call). */
 export interface SendRecord {
   chatId: number;
@@ -22,9 +24,37 @@ export interface RateBreach {
   max: number;
 }
 
-/** Timestamps of every send, per chat and overall, and the check against Telegram's rate limits. */
+/**
+ * Timestamps of every send, per chat and overall, and the check against Telegram's rate limits. With `enforce`
+ * limits it also plays Telegram's flood control: a send that would break one is refused (`admit` throws 429 with
+ * retry_after, the seconds until the window has room) and not recorded, as Telegram refuses it.
+ */
 export class SendLog {
   readonly records: SendRecord[] = [];
+  /** Sends refused by the enforced limits. */
+  refused = 0;
+
+  constructor(private readonly enforce: RateLimits | null = null) {}
+
+  /** Throws the 429 Telegram would answer when a send into `chatId` now would break an enforced limit. */
+  admit(chatId: number): void {
+    if (!this.enforce) return;
+    const now = Date.now();
+    const checks: Array<{ times: number[]; windowMs: number; max: number | undefined }> = [
+      { times: this.timestamps(), windowMs: 1000, max: this.enforce.overallPerSecond },
+      { times: chatId < 0 ? this.timestamps(chatId) : [], windowMs: 60_000, max: this.enforce.perGroupPerMinute },
+      { times: this.timestamps(chatId), windowMs: 1000, max: this.enforce.perChatPerSecond },
+    ];
+    for (const { times, windowMs, max } of checks) {
+      if (max === undefined) continue;
+      const inWindow = times.filter((t) => t > now - windowMs).sort((a, b) => a - b);
+      if (inWindow.length >= max) {
+        this.refused++;
+        const retryAfter = Math.max(1, Math.ceil((inWindow[inWindow.length - max]! + windowMs - now) / 1000));
+        throw new TelegramError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      }
+    }
+  }
 
   record(chatId: number, method: string): void {
     this.records.push({ chatId, method, at: Date.now() });

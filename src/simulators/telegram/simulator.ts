@@ -19,6 +19,8 @@ export interface TelegramSimulatorOptions {
   privacyMode?: boolean;
   /** Pause before retrying a webhook delivery that failed (Telegram waits longer; tests want speed). */
   webhookRetryMs?: number;
+  /** Refuse sends over these limits with 429 and retry_after, as Telegram's flood control does (default: record only). */
+  enforceLimits?: RateLimits;
 }
 
 export const DEFAULT_TOKEN = '7000000001:AAEsimulatedTokenForBotctlTestsXXXX';
@@ -34,7 +36,7 @@ export class TelegramSimulator {
   readonly token: string;
   private readonly world: World;
   private readonly updates: UpdateQueue;
-  private readonly sendLog = new SendLog();
+  private readonly sendLog: SendLog;
   private readonly callbacks = new CallbackBook();
   private readonly faults = new FaultPlan();
   private readonly humans: Humans;
@@ -44,6 +46,7 @@ export class TelegramSimulator {
 
   private constructor(options: TelegramSimulatorOptions) {
     this.token = options.token ?? DEFAULT_TOKEN;
+    this.sendLog = new SendLog(options.enforceLimits ?? null);
     const botId = Number(/^(\d+):/.exec(this.token)?.[1] ?? 7_000_000_001);
     this.world = new World({
       id: botId, is_bot: true, first_name: 'botctl', username: options.botUsername ?? 'botctl_sim_bot',
@@ -173,6 +176,11 @@ export class TelegramSimulator {
   /** Times (epoch ms) of every message the bot sent, to one chat or overall. */
   sendTimestamps(chatId?: number): number[] {
     return this.sendLog.timestamps(chatId);
+  }
+
+  /** Sends refused with 429 by the enforced limits (TelegramSimulatorOptions.enforceLimits). */
+  get refusedSends(): number {
+    return this.sendLog.refused;
   }
 
   /** Sends that broke Telegram's limits (defaults: 20 per minute per group, 30 per second overall). */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseMultipart, type MultipartPart } from '../local-http/multipart.js';
 import { readBody as readRawBody } from '../local-http/http.js';
 import { codeForStatus, graphError, json, sendAccepted, statusForCode } from './graph-wire.js';
-import { countRateBreaches } from './rate-breaches.js';
+import { countRateBreaches, type RateLimits } from './rate-breaches.js';
 import type { FailureScript, RecordedRead, RecordedSend, RecordedUpload, SimRequest, WhatsappGraphSimulator } from './graph-types.js';
 import { sendProblem } from './validate-send.js';
 import { newMediaId, newWamid } from './webhook-builders.js';
@@ -18,8 +18,13 @@ interface StoredMedia {
 
 const digits = (s: string) => s.replace(/\D/g, '');
 
-/** Starts a fake Graph API on 127.0.0.1 speaking the Cloud API wire format (PROTOCOLS.md §1). */
-export async function startWhatsappGraphSimulator(options: { port?: number; host?: string; version?: string } = {}): Promise<WhatsappGraphSimulator> {
+/** On 127.0.0.1, speaking the Cloud API wire format (PROTOCOLS.md §1). */
+/**
+ * Starts a fake Graph API. With `enforceLimits` it refuses sends over Meta's throughput limits as Meta does: Graph
+ * 130429 past the number's messages per second, 131056 past the pair's pacing (see rate-breaches.ts for the model);
+ * a refused send is not recorded.
+ */
+export async function startWhatsappGraphSimulator(options: { port?: number; host?: string; version?: string; enforceLimits?: RateLimits } = {}): Promise<WhatsappGraphSimulator> {
   const version = options.version ?? 'v21.0';
   const host = options.host ?? '127.0.0.1';
   const sends: RecordedSend[] = [];
@@ -115,11 +120,37 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     return { ...base, kind: 'unknown' };
   }
 
+  let refused = 0;
+  /** The Graph error code Meta would refuse this send with under the enforced limits, or null. */
+  function overLimit(phoneNumberId: string, to: string): number | null {
+    const limits = options.enforceLimits;
+    if (!limits) return null;
+    const now = Date.now();
+    const perSecond = limits.perNumberPerSecond ?? 80;
+    if (sends.filter((x) => x.phoneNumberId === phoneNumberId && x.at > now - 1000).length >= perSecond) return 130429;
+    const refillMs = (limits.perPairSeconds ?? 6) * 1000;
+    const burst = Math.max(1, limits.pairBurst ?? 1);
+    let tokens = burst;
+    let last = 0;
+    for (const x of sends) {
+      if (x.phoneNumberId !== phoneNumberId || digits(String(x.body.to)) !== to) continue;
+      tokens = Math.min(burst, tokens + (last === 0 ? 0 : (x.at - last) / refillMs)) - 1;
+      last = x.at;
+    }
+    if (last !== 0) tokens = Math.min(burst, tokens + (now - last) / refillMs);
+    return tokens >= 1 - 1e-9 ? null : 131056;
+  }
+
   function answerSend(res: ServerResponse, sim: SimRequest): void {
     const body = (typeof sim.body === 'object' && sim.body !== null ? sim.body : {}) as Record<string, unknown>;
     const problem = sendProblem(body);
     if (problem) return json(res, 400, graphError(100, `(#100) ${problem}`));
     if (closedWindows.has(digits(String(body.to))) && body.type !== 'template') return json(res, 400, graphError(131047));
+    const limited = overLimit(sim.phoneNumberId!, digits(String(body.to)));
+    if (limited !== null) {
+      refused++;
+      return json(res, 400, graphError(limited));
+    }
     const wamid = newWamid();
     sends.push({ phoneNumberId: sim.phoneNumberId!, token: sim.token!, body, wamid, at: Date.now() });
     json(res, 200, sendAccepted(String(body.to), wamid));
@@ -201,6 +232,9 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     closeWindow: (waId) => void closedWindows.add(digits(waId)),
     openWindow: (waId) => void closedWindows.delete(digits(waId)),
     messagesTo: (waId) => sends.filter((s) => digits(String(s.body.to)) === digits(waId)),
+    get refusedSends() {
+      return refused;
+    },
     rateBreaches: (limits) => countRateBreaches(sends.map((s) => ({ phoneNumberId: s.phoneNumberId, to: digits(String(s.body.to)), at: s.at })), limits),
     reset() {
       // Cleared in place so arrays a test already holds stay live.

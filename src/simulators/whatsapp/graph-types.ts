@@ -79,6 +79,8 @@ export interface WhatsappGraphSimulator {
   /** Accepted sends to one customer, in order. */
   messagesTo(waId: string): RecordedSend[];
   rateBreaches(limits?: RateLimits): RateBreaches;
+  /** Sends refused with 130429 / 131056 under the enforced limits (startWhatsappGraphSimulator's enforceLimits). */
+  readonly refusedSends: number;
   /** Forgets everything above (sends, tokens, media, scripts) and drops hanging calls. */
   reset(): void;
   close(): Promise<void>;

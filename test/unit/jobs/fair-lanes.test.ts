@@ -46,7 +46,7 @@ class Cell {
     };
     const deskHandler = record(handlers.desk ?? noop);
     const desk: DeskJobs = {
-      postCard: deskHandler, updateCard: deskHandler, relay: deskHandler, remind: deskHandler, closeTopic: deskHandler, delivery: deskHandler, notify: deskHandler,
+      postCard: deskHandler, updateCard: deskHandler, relay: deskHandler, remind: deskHandler, closeTopic: deskHandler, delivery: deskHandler, notify: deskHandler, digest: deskHandler,
       budget: () => [],
     };
     registerJobTable(this.registry, {

@@ -9,7 +9,7 @@ import { PRUNE_JOBS } from '../../../src/worker/maintenance-jobs.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../src/worker/pipeline.js';
 
 const noop: JobHandler = async () => {};
-const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
+const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, digest: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
 const table = (withDesk: boolean) => jobTable({
   pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, maintenance: { pruneJobs: noop },
 });

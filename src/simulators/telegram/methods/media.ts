@@ -15,6 +15,7 @@ export const sendDocument: MethodHandler = (ctx, params) => sendMedia(ctx, param
 async function sendMedia(ctx: MethodContext, params: Params, kind: 'photo' | 'document'): Promise<unknown> {
   const { world, sendLog } = ctx;
   const target = sendTarget(world, params);
+  sendLog.admit(target.chat.id);
   const arg = params.inputFile(kind);
   if (!arg) throw badRequest(`there is no ${kind} in the request`);
   const rawCaption = params.string('caption');

@@ -6,6 +6,7 @@ import type { MethodHandler } from './context.js';
 
 export const sendMessage: MethodHandler = ({ world, sendLog }, params) => {
   const target = sendTarget(world, params);
+  sendLog.admit(target.chat.id);
   const raw = params.string('text') ?? '';
   const formatted = formatText(params, raw, 'entities');
   if (formatted.text === '') throw badRequest('message text is empty');
