@@ -26,6 +26,15 @@ export interface BudgetState {
 export interface BudgetStorePort {
   get(key: string): BudgetState | null;
   put(key: string, state: BudgetState, now: number): void;
+  /** Optional: what waits for each budget now (for status, metrics and watch). */
+  recordWaiting?(waiting: ReadonlyArray<BudgetWaiting>, now: number): void;
+}
+
+/** Jobs waiting for one budget now, and since when the oldest of them waits. */
+export interface BudgetWaiting {
+  key: string;
+  jobs: number;
+  since: number;
 }
 
 export type TakeResult = { ok: true } | { ok: false; at: number; key: string };
@@ -34,6 +43,8 @@ export class RateBudgets {
   private readonly cache = new Map<string, BudgetState>();
   /** Per budget, the jobs sent back to wait for it and when each was told to come back. */
   private readonly waiters = new Map<string, Map<number, number>>();
+  /** When each waiting job was first sent back (cleared when it gets its unit). */
+  private readonly waitingSince = new Map<number, number>();
 
   constructor(private readonly store: BudgetStorePort) {}
 
@@ -57,6 +68,7 @@ export class RateBudgets {
       let at = worst.at;
       // A waiter whose turn was taken (by a first job, or by an older job coming due with it) keeps its precedence:
       // it comes back at the next free unit, and the claim order (oldest fair place first) settles who gets it.
+      if (!this.waitingSince.has(job.id)) this.waitingSince.set(job.id, now);
       if (held !== undefined) waiting.set(job.id, at);
       else if (!job.first) {
         const last = Math.max(0, ...waiting.values());
@@ -70,7 +82,24 @@ export class RateBudgets {
       this.save(need.key, { tat: Math.max(state.tat, now) + need.intervalMs, blockedUntil: state.blockedUntil }, now);
       this.waiters.get(need.key)?.delete(job.id);
     }
+    this.waitingSince.delete(job.id);
     return { ok: true };
+  }
+
+  /** What waits for each budget now, the most waited-for first. */
+  waiting(now: number): BudgetWaiting[] {
+    const out: BudgetWaiting[] = [];
+    for (const key of this.waiters.keys()) {
+      const jobs = [...this.waitersOf(key, now).keys()];
+      if (jobs.length === 0) continue;
+      out.push({ key, jobs: jobs.length, since: Math.min(...jobs.map((id) => this.waitingSince.get(id) ?? now)) });
+    }
+    return out.sort((a, b) => a.since - b.since);
+  }
+
+  /** Writes `waiting` to the store, for readers in other processes. */
+  publishWaiting(now: number): void {
+    this.store.recordWaiting?.(this.waiting(now), now);
   }
 
   /** Jobs waiting for `key` whose return time is not long past (a job that never came back frees its place). */
@@ -80,7 +109,11 @@ export class RateBudgets {
       waiting = new Map();
       this.waiters.set(key, waiting);
     }
-    for (const [id, at] of waiting) if (at < now - 60_000) waiting.delete(id);
+    for (const [id, at] of waiting) {
+      if (at >= now - 60_000) continue;
+      waiting.delete(id);
+      this.waitingSince.delete(id);
+    }
     return waiting;
   }
 

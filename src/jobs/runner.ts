@@ -168,6 +168,7 @@ export class JobRunner {
       if (now - this.lastLaneAssign >= 1000) {
         this.lastLaneAssign = now;
         this.store.assignLanes((kind) => this.registry.lane(kind));
+        this.options.budgets?.publishWaiting(now);
       }
       // Nothing is claimed while claimed jobs still wait to start: their leases run and newer due jobs can wait
       // in the queue, where `botctl status` sees them.

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LANES } from '../jobs/lanes.js';
 import { MetricsStore } from '../storage/metrics-store.js';
 import type { Db } from '../storage/open-db.js';
 import { EventLoopLag } from './event-loop-lag.js';
@@ -95,6 +96,40 @@ export class WorkerMetrics {
         const now = clock();
         const runAt = store.oldestDueRunAt(now);
         this.set(runAt === null ? 0 : (now - runAt) / 1000);
+      },
+    });
+
+    new Gauge({
+      name: 'botctl_lane_due_jobs', help: 'Due jobs waiting to be claimed, per lane (reply, customer, desk, background).', labelNames: ['lane'], registers,
+      collect() {
+        this.reset();
+        for (const lane of LANES) this.set({ lane }, 0);
+        for (const row of store.lanes(clock())) this.set({ lane: row.lane }, row.due);
+      },
+    });
+    new Gauge({
+      name: 'botctl_lane_oldest_due_age_seconds', help: 'How long the longest-waiting due job of each lane has waited past its run_at.', labelNames: ['lane'], registers,
+      collect() {
+        this.reset();
+        const now = clock();
+        for (const lane of LANES) this.set({ lane }, 0);
+        for (const row of store.lanes(now)) this.set({ lane: row.lane }, row.oldestDueAt === null ? 0 : (now - row.oldestDueAt) / 1000);
+      },
+    });
+    // Only destinations with a backlog have series, at most 50: a cell has thousands of groups and numbers.
+    new Gauge({
+      name: 'botctl_destination_waiting_jobs', help: 'Jobs waiting for a destination\'s rate budget (a Telegram group, a WhatsApp number).', labelNames: ['destination', 'tenant'], registers,
+      collect() {
+        this.reset();
+        for (const d of store.destinations(50)) this.set({ destination: d.key, tenant: d.tenant ?? 'none' }, d.waiting);
+      },
+    });
+    new Gauge({
+      name: 'botctl_destination_oldest_wait_seconds', help: 'How long the oldest job waiting for a destination\'s rate budget has waited.', labelNames: ['destination', 'tenant'], registers,
+      collect() {
+        this.reset();
+        const now = clock();
+        for (const d of store.destinations(50)) this.set({ destination: d.key, tenant: d.tenant ?? 'none' }, Math.max(0, (now - d.waitingSince) / 1000));
       },
     });
 

@@ -8,6 +8,16 @@ export interface OverdueRow { slug: string; waiting: number; oldestNumber: numbe
 export interface InboundHistoryRow { slug: string; lastInboundAt: number; messages: number; firstAt: number; longestGapMs: number }
 export interface HandoverCountsRow { waiting: number; taken: number; oldestWaitingAt: number | null }
 export interface LastInboundRow { slug: string; name: string; lastInboundAt: number }
+export interface LaneRow { lane: string; due: number; oldestDueAt: number | null }
+/** A rate-limited destination with jobs waiting for its budget; `tenant` is the slug it belongs to, when known. */
+export interface DestinationRow { key: string; waiting: number; waitingSince: number; tenant: string | null }
+
+export const LANES_SQL = "SELECT coalesce(lane, 'unassigned') AS lane, count(*) AS due, min(run_at) AS oldestDueAt FROM jobs WHERE state = 'pending' AND run_at <= ? GROUP BY lane";
+// rate_budgets_waiting (waiting_since) WHERE waiting > 0: only the destinations that have a backlog.
+export const DESTINATIONS_SQL = `SELECT b.key, b.waiting, b.waiting_since AS waitingSince, coalesce(tc.slug, tn.slug) AS tenant FROM rate_budgets b
+  LEFT JOIN tenants tc ON b.key LIKE 'tg:group:%' AND tc.telegram_chat_id = CAST(substr(b.key, 10) AS INTEGER)
+  LEFT JOIN tenants tn ON b.key LIKE 'wa:%' AND tn.id = CAST(substr(b.key, instr(substr(b.key, 4), ':') + 4) AS INTEGER)
+  WHERE b.waiting > 0 ORDER BY b.waiting_since LIMIT ?`;
 
 /**
  * The read-only questions watch, status and doctor ask of a cell. Every query is cell-wide by design (an operator's
@@ -22,6 +32,16 @@ export class OpsStore {
     // jobs_due (run_at, id) WHERE state = 'pending': the oldest due job is the first index entry.
     const due = this.db.prepare("SELECT min(run_at) AS oldest, count(*) AS n FROM jobs WHERE state = 'pending' AND run_at <= ?").get(now) as { oldest: number | null; n: number };
     return { pending: by('pending'), running: by('running'), dead: by('dead'), done: by('done'), due: due.n, oldestDueAt: due.oldest };
+  }
+
+  /** Due jobs per lane (src/jobs/lanes.ts) and the oldest of each. */
+  lanes(now: number): LaneRow[] {
+    return this.db.prepare(LANES_SQL).all(now) as LaneRow[];
+  }
+
+  /** Destinations (a Telegram group, a WhatsApp number) whose rate budget has jobs waiting, longest-waiting first. */
+  destinations(limit: number): DestinationRow[] {
+    return this.db.prepare(DESTINATIONS_SQL).all(limit) as DestinationRow[];
   }
 
   deadJobsSince(since: number): DeadJobsRow {

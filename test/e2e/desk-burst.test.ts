@@ -87,6 +87,10 @@ describe('a burst of handovers into one group, on the real worker with default f
       worker = await startWorkerProcess(h.env(DEBOUNCE_MS), [], h.port);
       h.worker = worker;
       await until(() => handovers().length === HANDOVERS && named.size === HANDOVERS, 150_000, 'every request named in the group');
+    } catch (err) {
+      const jobs = h.query<{ kind: string; state: string; n: number; err: string | null }>("SELECT kind, state, count(*) AS n, max(last_error) AS err FROM jobs WHERE kind LIKE 'desk%' OR kind = 'post_handover_card' GROUP BY kind, state");
+      const texts = tg.messagesIn(BURST_CHAT).map((m) => `${m.message_id}: ${(m.text ?? '').slice(0, 120).replaceAll('\n', ' | ')}`);
+      throw new Error(`${String(err)}; named ${named.size} of ${handovers().length}; jobs ${JSON.stringify(jobs)}; group:\n${texts.join('\n')}\nworker:\n${worker.lines.filter((l) => /warn|error|"level":[45]0/.test(l)).slice(-15).join('\n')}`);
     } finally {
       clearInterval(watcher);
     }

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/config.js';
 import { errorMessage } from '../../errors.js';
 import type { Db } from '../../storage/open-db.js';
-import { OpsStore, type LastInboundRow, type QueueRow } from '../../storage/ops-store.js';
+import { OpsStore, type DestinationRow, type LastInboundRow, type QueueRow } from '../../storage/ops-store.js';
 import { diskUsage, type DiskUsage } from '../probes/disk.js';
 import { displayUrl, localBaseUrl, probe, runnerTickMsAgo } from '../probes/http-probe.js';
 import { localReplicaPath, newestReplicaMtime } from '../probes/replication.js';
@@ -24,6 +24,10 @@ export interface StatusReport {
   processes: CellProcess[];
   watch: { lastTickAt: number; firing: string[] } | null;
   queue: QueueRow & { oldestDueAgeMs: number | null };
+  /** Due jobs per lane and how long the oldest has waited. */
+  lanes: { lane: string; due: number; oldestDueAgeMs: number | null }[];
+  /** Rate-limited destinations with jobs waiting for their budget, longest-waiting first. */
+  destinations: (DestinationRow & { waitingMs: number })[];
   handovers: { waiting: number; taken: number; oldestWaitingAgeMs: number | null };
   tenants: { total: number; active: number; neverHeard: number; recent: (LastInboundRow & { agoMs: number })[] };
   replication: { configured: false } | { configured: true; replica: string; lastSyncAt: number | null; ageMs: number | null; note: string | null };
@@ -66,6 +70,8 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
     processes: cellProcesses(config.httpPort),
     watch: inputs.watchState?.lastTickAt ? { lastTickAt: inputs.watchState.lastTickAt, firing } : null,
     queue: { ...queue, oldestDueAgeMs: queue.oldestDueAt === null ? null : now - queue.oldestDueAt },
+    lanes: ops.lanes(now).map((l) => ({ lane: l.lane, due: l.due, oldestDueAgeMs: l.oldestDueAt === null ? null : now - l.oldestDueAt })),
+    destinations: ops.destinations(inputs.top).map((d) => ({ ...d, waitingMs: now - d.waitingSince })),
     handovers: { waiting: handovers.waiting, taken: handovers.taken, oldestWaitingAgeMs: handovers.oldestWaitingAt === null ? null : now - handovers.oldestWaitingAt },
     tenants: { total: inbound.tenants, active: inbound.active, neverHeard: inbound.neverHeard, recent: inbound.recent.map((r) => ({ ...r, agoMs: now - r.lastInboundAt })) },
     replication: await replication(config.litestreamReplicaUrl, now),

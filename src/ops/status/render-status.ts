@@ -1,6 +1,7 @@
 import { formatBytes } from '../probes/disk.js';
 import { formatAge } from '../format-age.js';
 import type { StatusReport } from './collect-status.js';
+import { describeDestination } from '../destinations.js';
 
 /** The one screen `botctl status` prints. */
 export function statusLines(s: StatusReport): string[] {
@@ -26,6 +27,12 @@ export function statusLines(s: StatusReport): string[] {
   if (s.disk) lines.push(`${s.disk.usedRatio > 0.9 ? '✗' : '✓'} disk        ${Math.round(s.disk.usedRatio * 100)}% used, ${formatBytes(s.disk.freeBytes)} free (${s.dataDir})`);
   const q = s.queue;
   lines.push('', `queue         ${q.pending} pending (${q.due} due${q.oldestDueAgeMs !== null ? `, oldest waiting ${formatAge(q.oldestDueAgeMs)}` : ''}), ${q.running} running, ${q.dead} dead${q.dead > 0 ? ' (botctl jobs list --state dead)' : ''}`);
+  if (s.lanes.length > 0) {
+    lines.push(`  by lane     ${s.lanes.map((l) => `${l.lane} ${l.due} due${l.oldestDueAgeMs !== null ? ` (oldest ${formatAge(l.oldestDueAgeMs)})` : ''}`).join(', ')}`);
+  }
+  for (const d of s.destinations) {
+    lines.push(`  ✗ ${describeDestination(d.key)}${d.tenant ? ` (${d.tenant})` : ''}: ${d.waiting} job${d.waiting === 1 ? '' : 's'} waiting for its rate limit, oldest ${formatAge(d.waitingMs)}`);
+  }
   const h = s.handovers;
   lines.push(`handovers     ${h.waiting} waiting for a manager${h.oldestWaitingAgeMs !== null ? ` (oldest ${formatAge(h.oldestWaitingAgeMs)})` : ''}, ${h.taken} taken`);
   const t = s.tenants;

@@ -41,6 +41,8 @@ export class DatabaseFacts {
     facts.whatsappBroken = read('WhatsApp accounts', () => ops.brokenWhatsappTokens());
     facts.telegramUnreachable = read('Telegram chats', () => ops.unreachableTelegramChats());
     facts.overdueHandovers = read('handovers', () => ops.overdueHandovers(now));
+    // Null while migration 0012 (rate_budgets) is missing: read() reports it as blind, rules say nothing.
+    facts.saturated = read('rate budgets', () => ops.destinations(100));
     if (!this.history || now - this.history.at >= this.slowEveryMs) {
       const rows = read('inbound history', () => ops.inboundHistory(l.silentHistoryMs, l.silentMinMessages));
       if (rows) this.history = { at: now, rows };

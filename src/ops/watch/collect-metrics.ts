@@ -45,6 +45,14 @@ export class MetricsFacts {
     facts.llm = this.rate(s, now, 'botctl_llm_call_duration_seconds_count', this.llmAll, this.llmFailed, (x) => x.labels.outcome !== 'ok');
     facts.outbound = this.outbound(s, now);
     facts.replication = replicationFromWorker(s, now);
+    // A worker with lanes always has botctl_lane_due_jobs; destinations have series only while they have a backlog.
+    if (s.some((x) => x.name === 'botctl_lane_due_jobs')) {
+      const waiting = new Map(s.filter((x) => x.name === 'botctl_destination_waiting_jobs').map((x) => [x.labels.destination, x.value]));
+      facts.saturated = s.filter((x) => x.name === 'botctl_destination_oldest_wait_seconds' && x.labels.destination).map((x) => ({
+        key: x.labels.destination!, tenant: x.labels.tenant && x.labels.tenant !== 'none' ? x.labels.tenant : null,
+        waiting: waiting.get(x.labels.destination) ?? 0, waitingSince: now - x.value * 1000,
+      }));
+    }
   }
 
   private rate(s: PromSample[], now: number, name: string, all: GrowthWindow, failed: GrowthWindow, isFailure: (x: PromSample) => boolean): Facts['llm'] {

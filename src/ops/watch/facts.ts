@@ -1,5 +1,5 @@
 import type { ProbeResult } from '../probes/http-probe.js';
-import type { DeadJobsRow, InboundHistoryRow, OverdueRow, QueueRow, RateRow, TenantIssueRow } from '../../storage/ops-store.js';
+import type { DeadJobsRow, DestinationRow, InboundHistoryRow, OverdueRow, QueueRow, RateRow, TenantIssueRow } from '../../storage/ops-store.js';
 
 /**
  * What watch knows about a cell at one instant: the input of every rule. A field is null when this vantage point
@@ -20,6 +20,8 @@ export interface Facts {
   telegramUnreachable: TenantIssueRow[] | null;
   overdueHandovers: OverdueRow[] | null;
   inboundHistory: InboundHistoryRow[] | null;
+  /** Destinations (a tenant's managers group, its WhatsApp number) with jobs waiting for their rate budget. */
+  saturated: DestinationRow[] | null;
   disk: { path: string; usedRatio: number; freeBytes: number; totalBytes: number } | null;
   replication: ReplicationFacts | null;
   /** Parts of the cell watch could not look at this time, and why (rule `watch_blind`). */
@@ -48,6 +50,6 @@ export interface ReplicationFacts {
 export function emptyFacts(at: number, target: string): Facts {
   return {
     at, target, worker: null, queue: null, deadJobs: null, outbound: null, llm: null, whatsappBroken: null,
-    telegramUnreachable: null, overdueHandovers: null, inboundHistory: null, disk: null, replication: null, blind: [],
+    telegramUnreachable: null, overdueHandovers: null, inboundHistory: null, saturated: null, disk: null, replication: null, blind: [],
   };
 }

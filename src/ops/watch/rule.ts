@@ -43,6 +43,8 @@ export interface Limits {
   silentFloorMs: number;
   diskMaxRatio: number;
   replicaMaxAgeMs: number;
+  /** A tenant's group or number whose jobs wait this long for its rate budget is saturated. */
+  saturatedMs: number;
 }
 
 const MINUTE = 60_000;
@@ -50,6 +52,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const DEFAULT_LIMITS: Limits = {
+  saturatedMs: 3 * MINUTE,
   backlogMs: 5 * MINUTE,
   deadWindowMs: DAY,
   rateWindowMs: 15 * MINUTE,

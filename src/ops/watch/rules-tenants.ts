@@ -1,4 +1,5 @@
 import { scrubText } from '../../observability/redact.js';
+import { describeDestination, isTenantDestination } from '../destinations.js';
 import { formatAge } from '../format-age.js';
 import type { Finding, Rule } from './rule.js';
 
@@ -67,4 +68,27 @@ const tenantSilent: Rule = {
   },
 };
 
-export const TENANT_RULES: readonly Rule[] = [whatsappTokenBroken, telegramChatUnreachable, handoverOverdue, tenantSilent];
+/**
+ * A tenant's managers group or WhatsApp number has had jobs waiting for its rate limit (Telegram's 20 messages a
+ * minute per group, Meta's throughput per number) for minutes: a burst bigger than the destination can take. The
+ * cell stays fair (other tenants are not slowed), but this tenant's managers or customers see things late.
+ */
+const destinationSaturated: Rule = {
+  id: 'destination_saturated',
+  title: 'A tenant\'s group or number is saturated',
+  forMs: 0, // the waiting age already says for how long
+  evaluate(f, limits) {
+    if (!f.saturated) return null;
+    return f.saturated
+      .filter((d) => isTenantDestination(d.key) && f.at - d.waitingSince >= limits.saturatedMs)
+      .map((d) => ({
+        key: `${this.id}:${d.key}`, subject: d.tenant ?? d.key,
+        summary: `${d.tenant ?? 'unknown tenant'}: ${describeDestination(d.key)} is saturated: ${d.waiting} job${d.waiting === 1 ? '' : 's'} waiting for its rate limit, the oldest for ${formatAge(f.at - d.waitingSince)}`,
+        fix: d.key.startsWith('tg:')
+          ? `nothing is lost: requests are listed in the group's digest and cards follow as Telegram allows; if it lasts, ask the business to take requests from the digest, or split its managers into more groups (botctl tenant update ${d.tenant ?? '<slug>'} --telegram-chat-id …)`
+          : `nothing is lost: replies go out as Meta allows; if it lasts, ask Meta to raise the number's throughput (it grows with quality rating) and check botctl status`,
+      }));
+  },
+};
+
+export const TENANT_RULES: readonly Rule[] = [whatsappTokenBroken, telegramChatUnreachable, handoverOverdue, tenantSilent, destinationSaturated];

@@ -22,12 +22,17 @@ CREATE TABLE job_fair_clock (
 -- One row per rate-limited destination (a Telegram group, a WhatsApp number, a customer pair): the generic cell rate
 -- algorithm's theoretical arrival time, and a block a 429 / Graph 130429 put on it. Kept in the database so a
 -- restarted worker does not spend a budget its predecessor already spent.
+-- `waiting` / `waiting_since`: jobs sent back to wait for this budget now, and since when the oldest of them waits
+-- (the runner writes them about once a second); `botctl status`, /metrics and `botctl watch` read them.
 CREATE TABLE rate_budgets (
   key            TEXT PRIMARY KEY,
   tat            INTEGER NOT NULL,
   blocked_until  INTEGER NOT NULL DEFAULT 0,
+  waiting        INTEGER NOT NULL DEFAULT 0,
+  waiting_since  INTEGER,
   updated_at     INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX rate_budgets_waiting ON rate_budgets (waiting_since) WHERE waiting > 0;
 
 -- The desk's digest of a managers group (src/desk/jobs/digest.ts): when the group's rate budget cannot post every new
 -- card within a minute, the waiting requests are listed on digest pages (one Telegram message each, edited in place)
