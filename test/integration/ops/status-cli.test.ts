@@ -15,6 +15,8 @@ interface Status {
   handovers: { waiting: number; oldestWaitingAgeMs: number | null };
   tenants: { total: number; neverHeard: number; recent: { slug: string; agoMs: number }[] };
   replication: { configured: boolean };
+  lanes: { lane: string; due: number; oldestDueAgeMs: number | null }[];
+  destinations: { key: string; waiting: number; tenant: string | null; waitingMs: number }[];
 }
 
 describe('botctl status', () => {
@@ -69,5 +71,35 @@ describe('botctl status', () => {
     expect(watch.stdout).toContain('✗ Customers waiting for a manager: dental: ');
     expect(watch.stdout).toContain('#9001 has waited 30m (every reminder went unanswered after 20m)');
     expect(watch.stdout).toContain('botctl handover list dental shows every open request');
+  }, 30_000);
+
+  test('per lane and per destination: due jobs and the oldest, and a group whose jobs wait for its rate limit, with its tenant', async () => {
+    // The worker writes what waits for each budget from its own memory every second: stopped, it leaves the rows below.
+    expect(await cell.worker.stop()).toBe(0);
+    const db = openForWrite(cell.cell.dataDir);
+    const now = Date.now();
+    try {
+      db.prepare("UPDATE tenants SET telegram_chat_id = -1001000000555 WHERE slug = 'acme'").run();
+      // Desk jobs of a kind this worker (no Telegram bot) does not run: they stay due, as a backlog does.
+      const insert = db.prepare(`INSERT INTO jobs (kind, tenant_id, payload, max_attempts, run_at, created_at, updated_at, lane, fair_at)
+        VALUES ('desk.digest', ?, '{}', 5, ?, ?, ?, 'desk', ?)`);
+      for (let i = 0; i < 3; i++) insert.run(tenantId(db, 'acme'), now - 90_000 + i, now, now, now - 90_000 + i);
+      db.prepare(`INSERT INTO rate_budgets (key, tat, waiting, waiting_since, updated_at) VALUES ('tg:group:-1001000000555', ?, 42, ?, ?)`).run(now, now - 4 * 60_000, now);
+    } finally {
+      db.close();
+    }
+    const status = JSON.parse((await botctl(['status', '--json'], env)).stdout) as Status;
+    const desk = status.lanes.find((l) => l.lane === 'desk')!;
+    expect(desk.due).toBe(3);
+    expect(desk.oldestDueAgeMs).toBeGreaterThanOrEqual(90_000);
+    expect(status.destinations).toEqual([expect.objectContaining({ key: 'tg:group:-1001000000555', waiting: 42, tenant: 'acme' })]);
+    expect(status.destinations[0]!.waitingMs).toBeGreaterThanOrEqual(4 * 60_000);
+
+    const text = await botctl(['status'], env);
+    expect(text.stdout).toMatch(/^ {2}by lane +.*desk 3 due \(oldest 1m\)/m);
+    expect(text.stdout).toMatch(/^ {2}✗ Telegram group -1001000000555 \(acme\): 42 jobs waiting for its rate limit, oldest 4m$/m);
+
+    const watch = await botctl(['watch', '--once'], env);
+    expect(watch.stdout).toContain("acme: Telegram group -1001000000555 is saturated: 42 jobs waiting for its rate limit, the oldest for 4m");
   }, 30_000);
 });
