@@ -52,8 +52,8 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
   if (desk) {
     const budget = desk.budget;
     rows.push(
-      // A handed-over customer waits until a manager sees the request: cards are claimed before the desk's other jobs.
-      { kind: JOB.postHandoverCard, lane: 'desk', handler: desk.postCard, policy: DESK_POLICY, budget, first: true },
+      // Cards go in the fair order of their group's tenant (oldest first), behind the digest that names them all.
+      { kind: JOB.postHandoverCard, lane: 'desk', handler: desk.postCard, policy: DESK_POLICY, budget },
       { kind: JOB.deskUpdateCard, lane: 'desk', handler: desk.updateCard, policy: DESK_POLICY, budget },
       { kind: JOB.relayToDesk, lane: 'desk', handler: desk.relay, policy: DESK_POLICY, budget },
       { kind: JOB.deskRemind, lane: 'desk', handler: desk.remind, policy: DESK_POLICY, budget },
