@@ -22,9 +22,10 @@ export interface PipelineSims {
  * the delay sits in the responder rather than in `delayAll` so the moment of each answer can be recorded.
  * Every tenant of the burst gets its managers' group in the Telegram simulator and its token in the Graph one.
  */
-export async function startPipelineSims(tenants: readonly SeededTenant[], llmDelayMs: number): Promise<PipelineSims> {
+export async function startPipelineSims(tenants: readonly SeededTenant[], llmDelayMs: number, options: { enforceLimits?: boolean } = {}): Promise<PipelineSims> {
   const answeredAt = new WeakMap<ChatRequest, number>();
-  const graph = await startWhatsappGraphSimulator();
+  // With enforceLimits the simulators refuse sends over Telegram's and Meta's limits, as the real APIs do.
+  const graph = await startWhatsappGraphSimulator(options.enforceLimits ? { enforceLimits: { perNumberPerSecond: 80, perPairSeconds: 6, pairBurst: 3 } } : {});
   const llm = await startOpenAISimulator({
     apiKey: LLM_KEY,
     responder: async (request) => {
@@ -34,7 +35,7 @@ export async function startPipelineSims(tenants: readonly SeededTenant[], llmDel
       return step;
     },
   });
-  const telegram = await startTelegramSimulator();
+  const telegram = await startTelegramSimulator(options.enforceLimits ? { enforceLimits: { perGroupPerMinute: 20, overallPerSecond: 30 } } : {});
   const manager = { id: 5001, is_bot: false, first_name: 'Менеджер' };
   for (const tenant of tenants) {
     graph.setToken(tenant.phoneNumberId, tenant.token);

@@ -2,6 +2,7 @@ import type { Machine } from './machine.js';
 import type { Hops } from './pipeline-hops.js';
 import type { IngestFigures, LoadFigures } from './scenario-ingest.js';
 import type { PipelineFigures } from './scenario-pipeline.js';
+import type { BurstFigures } from './scenario-burst.js';
 import type { QueueFigures } from './scenario-queue.js';
 import type { SearchFigures } from './scenario-search.js';
 import type { StartFigures } from './scenario-start.js';
@@ -16,6 +17,7 @@ export interface Results {
   seed?: SeedResult & { tenantsCount: number };
   ingest?: IngestFigures;
   pipeline?: PipelineFigures;
+  burst?: BurstFigures;
   queue?: QueueFigures;
   search?: SearchFigures;
   start?: StartFigures;
@@ -86,6 +88,18 @@ function rows(r: Results): Row[] {
       ['Pipeline', '… answer → reply queued / queued → sent', `p95 ${ms(p.burst.answerToQueued.p95)} / p95 ${ms(p.burst.queuedToSend.p95)}`, '', ''],
       ['Pipeline', `unloaded probe (${n0(p.probe.measured)} spaced conversations): webhook → LLM / LLM → send`, `${hop(p.probe.webhookToLlm)} / ${hop(p.probe.llmToSend)}`, '', ''],
       ['Pipeline', '… probe: due → job started / started → LLM request', `p95 ${ms(p.probe.dueToStart.p95)} / p95 ${ms(p.probe.startToLlm.p95)}`, '', ''],
+    );
+  }
+  const u = r.burst;
+  if (u) {
+    const p95 = (x: { n: number; p95: number }) => (x.n === 0 ? '—' : ms(x.p95));
+    out.push(
+      ['Burst', `${n0(u.handovers)} handovers into one group, probes from ${n0(u.probeTenants)} other tenants, shipped defaults (concurrency ${u.concurrency})`, `${n0(u.cardsPosted)} cards and ${n0(u.digestPages)} digest pages by the end`, '', ''],
+      ['Burst', 'other tenants answered (webhook → first reply): p95 during the burst / unloaded', `${p95(u.probeLoaded)} / ${p95(u.probeUnloaded)} (n ${u.probeLoaded.n} / ${u.probeUnloaded.n})`, 'p95 ≤ 10 s', check(u.probeLoaded.n > 0 && u.probeLoaded.p95 <= 10_000)],
+      ['Burst', 'burst customers: holding reply p95 / max', `${p95(u.holding)} / ${u.holding.n === 0 ? '—' : ms(u.holding.max)}`, 'max ≤ 30 s', check(u.holding.n > 0 && u.holding.max <= 30_000)],
+      ['Burst', 'every request named in the group (card or digest): after the burst began / longest any one waited', `${s1(u.allVisibleMs)} / ${s1(u.maxInvisibleMs)}`, '≤ 2 min each', check(u.maxInvisibleMs !== null && u.allVisibleMs !== null && u.maxInvisibleMs <= 120_000)],
+      ['Burst', 'messages into the group in any minute (most)', n0(u.groupPerMinuteMax), '≤ 20', check(u.groupPerMinuteMax <= 20)],
+      ['Burst', 'sends refused by the simulators for a rate limit: Telegram / WhatsApp', `${n0(u.refused.telegram)} / ${n0(u.refused.whatsapp)}`, '0', check(u.refused.telegram === 0 && u.refused.whatsapp === 0)],
     );
   }
   const q = r.queue;

@@ -8,6 +8,8 @@ export interface Scale {
   ingest: { maxRateMs: number; concurrency: number; fixedRate: number; fixedMs: number };
   pipeline: { conversations: number; tenants: number; unanswerableShare: number; probe: number; postMaxMs: number; drainTimeoutMs: number };
   queue: { pending: number; cycles: number; maxMs: number };
+  /** Burst into one group: handovers of one tenant, probe tenants writing during it, and the wait for visibility. */
+  burst: { handovers: number; probeTenants: number; probesEach: number; visibleTimeoutMs: number };
   search: { queries: number };
   starts: number;
 }
@@ -18,6 +20,7 @@ export const FULL: Scale = {
   ingest: { maxRateMs: 15_000, concurrency: 32, fixedRate: 1000, fixedMs: 15_000 },
   pipeline: { conversations: 5000, tenants: 1000, unanswerableShare: 0.05, probe: 40, postMaxMs: 300_000, drainTimeoutMs: 300_000 },
   queue: { pending: 100_000, cycles: 50_000, maxMs: 10_000 },
+  burst: { handovers: 500, probeTenants: 10, probesEach: 3, visibleTimeoutMs: 300_000 },
   search: { queries: 3000 },
   starts: 3,
 };
@@ -28,6 +31,7 @@ export const QUICK: Scale = {
   ingest: { maxRateMs: 3000, concurrency: 32, fixedRate: 1000, fixedMs: 3000 },
   pipeline: { conversations: 300, tenants: 60, unanswerableShare: 0.05, probe: 10, postMaxMs: 30_000, drainTimeoutMs: 45_000 },
   queue: { pending: 10_000, cycles: 10_000, maxMs: 2000 },
+  burst: { handovers: 100, probeTenants: 5, probesEach: 2, visibleTimeoutMs: 180_000 },
   search: { queries: 300 },
   starts: 1,
 };
