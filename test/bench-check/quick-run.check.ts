@@ -17,6 +17,8 @@ const FIGURES: [string, string][] = [
   ['Queue', 'cycles/s'], ['Search', 'searchKnowledge in one tenant'], ['Memory', 'RSS idle'], ['Memory', 'after the burst'],
   ['Start', '/readyz'], ['Limits', '80 msg/s per phone number'], ['Limits', 'per 6 s to one customer'],
   ['Limits', '20 msgs/min per group'], ['Limits', '30 msgs/s overall'],
+  ['Burst', 'other tenants answered'], ['Burst', 'holding reply'], ['Burst', 'every request named in the group'],
+  ['Burst', 'messages into the group in any minute'], ['Burst', 'refused by the simulators'],
 ];
 
 test('npm run bench -- --quick prints every figure with a measured value, and what it measured holds', async () => {
@@ -37,6 +39,7 @@ test('npm run bench -- --quick prints every figure with a measured value, and wh
     errors: string[];
     ingest: { max: { ok: number; stored: number }; fixed: { ok: number; stored: number } };
     pipeline: { acked: number; unanswered: number; breaches: Record<string, number> };
+    burst: { maxInvisibleMs: number | null; groupPerMinuteMax: number; refused: { telegram: number; whatsapp: number }; probeLoaded: { n: number; p95: number } };
   };
   expect(results.errors).toEqual([]);
   // Every acknowledged webhook is in the database, every accepted customer got an answer, no rate limit was broken.
@@ -45,4 +48,10 @@ test('npm run bench -- --quick prints every figure with a measured value, and wh
   expect(results.pipeline.acked).toBeGreaterThan(0);
   expect(results.pipeline.unanswered).toBe(0);
   expect(results.pipeline.breaches).toEqual({ waPerNumber: 0, waPerPair: 0, tgPerGroup: 0, tgOverall: 0 });
+  // A burst into one group: every request named within 2 minutes, the group's limit kept, nothing refused, others answered.
+  expect(results.burst.maxInvisibleMs).not.toBeNull();
+  expect(results.burst.maxInvisibleMs!).toBeLessThanOrEqual(120_000);
+  expect(results.burst.groupPerMinuteMax).toBeLessThanOrEqual(20);
+  expect(results.burst.refused).toEqual({ telegram: 0, whatsapp: 0 });
+  expect(results.burst.probeLoaded.n).toBeGreaterThan(0);
 });
