@@ -52,8 +52,8 @@ export interface Classification {
   permanent: boolean;
   retryAfterMs: number;
   message: string;
-  /** The budget scope a rate limit hit ('' for the job's first budget); null when it was no rate limit. */
-  rateLimitScope: string | null;
+  /** The budget scope a rate limit hit ('' for the job's first budget); absent when it was no rate limit. */
+  rateLimitScope?: string;
 }
 
 /** Anything not marked `retryable: false` is transient: an unknown error is worth another try, up to max attempts. */
@@ -65,6 +65,6 @@ export function classify(err: unknown): Classification {
     permanent: e.retryable === false,
     retryAfterMs: typeof e.retryAfterMs === 'number' && e.retryAfterMs > 0 ? e.retryAfterMs : 0,
     message: `${message}${hint}`.slice(0, 2000),
-    rateLimitScope: typeof e.rateLimitScope === 'string' ? e.rateLimitScope : null,
+    ...(typeof e.rateLimitScope === 'string' ? { rateLimitScope: e.rateLimitScope } : {}),
   };
 }

@@ -319,7 +319,7 @@ export class JobRunner {
     const failure = classify(err);
     const now = this.clock();
     try {
-      if (failure.rateLimitScope !== null && !failure.permanent && this.blockBudget(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
+      if (failure.rateLimitScope !== undefined && !failure.permanent && this.blockBudget(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
         // The destination's budget now waits for the retry_after; the job waits with it without losing an attempt.
         this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message);
         log.warn({ attempt, ms, retryInMs: failure.retryAfterMs, err: failure.message }, 'rate limited; the destination\'s budget waits, the job with it');

@@ -148,6 +148,15 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
     },
   },
   10: { tables: [], seed: () => undefined },
+  12: {
+    tables: ['job_fair_clock', 'rate_budgets', 'desk_digest_pages', 'desk_digest_lines'],
+    seed: (db) => {
+      db.prepare("INSERT INTO job_fair_clock (tenant_id, lane, last_fair) VALUES (1, 'desk', ?)").run(NOW);
+      db.prepare("INSERT INTO rate_budgets (key, tat, blocked_until, waiting, waiting_since, updated_at) VALUES ('tg:group:-1001', ?, 0, 2, ?, ?)").run(NOW, NOW, NOW);
+      const page = db.prepare('INSERT INTO desk_digest_pages (tenant_id, chat_id, telegram_message_id, dirty, created_at, drawn_at) VALUES (1, -1001, 77, 0, ?, ?)').run(NOW, NOW).lastInsertRowid;
+      db.prepare('INSERT INTO desk_digest_lines (handover_id, page_id, listed_at) VALUES ((SELECT min(id) FROM handovers), ?, ?)').run(page, NOW);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {
