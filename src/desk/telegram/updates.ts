@@ -91,7 +91,10 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
       return;
     }
     const threadId = message.is_topic_message ? (message.message_thread_id ?? null) : null;
-    const h = store.handoverForMessage(message.chat.id, message.reply_to_message?.message_id ?? null, threadId);
+    const find = () => store.handoverForMessage(message.chat.id, message.reply_to_message?.message_id ?? null, threadId);
+    // A reply to a card that Telegram has shown but whose job has not recorded it yet (the one round trip between
+    // the send and its commit): wait for the record instead of dropping the manager's words.
+    const h = find() ?? (message.reply_to_message?.from?.id === ctx.me.id ? await recorded(find, clock) : null);
     if (!h) return;
     const file = fileOf(message);
     if (!text.trim() && !file) return; // stickers, polls…: nothing a customer can receive
@@ -107,6 +110,16 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
       }
     });
   });
+}
+
+/** Polls `find` for up to 3 s (every 50 ms): a card's row lands a few milliseconds after Telegram shows the card. */
+async function recorded<T>(find: () => T | null, clock: () => number): Promise<T | null> {
+  const until = clock() + 3000;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const found = find();
+    if (found !== null || clock() > until) return found;
+  }
 }
 
 /** A photo (its largest size) or a document a manager posted, to be fetched by the send job. */
