@@ -42,18 +42,19 @@ export async function drawDigest(job: Job, ctx: DeskJobContext): Promise<void> {
   const now = ctx.clock();
   ctx.digest.transaction(() => {
     // A page stays open for new lines for ten minutes: a later burst starts a page of its own at the bottom of the chat.
-    let last = ctx.digest.lastPage(tenant.id, now - PAGE_OPEN_MS);
+    const open = ctx.digest.lastPage(tenant.id, now - PAGE_OPEN_MS);
+    let page = open ? { id: open.page.id, count: open.count } : null;
     for (const line of ctx.digest.unlisted(tenant.id)) {
-      if (!last || last.count >= DIGEST_PAGE_LINES) last = { page: { id: ctx.digest.newPage(tenant.id, now) } as never, count: 0 };
-      ctx.digest.list(line.handoverId, last.page.id, now);
-      last.count++;
+      if (!page || page.count >= DIGEST_PAGE_LINES) page = { id: ctx.digest.newPage(tenant.id, now), count: 0 };
+      ctx.digest.list(line.handoverId, page.id, now);
+      page.count++;
     }
   });
   const page = ctx.digest.dirtyPage(tenant.id);
   if (!page) return;
   const locale = tenant.locale as Locale;
   const lines = ctx.digest.lines(page.id);
-  const html = renderDigest(lines, tenant, locale, pageNumber(ctx.digest, tenant.id, page.id), ctx.digest.uncarded(tenant.id).length);
+  const html = renderDigest(lines, tenant, locale, ctx.digest.pageIndex(tenant.id, page.id), ctx.digest.uncarded(tenant.id).length);
   const keyboard = takeButtons(lines, locale);
   const markup = { reply_markup: keyboard ?? { inline_keyboard: [] } };
   if (page.telegramMessageId === null) {
@@ -96,8 +97,4 @@ function takeButtons(lines: DigestLine[], locale: Locale): InlineKeyboard | null
 function firstWords(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= WORDS ? flat : `${flat.slice(0, WORDS - 1).trimEnd()}…`;
-}
-
-function pageNumber(digest: DeskDigestStore, tenantId: number, pageId: number): number {
-  return digest.pageIndex(tenantId, pageId);
 }
