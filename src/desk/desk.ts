@@ -34,6 +34,8 @@ export interface RunningDesk {
   webhookRoute: Hono | null;
 }
 
+/** The updates the desk reads; chat_member (not sent by default) keeps the managers' membership current. */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
 const DESK_POLICY = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
 
 /**
@@ -84,9 +86,9 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
       }
       if (options.webhook) {
         if (!publicUrl) throw new Error('webhook mode needs BOTCTL_PUBLIC_URL');
-        await bot.api.setWebhook(`${publicUrl.replace(/\/$/, '')}/webhooks/telegram`, { secret_token: secret, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
+        await bot.api.setWebhook(`${publicUrl.replace(/\/$/, '')}/webhooks/telegram`, { secret_token: secret, allowed_updates: ALLOWED_UPDATES });
       } else {
-        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } } });
+        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
       }
       started = true;
       log.info({ bot: bot.botInfo.username, mode: options.webhook ? 'webhook' : 'long polling' }, 'Telegram desk started');
