@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { UserError } from '../errors.js';
+import { registerSecret } from '../observability/redact.js';
 import type { Config, Source } from './config.js';
 import { VARIABLES, VARIABLE_NAMES, type VariableKey, type VariableSpec } from './variables.js';
 
@@ -49,6 +50,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
     values[key] = parsed.data;
     sources[key] = source;
+    // Every configured secret is scrubbed from log lines by its value, whichever process loaded it (worker, watch,
+    // doctor…), not only by field name or token shape.
+    if (variable.secret) registerSecret(raw!.trim());
   }
   return { ...values, envFile, sources } as unknown as Config;
 }
