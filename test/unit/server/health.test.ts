@@ -84,10 +84,27 @@ describe('/readyz: able to work', () => {
       failing: [],
       checks: {
         schema: { ok: true, current: LATEST, latest: LATEST },
+        database: { ok: true },
         jobRunner: { ok: true, lastTickMsAgo: expect.any(Number) },
         telegram: { ok: true, detail: 'polled 2 s ago' },
       },
     });
+  });
+
+  test('a database that stops taking writes (a full disk) turns it unready with the reason, and ready again when writes work', async () => {
+    const { app, db } = server();
+    expect((await get(app, '/readyz')).status).toBe(200);
+    // query_only refuses every write the way a full disk or a read-only remount does, on the worker's own connection.
+    db.pragma('query_only = ON');
+    const down = await get(app, '/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body.failing).toEqual(['database']);
+    expect(down.body.checks.database).toMatchObject({ ok: false, detail: expect.stringMatching(/^database not writable: /), fix: expect.stringContaining('disk space') });
+    expect((await get(app, '/healthz')).status).toBe(503);
+    db.pragma('query_only = OFF');
+    const up = await get(app, '/readyz');
+    expect(up.status).toBe(200);
+    expect(up.body.checks.database).toEqual({ ok: true });
   });
 
   test('a registered check that fails (or throws) makes it unready, with its reason', async () => {
