@@ -56,7 +56,7 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
   const ctx: DeskJobContext = { store, gateway, queue, channel, tracer, clock: Date.now };
 
   // A handed-over customer waits until a manager sees the card: it is claimed before other due jobs.
-  registry.register(JOB.postHandoverCard, (job) => postCard(job, ctx), { ...DESK_POLICY, first: true });
+  registry.register(JOB.postHandoverCard, (job, { signal }) => postCard(job, ctx, signal), { ...DESK_POLICY, first: true });
   registry.register(JOB.deskUpdateCard, (job) => updateCard(job, ctx), DESK_POLICY);
   registry.register(JOB.relayToDesk, (job, { signal }) => relayToDesk(job, ctx, signal), DESK_POLICY);
   registry.register(JOB.deskRemind, (job) => remind(job, ctx), DESK_POLICY);
