@@ -5,7 +5,7 @@
 
 export type InboundKind =
   | 'text' | 'image' | 'video' | 'document' | 'audio' | 'voice' | 'sticker' | 'location' | 'contacts'
-  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'unsupported';
+  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'order' | 'edit' | 'revoke' | 'system' | 'unsupported';
 
 export interface InboundMedia {
   id: string;
@@ -17,12 +17,19 @@ export interface InboundMedia {
 export interface InboundMessage {
   /** The provider's message id (WhatsApp: wamid), unique per channel account. */
   providerMessageId: string;
-  /** The customer's id on the channel (WhatsApp: wa_id digits). */
+  /**
+   * The customer's address on the channel: the phone number (WhatsApp wa_id digits) when the provider sends one,
+   * else the business-scoped user id (BSUID) of a customer who hides their number behind a username.
+   */
   from: string;
+  /** The customer's phone number (digits), or null when withheld. */
+  phone: string | null;
+  /** The business-scoped user id (WhatsApp BSUID, e.g. `KZ.1502576394655843`), when the provider sends one. */
+  userId: string | null;
   /** The name the customer shows on the channel, when the provider sends one. */
   profileName: string | null;
-  /** When the customer sent it, epoch ms (provider clock). */
-  sentAt: number;
+  /** When the customer sent it, epoch ms (provider clock); null when the provider did not say. */
+  sentAt: number | null;
   kind: InboundKind;
   /**
    * What the bot reads, or null when there is nothing to read: the body of a text, the caption of media,
@@ -40,6 +47,10 @@ export interface InboundMessage {
    * button's payload. Titles are shown to people and may be translated, so actions are looked up by this id.
    */
   buttonId?: string;
+  /** For edits and revokes: the provider id of the message edited or deleted. */
+  target?: string;
+  /** For system notices: what changed (a new phone number, a new user id). */
+  system?: { type: string; newPhone: string | null; newUserId: string | null };
   /** The provider's own object, kept in the message payload for trace and support. */
   raw: unknown;
 }
@@ -61,6 +72,15 @@ export interface AccountBatch {
   statuses: StatusUpdate[];
   /** Account-level errors with no message attached (WhatsApp `value.errors`). */
   errors: { code: number; title: string }[];
+  /** Parts of the delivery that could not be read (each named by its path); the rest of the delivery is kept. */
+  rejected: RejectedPart[];
+}
+
+export interface RejectedPart {
+  /** Where in the delivery, e.g. `body.entry[0].changes[0].value.messages[2]`. */
+  path: string;
+  reason: string;
+  providerMessageId: string | null;
 }
 
 export type OutboundMessage =

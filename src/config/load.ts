@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { UserError } from '../errors.js';
+import { registerSecret } from '../observability/redact.js';
 import type { Config, Source } from './config.js';
 import { VARIABLES, VARIABLE_NAMES, type VariableKey, type VariableSpec } from './variables.js';
 
@@ -49,6 +50,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
     values[key] = parsed.data;
     sources[key] = source;
+    // Every configured secret is scrubbed from log lines by its value, whichever process loaded it (worker, watch,
+    // doctor…), not only by field name or token shape.
+    if (variable.secret) registerSecret(raw!.trim());
   }
   return { ...values, envFile, sources } as unknown as Config;
 }
@@ -73,7 +77,48 @@ export function readEnvFile(path: string): Record<string, string> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`the env file ${path} cannot be read (${code ?? 'error'})`, code === 'EACCES' ? 'run botctl as root or as the botctl user (sudo botctl …)' : 'check the path and its permissions');
   }
+  checkEnvLines(text, path);
   return parseEnv(text) as Record<string, string>;
+}
+
+const SETTING = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=(.*)$/;
+
+/**
+ * Every line of an env file is a setting (`NAME=value`, optionally `export NAME=value`), a comment (`#` or `;`), or
+ * blank; a quoted value may span lines. Anything else is refused with its line number, never dropped: a line like
+ * `WHATSAPP_APP_SECRET: x` would otherwise vanish and the cell run without the setting. The line's value is not
+ * shown (it may be a secret), only how it starts.
+ */
+export function checkEnvLines(text: string, path: string): void {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) continue;
+    const match = SETTING.exec(line);
+    if (!match) {
+      const start = /^\s*[A-Za-z_][A-Za-z0-9_]*/.exec(line)?.[0].trim();
+      const shown = start ? `it starts with ${start.slice(0, 60)} but has no "=" right after the name` : 'it is neither NAME=value nor a comment';
+      throw new UserError(`the env file ${path} has a line that is not a setting: line ${i + 1} (${shown})`, 'write each setting as NAME=value with no spaces around "=", start a comment with #, or remove the line; then check with: botctl config check');
+    }
+    // A quoted value that does not close on its line continues on the next ones, as parseEnv and systemd read it.
+    const value = match[1]!.trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && !closes(value.slice(1), quote)) {
+      let j = i + 1;
+      while (j < lines.length && !closes(lines[j]!, quote)) j++;
+      if (j >= lines.length) throw new UserError(`the env file ${path} has a quoted value that never ends: line ${i + 1}`, `close the ${quote} quote on the same line, then check with: botctl config check`);
+      i = j;
+    }
+  }
+}
+
+function closes(rest: string, quote: string): boolean {
+  for (let k = 0; k < rest.length; k++) {
+    if (rest[k] === '\\') k++;
+    else if (rest[k] === quote) return true;
+  }
+  return false;
 }
 
 /** Names in an env file that look like botctl settings but are not one (a typo is otherwise silently ignored). */

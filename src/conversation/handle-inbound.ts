@@ -61,6 +61,11 @@ export class InboundHandler {
     if (read.texts.length === 0) {
       if (read.needsManager) return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', turn.tenant.locale, trace);
       if (read.replyKey) return this.replyWithText(turn, read.replyKey, turn.contact.locale ?? turn.tenant.locale, trace);
+      // A sticker is how some customers say hello: the first one deserves a greeting; after an answer it is an
+      // acknowledgement and stays unanswered.
+      if (turn.pending.some((m) => m.kind === 'sticker') && !turn.history.some((line) => line.author !== 'customer')) {
+        return this.replyWithText(turn, 'greeting', turn.contact.locale ?? turn.tenant.locale, trace);
+      }
       store.transaction(() => store.markOutcome(ids, 'ignored'));
       trace('turn.ignored', { reason: 'nothing to answer (reaction or sticker)' }, 'skipped');
       return;

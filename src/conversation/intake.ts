@@ -39,13 +39,19 @@ export class Intake {
       for (const { account, batch } of batches) {
         for (const message of batch.messages) {
           const traceId = randomUUID();
-          const stored = this.store.storeInbound(account, message, traceId, now);
+          const quiet = this.needsNoAnswer(account, message, now);
+          const stored = this.store.storeInbound(account, message, traceId, now, { ignored: quiet !== null });
           if (!stored) {
             result.duplicates++;
             continue;
           }
+          this.applyEffects(account, message, now);
           result.stored++;
           this.tracer.record({ tenantId: account.tenantId, traceId, step: 'webhook.received', messageId: stored.messageId, at: now, detail: { wamid: message.providerMessageId, kind: message.kind } });
+          if (quiet !== null) {
+            this.tracer.record({ tenantId: account.tenantId, traceId, step: 'turn.ignored', messageId: stored.messageId, at: now, outcome: 'skipped', detail: { reason: quiet } });
+            continue;
+          }
           if (account.tenantStatus === 'disabled') {
             result.ignoredDisabled++;
             continue;
@@ -70,5 +76,30 @@ export class Intake {
       }
     });
     return result;
+  }
+
+  /**
+   * Applies what a message changes besides itself, and says why it needs no answer (null: it does). A deleted
+   * message and a system notice (changed number, changed identity) are recorded and never answered; an edit of a
+   * message not answered yet only changes that message's text, which its answer will read.
+   */
+  private needsNoAnswer(account: IntakeAccount, message: AccountBatch['messages'][number], now: number): string | null {
+    switch (message.kind) {
+      case 'revoke':
+        return 'the customer deleted a message';
+      case 'system':
+        return `system notice: ${message.system?.type ?? 'unknown'}`;
+      case 'edit':
+        if (message.target && this.store.applyEdit(account, message.target, message.text, now) === 'pending') return 'an edit of a message not answered yet';
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  /** After a new message is stored (so its contact is found by the identity it arrived with). */
+  private applyEffects(account: IntakeAccount, message: AccountBatch['messages'][number], now: number): void {
+    if (message.kind === 'revoke' && message.target) this.store.applyRevoke(account, message.target, now);
+    if (message.kind === 'system') this.store.applyIdentityChange(account, message, now);
   }
 }

@@ -116,8 +116,23 @@ export interface IntakeStore {
   findAccount(channel: 'whatsapp', externalId: string): IntakeAccount | null;
   /** Runs `fn` in a transaction whose commit is fsynced (deliveries arriving together share one commit). */
   durableTransaction<T>(fn: () => T): Promise<T>;
-  /** Stores a message unless its provider id is already stored; returns its ids, or null for a duplicate. */
-  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null;
+  /**
+   * Stores a message unless its provider id is already stored; returns its ids, or null for a duplicate. The
+   * contact is found by the customer's user id or phone number, whichever the message carries, and learns the
+   * other one when it first appears. `ignored` stores it as needing no answer.
+   */
+  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number, options?: { ignored?: boolean }): { messageId: number; contactId: number } | null;
+  /**
+   * The customer edited message `target`: its text becomes `text`. Returns 'pending' when the edited message was
+   * not answered yet (its answer will read the new text), 'handled' when it was, 'missing' when it is unknown.
+   */
+  applyEdit(account: IntakeAccount, target: string, text: string | null, now: number): 'pending' | 'handled' | 'missing';
+  /** The customer deleted message `target` for everyone: it is marked deleted (its text stays for the managers' record). */
+  applyRevoke(account: IntakeAccount, target: string, now: number): void;
+  /** A system notice changed the customer's number or user id: the contact (found by `message`) takes the new one. */
+  applyIdentityChange(account: IntakeAccount, message: AccountBatch['messages'][number], now: number): void;
+  /** Keeps a part of a signed delivery that could not be stored, for support; `tenantId` null when no tenant matched. */
+  recordRejection(rejection: { tenantId: number | null; channel: string; path: string; reason: string; providerMessageId: string | null; bodySha256: string; bodyBytes: number; now: number }): void;
   applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null;
 }
 

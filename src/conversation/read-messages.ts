@@ -18,7 +18,8 @@ const MEDIA_NAMES = { image: 'a photo', video: 'a video', document: 'a document'
 
 /**
  * Turns the pending messages into what the brain reads: text, captions, button titles, described locations and
- * contacts; voice notes transcribed when the tenant enabled it. Reactions and stickers alone say nothing.
+ * contacts and orders, the new text of an edit; voice notes transcribed when the tenant enabled it. Reactions,
+ * stickers, deletions and system notices alone say nothing (handle-inbound greets a first-contact sticker).
  */
 export async function readMessages(
   messages: StoredInbound[],
@@ -32,6 +33,8 @@ export async function readMessages(
     switch (message.kind) {
       case 'reaction':
       case 'sticker':
+      case 'revoke':
+      case 'system':
         result.notes.push({ message: message.id, kind: message.kind, read: 'ignored' });
         break;
       case 'voice':

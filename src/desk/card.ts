@@ -6,6 +6,11 @@ import { clockTime, deskText, escapeHtml, humanDuration } from './desk-texts.js'
 /** Telegram's limit for a message text; the conversation part is trimmed (oldest lines first) to fit. */
 const TELEGRAM_TEXT_LIMIT = 4096;
 const LINE_LIMIT = 600;
+/**
+ * Bounds of the head's parts, whatever was stored (a name set before names were bounded, a long LLM summary): the
+ * head then takes at most ~2,000 of the 4,096 characters and the card shortens its history, never fails.
+ */
+const HEAD_LIMITS = { name: 100, customer: 100, reason: 400, summary: 1200 } as const;
 
 export type CardAction = 'take' | 'resolve' | 'release' | 'takeover';
 const ACTION_CODES: Record<CardAction, string> = { take: 't', resolve: 'r', release: 'l', takeover: 'o' };
@@ -40,17 +45,19 @@ export function cardKeyboard(h: DeskHandover, locale: Locale): InlineKeyboard | 
 export function renderCard(h: DeskHandover, tenant: DeskTenant, transcript: TranscriptLine[]): string {
   const locale = tenant.locale as Locale;
   const t = (key: string, vars: Record<string, string | number> = {}) => deskText(locale, key, vars);
-  const customer = [h.customerName, `+${h.customerPhone}`].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
+  // A customer with a username and a hidden number is known by a user id, shown as it is (no "+").
+  const address = /^\d+$/.test(h.customerPhone) ? `+${h.customerPhone}` : h.customerPhone;
+  const customer = [h.customerName && truncate(h.customerName, HEAD_LIMITS.customer), address].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
   const status = h.status === 'waiting'
     ? t('status_waiting', { time: clockTime(h.createdAt, tenant.timezone) })
     : h.status === 'taken'
       ? t('status_taken', { manager: escapeHtml(h.assignedToName ?? '?'), time: clockTime(h.takenAt ?? h.createdAt, tenant.timezone) })
       : t('status_resolved', { manager: escapeHtml(h.resolvedByName ?? '?'), duration: humanDuration((h.resolvedAt ?? h.createdAt) - h.createdAt) });
   const head = [
-    `<b>${escapeHtml(t('card_title', { number: h.number }))}</b> · ${escapeHtml(tenant.name)}`,
+    `<b>${escapeHtml(t('card_title', { number: h.number }))}</b> · ${escapeHtml(truncate(tenant.name, HEAD_LIMITS.name))}`,
     `<b>${t('customer')}:</b> ${customer}`,
-    `<b>${t('reason')}:</b> ${escapeHtml(h.reason)}`,
-    h.summary ? `<b>${t('summary')}:</b> ${escapeHtml(h.summary)}` : null,
+    `<b>${t('reason')}:</b> ${escapeHtml(truncate(h.reason, HEAD_LIMITS.reason))}`,
+    h.summary ? `<b>${t('summary')}:</b> ${escapeHtml(truncate(h.summary, HEAD_LIMITS.summary))}` : null,
     status,
   ].filter(Boolean).join('\n');
   const foot = h.status === 'resolved' ? '' : `\n\n<i>${t('reply_hint')}</i>`;

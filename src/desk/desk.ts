@@ -51,6 +51,9 @@ export interface DeskJobs {
   budget: BudgetOf;
 }
 
+/** The updates the desk reads; chat_member (not sent by default) keeps the managers' membership current. */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
+
 /**
  * The managers' desk: one grammY bot per cell. Every message it sends or edits is a durable job (their handlers
  * are built here; src/worker/job-table.ts registers them); updates from Telegram (presses, replies, commands) are turned into desk actions.
@@ -69,7 +72,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now };
 
   const jobs: DeskJobs = {
-    postCard: (job) => postCard(job, ctx),
+    postCard: (job, { signal }) => postCard(job, ctx, signal),
     updateCard: (job) => updateCard(job, ctx),
     relay: (job, { signal }) => relayToDesk(job, ctx, signal),
     remind: (job) => remind(job, ctx),
@@ -103,9 +106,9 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
       }
       if (options.webhook) {
         if (!publicUrl) throw new Error('webhook mode needs BOTCTL_PUBLIC_URL');
-        await bot.api.setWebhook(`${publicUrl.replace(/\/$/, '')}/webhooks/telegram`, { secret_token: secret, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
+        await bot.api.setWebhook(`${publicUrl.replace(/\/$/, '')}/webhooks/telegram`, { secret_token: secret, allowed_updates: ALLOWED_UPDATES });
       } else {
-        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } } });
+        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
       }
       started = true;
       log.info({ bot: bot.botInfo.username, mode: options.webhook ? 'webhook' : 'long polling' }, 'Telegram desk started');

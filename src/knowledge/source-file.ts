@@ -79,7 +79,11 @@ export function readSource(path: string, options: { format?: string } = {}): Par
 
 /** Decodes and chunks a file's bytes (the pure part of readSource). */
 export function parseSource(name: string, format: SourceFormat, bytes: Buffer, path = name): ParsedSource {
+  if (looksLikeUtf16(bytes)) {
+    throw new UserError(`${name} is not plain UTF-8 text: it looks like UTF-16 text`, `re-save it as UTF-8 in the editor, or convert it, e.g. iconv -f UTF-16LE -t UTF-8 ${name} > utf8-${name}`);
+  }
   const text = decodeUtf8(name, bytes).replace(/^\uFEFF/, '');
+  refuseBinary(name, text);
   if (text.trim() === '') throw new UserError(`${name} is empty`, 'write the business\'s facts in it, or leave the file out');
   const chunks = IMPORTERS[format](text, name);
   if (chunks.length === 0) throw new UserError(`${name} has headings but no text to import`, 'write the facts under its headings, or leave the file out');
@@ -99,6 +103,37 @@ function decodeUtf8(name: string, bytes: Buffer): string {
       `save it as UTF-8 in the editor, or convert it, e.g. iconv -f WINDOWS-1251 -t UTF-8 ${name} > utf8-${name}`,
     );
   }
+}
+
+// Control characters no text editor writes: NUL (every other byte of UTF-16 text) and C0 codes other than tab,
+// line feed, form feed and carriage return. Valid UTF-8, but the chunks would be garbage to the LLM.
+const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f]/;
+
+function refuseBinary(name: string, text: string): void {
+  const match = BINARY.exec(text);
+  if (!match) return;
+  const offset = Buffer.byteLength(text.slice(0, match.index));
+  throw new UserError(
+    `${name} is not plain text: it holds a control byte 0x${match[0].charCodeAt(0).toString(16).padStart(2, '0')} at offset ${offset} (binary data)`,
+    're-save it as UTF-8 text from the editor (export documents and spreadsheets as .txt, .md or .csv), and add that file',
+  );
+}
+
+/**
+ * UTF-16 without a BOM: NUL in a quarter or more of the even or the odd bytes (ASCII and Cyrillic both put one NUL
+ * or a 0x04 in every pair; UTF-8 text has none). With a BOM it fails as invalid UTF-8 and gets the same hint.
+ */
+function looksLikeUtf16(bytes: Buffer): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const sample = Math.min(bytes.length, 4096) & ~1;
+  if (sample < 4) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < sample; i += 2) {
+    if (bytes[i] === 0) even++;
+    if (bytes[i + 1] === 0) odd++;
+  }
+  return Math.max(even, odd) >= sample / 2 / 4;
 }
 
 function unreadable(path: string, err: NodeJS.ErrnoException): UserError {

@@ -37,6 +37,7 @@ export class WorkerMetrics {
   readonly outboundErrors: Counter<'tenant' | 'stage' | 'code'>;
   readonly signatureFailures: Counter;
   readonly unknownAccounts: Counter<'phone_number_id'>;
+  readonly webhookRejections: Counter<'reason'>;
 
   private readonly store: MetricsStore;
   private readonly slugs = new Map<number, string>();
@@ -72,6 +73,7 @@ export class WorkerMetrics {
       labelNames: ['tenant', 'stage', 'code'], registers,
     });
     this.signatureFailures = new Counter({ name: 'botctl_webhook_signature_failures_total', help: 'Webhook deliveries refused for a bad or missing signature.', registers });
+    this.webhookRejections = new Counter({ name: 'botctl_webhook_rejections_total', help: 'Parts of signed webhook deliveries answered 200 but not stored (kept in webhook_rejections), by reason.', labelNames: ['reason'], registers });
     this.unknownAccounts = new Counter({ name: 'botctl_webhook_unknown_phone_number_ids_total', help: 'Signed webhook parts for a phone number id no tenant has.', labelNames: ['phone_number_id'], registers });
 
     const store = this.store;
@@ -181,9 +183,10 @@ export class WorkerMetrics {
   }
 
   /** The `events` hooks of whatsappWebhook (src/server/whatsapp-webhook.ts). */
-  webhookEvents(): { signatureFailure(): void; unknownAccount(phoneNumberId: string): void } {
+  webhookEvents(): { signatureFailure(): void; unknownAccount(phoneNumberId: string): void; rejected(reason: string): void } {
     return {
       signatureFailure: () => this.signatureFailures.inc(),
+      rejected: (reason) => this.webhookRejections.inc({ reason }),
       unknownAccount: (phoneNumberId) => this.unknownAccounts.inc({ phone_number_id: phoneNumberId.slice(0, 32) }),
     };
   }

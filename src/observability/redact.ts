@@ -61,7 +61,7 @@ export function registerTenantSecret(value: string | null | undefined): void {
 export function scrubText(line: string): string {
   let out = line;
   if (registeredPattern) out = out.replace(registeredPattern, '[REDACTED]');
-  if (tenantSecrets.size > 0) out = out.replace(TOKEN_LIKE, (word) => (tenantSecrets.has(word) ? '[REDACTED]' : word));
+  if (tenantSecrets.size > 0) out = out.replace(TOKEN_LIKE, scrubWord);
   for (const pattern of TOKEN_PATTERNS) {
     out = out.replace(pattern, (match: string, bearer?: string) => {
       if (match.startsWith('+')) return String(maskPhone(match));
@@ -69,6 +69,13 @@ export function scrubText(line: string): string {
     });
   }
   return out;
+}
+
+/** A token-like word that is, or holds between `=`, `/` or `+` (a URL's `token=…`, a path), a tenant secret. */
+function scrubWord(word: string): string {
+  if (tenantSecrets.has(word)) return '[REDACTED]';
+  if (!/[=/+]/.test(word)) return word;
+  return word.split(/([=/+])/).map((part) => (tenantSecrets.has(part) ? '[REDACTED]' : part)).join('');
 }
 
 function escapeRegExp(text: string): string {

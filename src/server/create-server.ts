@@ -21,7 +21,7 @@ export interface ServerDeps {
 
 /**
  * The worker's HTTP app. `/healthz`: the process is alive (event loop responsive, database writable).
- * `/readyz`: it can do its work (schema current, job runner turning, every registered readiness check).
+ * `/readyz`: it can do its work (schema current, database writable, job runner turning, every registered readiness check).
  * Both answer `{ ok, checks: { name: { ok, detail?, fix?, …measures } }, failing: [names] }`, 503 when not ok.
  * `/metrics`: Prometheus text. Later capabilities (webhooks, the console) add routes here.
  */
@@ -39,7 +39,11 @@ export function createServer(deps: ServerDeps): Hono {
   });
 
   app.get('/readyz', (c) => {
-    const checks: Record<string, CheckResult> = { schema: schema(), jobRunner: jobRunnerTurning(deps.runnerTickAt(), clock(), 10_000) };
+    // The database being writable is part of readiness too: a load balancer or `botctl watch --url` reading /readyz
+    // must not say ready while every webhook answers 500 (a full disk).
+    const checks: Record<string, CheckResult> = {
+      schema: schema(), database: databaseWritable(deps.db, clock()), jobRunner: jobRunnerTurning(deps.runnerTickAt(), clock(), 10_000),
+    };
     for (const check of deps.readiness ?? []) checks[check.name] = runReadiness(check);
     const result = report(checks);
     return c.json(result, result.ok ? 200 : 503);

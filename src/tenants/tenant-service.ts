@@ -1,5 +1,6 @@
 import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
+import { cut } from '../observability/cut.js';
 import { registerTenantSecret } from '../observability/redact.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
 import { TenantStore, type TenantFields, type TenantRecord } from '../storage/tenant-store.js';
@@ -32,6 +33,11 @@ export const SECRET_CONTEXT = {
   whatsappAppSecret: (slug: string) => `tenant:${slug}:whatsapp.app_secret`,
 } as const;
 
+/**
+ * The longest business name: it heads every card and holding reply, and a card must fit Telegram's 4,096
+ * characters with its history, so the name is a name, not a paragraph.
+ */
+export const MAX_NAME_LENGTH = 100;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -47,7 +53,7 @@ export class TenantService {
 
   get(slug: string): TenantRecord {
     const tenant = this.tenants.findBySlug(validateSlug(slug));
-    if (!tenant) throw new UserError(`there is no tenant "${slug}"`, 'see the tenants of this cell with: botctl tenant list');
+    if (!tenant) throw new UserError(`there is no tenant "${cut(slug, 60)}"`, 'see the tenants of this cell with: botctl tenant list');
     return tenant;
   }
 
@@ -67,7 +73,7 @@ export class TenantService {
     }
     const fields: TenantFields = {
       slug,
-      name: input.name.trim(),
+      name: validateName(input.name),
       status: 'active',
       locale: 'ru',
       timezone: 'UTC',
@@ -87,6 +93,7 @@ export class TenantService {
     const write = this.cell.db.transaction(() => {
       if (this.tenants.findBySlug(slug)) throw new UserError(`a tenant "${slug}" already exists`, `pick another slug, or change it with: botctl tenant update ${slug} …`);
       if (phoneNumberId) this.assertPhoneNumberIdFree(phoneNumberId, null);
+      if (fields.telegramChatId !== null) this.assertChatFree(fields.telegramChatId, null);
       const now = this.clock();
       const id = this.tenants.insert(fields, phoneNumberId ? {
         phoneNumberId,
@@ -104,7 +111,7 @@ export class TenantService {
     const changes: Partial<TenantFields> = this.validate(input);
     if (input.name !== undefined) {
       if (!input.name.trim()) throw new UserError('--name cannot be empty', 'give the business name customers know');
-      changes.name = input.name.trim();
+      changes.name = validateName(input.name);
     }
     const phoneNumberId = input.whatsappPhoneNumberId !== undefined ? validatePhoneNumberId(input.whatsappPhoneNumberId) : tenant.whatsapp?.phoneNumberId;
     const touchesWhatsapp = input.whatsappPhoneNumberId !== undefined || input.whatsappToken !== undefined || input.whatsappAppSecret !== undefined;
@@ -116,6 +123,7 @@ export class TenantService {
 
     const write = this.cell.db.transaction(() => {
       const now = this.clock();
+      if (changes.telegramChatId !== undefined && changes.telegramChatId !== null) this.assertChatFree(changes.telegramChatId, tenant.id);
       this.tenants.update(tenant.id, changes, now);
       if (touchesWhatsapp && phoneNumberId) {
         this.assertPhoneNumberIdFree(phoneNumberId, tenant.id);
@@ -202,9 +210,26 @@ export class TenantService {
     }
   }
 
+  /** A managers' group serves one tenant: another tenant's customers' names and phones must never land in it. */
+  private assertChatFree(chatId: number, exceptTenantId: number | null): void {
+    const owner = this.tenants.list().find((t) => t.telegramChatId === chatId && t.id !== exceptTenantId);
+    if (owner) {
+      throw new UserError(`Telegram group ${chatId} is already the managers chat of tenant "${owner.slug}"`, `give each business its own group (create one and add the bot), or move it first with: botctl tenant update ${owner.slug} --telegram-chat-id <its new group>`);
+    }
+  }
+
   private seal(value: string | undefined, context: string): Buffer | null {
     return value ? this.cell.secrets.seal(value.trim(), context) : null;
   }
+}
+
+function validateName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length > MAX_NAME_LENGTH) {
+    throw new UserError(`--name is ${trimmed.length} characters long, more than ${MAX_NAME_LENGTH}`, `give the short name customers know, e.g. --name "Smile Dental"; it heads every card and holding reply`);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new UserError('--name contains control characters (a line break, a tab…)', 'give the name on one line, e.g. --name "Smile Dental"');
+  return trimmed;
 }
 
 /** Names of the settings an input changes (values are left out: some are secrets). */

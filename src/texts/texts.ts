@@ -6,7 +6,7 @@ import type { Locale } from '../tenants/settings.js';
 /** Keys of the customer-facing texts in templates/texts/<locale>.json. */
 export const TEXT_KEYS = [
   'holding_reply', 'holding_reply_after_hours', 'holding_reply_unavailable', 'rate_limited', 'ask_to_write',
-  'unsupported', 'manager_already_handling', 'manager_greeting',
+  'unsupported', 'greeting', 'manager_already_handling', 'manager_greeting',
   'opens_today', 'opens_tomorrow', 'opens_on', 'day_mon', 'day_tue', 'day_wed', 'day_thu', 'day_fri', 'day_sat', 'day_sun',
 ] as const;
 export type TextKey = (typeof TEXT_KEYS)[number];

@@ -62,14 +62,27 @@ describe('every message type on the real worker', () => {
     expect(outcomes(from)).toEqual([{ type: 'voice', outcome: 'replied' }]);
   }, 20_000);
 
-  test('a reaction or a sticker alone gets no reply and no LLM call', async () => {
+  test('a reaction alone gets no reply and no LLM call', async () => {
     const from = nextCustomer();
     const before = h.llm!.requests.length;
-    await deliver(DEAF.phoneNumberId, reactionMessage({ from, messageId: 'wamid.earlier', emoji: '👍' }), stickerMessage({ from }));
-    await until(() => outcomes(from).length === 2 && outcomes(from).every((o) => o.outcome === 'ignored'), 10_000, 'both ignored');
+    await deliver(DEAF.phoneNumberId, reactionMessage({ from, messageId: 'wamid.earlier', emoji: '👍' }));
+    await until(() => outcomes(from).length === 1 && outcomes(from).every((o) => o.outcome === 'ignored'), 10_000, 'ignored');
     await new Promise((r) => setTimeout(r, 500));
     expect(repliesTo(from)).toEqual([]);
     expect(h.llm!.requests.length).toBe(before);
+  }, 20_000);
+
+  test('a first-contact sticker is greeted without an LLM call; a sticker after an answer is an acknowledgement and stays unanswered', async () => {
+    const from = nextCustomer();
+    const before = h.llm!.requests.length;
+    await deliver(DEAF.phoneNumberId, stickerMessage({ from }));
+    await until(() => repliesTo(from).length === 1, 10_000, 'the greeting');
+    expect(repliesTo(from)[0]).toBe('Здравствуйте! Это Smile Dental. Чем могу помочь? Напишите ваш вопрос.');
+    expect(h.llm!.requests.length).toBe(before);
+    await deliver(DEAF.phoneNumberId, stickerMessage({ from }));
+    await until(() => outcomes(from).length === 2 && outcomes(from)[1]!.outcome === 'ignored', 10_000, 'the second sticker ignored');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(repliesTo(from)).toHaveLength(1);
   }, 20_000);
 
   test('a caption is read as text; a location and a pressed button are described to the LLM', async () => {

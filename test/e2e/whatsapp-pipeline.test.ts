@@ -58,7 +58,9 @@ describe('WhatsApp pipeline on the real worker', () => {
     expect(await h.deliver(ask(nextCustomer(), 'Здравствуйте', '9999999'))).toBe(200);
     expect(snapshot(h.cell.dataDir)).toEqual(before);
     await until(() => h.worker.lines.some((l) => l.includes('unknown WhatsApp phone number id') && l.includes('9999999')), 5000, 'the warning');
-    expect(await h.deliver(undefined, { raw: '{"object": "whatsapp_business_account", "entry": [' })).toBe(400);
+    // Signed but not JSON: answered 200 (Meta would redeliver a 4xx for days) and recorded as rejected.
+    expect(await h.deliver(undefined, { raw: '{"object": "whatsapp_business_account", "entry": [' })).toBe(200);
+    expect(h.query<{ path: string }>("SELECT path FROM webhook_rejections WHERE reason LIKE 'the body is not valid JSON%'")).toEqual([{ path: 'body' }]);
   }, 30_000);
 
   test('three quick messages get one reply that answers all three', async () => {

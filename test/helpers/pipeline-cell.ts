@@ -20,7 +20,7 @@ export interface TenantSpec {
   prompt?: string;
   knowledge?: string[];
   extraFlags?: string[];
-  /** The managers' group (default -100123456). */
+  /** The managers' group (default -100123456 for a cell's first tenant, then the next ids down: a group belongs to one tenant). */
   chatId?: number;
 }
 
@@ -31,6 +31,7 @@ export class PipelineCell {
   private workerFlags: string[] = [];
   private extraEnv: Record<string, string> = {};
   private port: number | undefined;
+  private defaultChats = 0;
 
   private constructor(readonly cell: TempCell, readonly graph: WhatsappGraphSimulator, readonly llm: OpenAISimulator | null, readonly telegram: TelegramSimulator | null, readonly oncallChatId: number | null) {}
 
@@ -80,7 +81,7 @@ export class PipelineCell {
       if (result.exitCode !== 0) throw new Error(`botctl ${args.join(' ')} failed: ${result.stderr}`);
     };
     await run(['tenant', 'add', t.slug, '--name', t.name, '--timezone', 'Asia/Almaty', '--locale', t.locale ?? 'ru',
-      '--whatsapp-phone-number-id', t.phoneNumberId, '--whatsapp-token', t.token, '--telegram-chat-id', String(t.chatId ?? -100123456), ...(t.extraFlags ?? [])]);
+      '--whatsapp-phone-number-id', t.phoneNumberId, '--whatsapp-token', t.token, '--telegram-chat-id', String(t.chatId ?? -100123456 - this.defaultChats++), ...(t.extraFlags ?? [])]);
     this.graph.setToken(t.phoneNumberId, t.token);
     if (t.prompt) {
       const file = join(this.cell.dir, `${t.slug}-prompt.md`);

@@ -178,6 +178,19 @@ describe('botctl config check', () => {
     expect(result.stdout).not.toContain(cell.secretKey);
   });
 
+  test('a line of the env file that is not a setting fails config check with its line number, without showing its value', { timeout: CLI_TIMEOUT }, async () => {
+    const cell = await initCell();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const lines = readFileSync(cell.envFile, 'utf8').split('\n');
+    const at = lines.length;
+    writeFileSync(cell.envFile, `${lines.join('\n')}\nWHATSAPP_APP_SECRET: s3cr3t-value-never-shown\n`);
+    const result = await botctl(['config', 'check'], cell.env);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(expectOneSentenceError(result.stderr)).toBe(`Error: the env file ${cell.envFile} has a line that is not a setting: line ${at + 1} (it starts with WHATSAPP_APP_SECRET but has no "=" right after the name): write each setting as NAME=value with no spaces around "=", start a comment with #, or remove the line; then check with: botctl config check.`);
+    expect(result.stderr).not.toContain('s3cr3t');
+  });
+
   test('a malformed BOTCTL_HTTP_PORT in the file, the environment or a flag fails with one sentence naming it and the fix; precedence decides which value is read', { timeout: CLI_TIMEOUT }, async () => {
     const cell = await initCell();
     const badFile = withVariable(cell.envFile, 'BOTCTL_HTTP_PORT', 'abc');

@@ -26,6 +26,18 @@ async function searchJson(cell: TempCell, query: string): Promise<JsonHit[]> {
 }
 
 describe('botctl kb', () => {
+  test('kb add refuses a UTF-16 file saved without a BOM, naming the fix, and stores nothing', async () => {
+    const cell = await dentalCell();
+    const file = join(cell.dir, 'prices.txt');
+    writeFileSync(file, Buffer.from('Чистка зубов — 15 000 ₸\n', 'utf16le'));
+    const before = snapshot(cell.dataDir);
+    const add = await botctl(['kb', 'add', 'dental', file], cell.env);
+    expect(add.exitCode).toBe(1);
+    expect(add.stderr).toContain('prices.txt is not plain UTF-8 text: it looks like UTF-16 text');
+    expect(add.stderr).toContain('re-save it as UTF-8 in the editor, or convert it, e.g. iconv -f UTF-16LE -t UTF-8');
+    expect(snapshot(cell.dataDir)).toEqual(before);
+  });
+
   test('adds the example files, lists them, shows and searches them', async () => {
     const cell = await dentalCell();
     const add = await botctl(['kb', 'add', 'dental', ...EXAMPLE_FILES], cell.env);

@@ -28,8 +28,8 @@ function workerLines(ids: { smile: number; bolt: number }): string[] {
 
 beforeAll(async () => {
   cell = await initCell();
-  for (const [slug, phone] of [['smile', '1000001'], ['bolt', '2000002']] as const) {
-    const added = await botctl(['tenant', 'add', slug, '--name', slug, '--timezone', 'Asia/Almaty', '--whatsapp-phone-number-id', phone, '--whatsapp-token', `EAAG${slug}token0123456789abcdefghij`, '--telegram-chat-id', '-100123'], cell.env);
+  for (const [slug, phone, chat] of [['smile', '1000001', '-100123'], ['bolt', '2000002', '-100124']] as const) {
+    const added = await botctl(['tenant', 'add', slug, '--name', slug, '--timezone', 'Asia/Almaty', '--whatsapp-phone-number-id', phone, '--whatsapp-token', `EAAG${slug}token0123456789abcdefghij`, '--telegram-chat-id', chat], cell.env);
     expect(added.exitCode, added.stderr).toBe(0);
   }
   const db = new Database(join(cell.dataDir, 'botctl.db'), { readonly: true });

@@ -159,6 +159,12 @@ describe('refused inputs exit non-zero with their message and change nothing', (
   const CASES: [string, string[], string][] = [
     ['invalid slug (upper case, underscore)', add('Bad_Slug'), '"Bad_Slug" is not a valid tenant slug: use 1–40 lowercase letters, digits and dashes'],
     ['invalid slug (41 characters)', add('a'.repeat(41)), `"${'a'.repeat(41)}" is not a valid tenant slug`],
+    // A long input is cut where it is echoed, saying how much was left out.
+    ['a 10,000-character slug is not echoed back whole', add('x'.repeat(10_000)), `"${'x'.repeat(60)}… (9940 more characters)" is not a valid tenant slug`],
+    ['a 10,000-character name', ['tenant', 'add', 'gamma', '--name', 'N'.repeat(10_000), '--timezone', 'UTC'], '--name is 10000 characters long, more than 100: give the short name customers know'],
+    ['a name with a line break', update('acme', '--name', 'Smile\nDental'), '--name contains control characters'],
+    ['a managers group of another tenant on add', add('gamma', '--telegram-chat-id', '-1001234567890'), 'Telegram group -1001234567890 is already the managers chat of tenant "acme": give each business its own group'],
+    ['a managers group of another tenant on update', update('beta', '--telegram-chat-id', '-1001234567890'), 'Telegram group -1001234567890 is already the managers chat of tenant "acme"'],
     ['invalid slug (trailing dash)', add('gamma-'), '"gamma-" is not a valid tenant slug'],
     ['invalid slug on update', update('Bad_Slug', '--locale', 'en'), '"Bad_Slug" is not a valid tenant slug'],
     ['duplicate slug', add('acme'), 'a tenant "acme" already exists: pick another slug'],

@@ -27,16 +27,27 @@ const graphErrorSchema = z.object({
 
 const valueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string().min(1) }),
-  contacts: z.array(z.object({ profile: z.object({ name: z.string().optional() }).optional(), wa_id: z.string().optional() })).optional(),
+  // Tolerant: a contact only names the sender; a broken one must not cost the messages next to it.
+  contacts: z
+    .array(z.object({
+      profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional().catch(undefined),
+      wa_id: z.string().optional().catch(undefined),
+      user_id: z.string().optional().catch(undefined),
+    }).catch({}))
+    .optional()
+    .catch(undefined),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
-  errors: z.array(graphErrorSchema).optional(),
+  errors: z.array(graphErrorSchema.catch({ code: 0, title: 'unreadable error' })).optional().catch(undefined),
 });
 
+// What every message must carry to be stored once and answered: its id (duplicates drop out by it) and a sender.
+// The rest is tolerant: a message Meta could not fully describe is kept as 'unsupported', never refused.
 const messageSchema = z.object({
   id: z.string().min(1),
-  from: z.string().min(1),
-  timestamp: unixSeconds,
+  from: z.string().min(1).optional(),
+  from_user_id: z.string().min(1).optional(),
+  timestamp: unixSeconds.optional().catch(undefined),
   type: z.string().min(1),
   // Tolerant: context only adds the quoted id and the forwarded flag, never worth refusing a message over.
   context: z
@@ -49,7 +60,9 @@ const statusSchema = z.object({
   id: z.string().min(1),
   status: z.string(),
   timestamp: unixSeconds,
-  recipient_id: z.string().min(1),
+  // A customer with a username may have no phone number: then only recipient_user_id names them.
+  recipient_id: z.string().min(1).optional(),
+  recipient_user_id: z.string().min(1).optional(),
   errors: z.array(graphErrorSchema).optional(),
 });
 
@@ -74,6 +87,26 @@ const buttonReplySchema = z.object({ id: z.string(), title: z.string() });
 const listReplySchema = z.object({ id: z.string(), title: z.string(), description: z.string().optional() });
 const quickReplySchema = z.object({ payload: z.string().optional(), text: z.string() });
 const reactionSchema = z.object({ message_id: z.string().min(1), emoji: z.string().optional() });
+const targetSchema = z.object({ original_message_id: z.string().min(1) });
+const editSchema = targetSchema.extend({ message: z.record(z.string(), z.unknown()) });
+const orderSchema = z.object({
+  catalog_id: z.string().optional().catch(undefined),
+  text: z.string().optional().catch(undefined),
+  product_items: z.array(z.object({
+    product_retailer_id: z.string().catch('?'),
+    quantity: z.union([z.number(), z.string()]).optional().catch(undefined),
+    item_price: z.union([z.number(), z.string()]).optional().catch(undefined),
+    currency: z.string().optional().catch(undefined),
+  })).catch([]),
+});
+const systemSchema = z.object({
+  type: z.string().optional().catch(undefined),
+  body: z.string().optional().catch(undefined),
+  wa_id: z.string().optional().catch(undefined),
+  user_id: z.string().optional().catch(undefined),
+});
+/** Deeper than any real message (the deepest, an edit of an interactive reply, is under 10). */
+const MAX_MESSAGE_DEPTH = 32;
 
 const DELIVERY_STATUSES: ReadonlySet<string> = new Set<DeliveryStatus>(['sent', 'delivered', 'read', 'failed']);
 // Used only when Meta omits mime_type, so the media can still be fetched and labelled.
@@ -84,27 +117,51 @@ const DEFAULT_MIME: Record<string, string> = {
 /**
  * Turns one webhook delivery into one batch per phone_number_id (a POST may mix several numbers, i.e. tenants),
  * in the order they first appear. Changes other than `messages` are ignored; unknown message types become
- * 'unsupported'. Throws WebhookPayloadError naming the path when the body is not a WhatsApp notification.
+ * 'unsupported'. A message, status or change that cannot be read is listed in its batch's `rejected` (a change
+ * without a phone_number_id in a batch with the account id ''), so one bad part never costs the others. Throws
+ * WebhookPayloadError naming the path only when the body as a whole is not a WhatsApp notification.
  */
 export function parseWhatsappWebhook(body: unknown): AccountBatch[] {
   const envelope = parseAt(envelopeSchema, body, 'body');
   const batches = new Map<string, AccountBatch>();
+  const batchOf = (accountExternalId: string): AccountBatch => {
+    let batch = batches.get(accountExternalId);
+    if (!batch) {
+      batch = { accountExternalId, messages: [], statuses: [], errors: [], rejected: [] };
+      batches.set(accountExternalId, batch);
+    }
+    return batch;
+  };
   envelope.entry.forEach((entry, e) => {
     entry.changes.forEach((change, c) => {
       if (change.field !== 'messages') return;
       const path = `body.entry[${e}].changes[${c}].value`;
-      const value = parseAt(valueSchema, change.value, path);
-      const accountExternalId = value.metadata.phone_number_id;
-      let batch = batches.get(accountExternalId);
-      if (!batch) {
-        batch = { accountExternalId, messages: [], statuses: [], errors: [] };
-        batches.set(accountExternalId, batch);
+      let value: z.output<typeof valueSchema>;
+      try {
+        value = parseAt(valueSchema, change.value, path);
+      } catch (err) {
+        const id = (change.value as { metadata?: { phone_number_id?: unknown } } | null)?.metadata?.phone_number_id;
+        batchOf(typeof id === 'string' ? id : UNROUTED).rejected.push({ path, reason: (err as Error).message, providerMessageId: null });
+        return;
       }
+      const batch = batchOf(value.metadata.phone_number_id);
       const contacts = value.contacts ?? [];
-      (value.messages ?? []).forEach((raw, m) => batch.messages.push(toInboundMessage(raw, `${path}.messages[${m}]`, contacts)));
+      (value.messages ?? []).forEach((raw, m) => {
+        const where = `${path}.messages[${m}]`;
+        try {
+          batch.messages.push(toInboundMessage(raw, where, contacts));
+        } catch (err) {
+          batch.rejected.push({ path: where, reason: (err as Error).message, providerMessageId: idOf(raw) });
+        }
+      });
       (value.statuses ?? []).forEach((raw, s) => {
-        const status = toStatusUpdate(raw, `${path}.statuses[${s}]`);
-        if (status) batch.statuses.push(status);
+        const where = `${path}.statuses[${s}]`;
+        try {
+          const status = toStatusUpdate(raw, where);
+          if (status) batch.statuses.push(status);
+        } catch (err) {
+          batch.rejected.push({ path: where, reason: (err as Error).message, providerMessageId: idOf(raw) });
+        }
       });
       for (const error of value.errors ?? []) batch.errors.push({ code: error.code, title: error.title ?? error.message ?? '' });
     });
@@ -112,20 +169,32 @@ export function parseWhatsappWebhook(body: unknown): AccountBatch[] {
   return [...batches.values()];
 }
 
+/** The account id of a batch holding changes that named no phone_number_id: they can only be recorded as rejected. */
+export const UNROUTED = '';
+
 type Contacts = NonNullable<z.output<typeof valueSchema>['contacts']>;
-type Content = Pick<InboundMessage, 'kind' | 'text' | 'media' | 'reaction' | 'buttonId'>;
+type Content = Pick<InboundMessage, 'kind' | 'text' | 'media' | 'reaction' | 'buttonId' | 'target' | 'system'>;
 
 function toInboundMessage(raw: unknown, path: string, contacts: Contacts): InboundMessage {
+  const depth = depthOf(raw, MAX_MESSAGE_DEPTH);
+  if (depth > MAX_MESSAGE_DEPTH) throw new WebhookPayloadError(`not a WhatsApp message: ${path}: nested deeper than ${MAX_MESSAGE_DEPTH} levels`);
   const message = parseAt(messageSchema, raw, path);
   // `from` may differ from wa_id (e.g. a changed number format); with a single contact it is the sender.
-  const contact = contacts.find((c) => c.wa_id === message.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const contact = contacts.find((c) => (message.from !== undefined && c.wa_id === message.from) || (message.from_user_id !== undefined && c.user_id === message.from_user_id))
+    ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const phone = message.from ?? contact?.wa_id ?? null;
+  const userId = message.from_user_id ?? contact?.user_id ?? null;
+  const from = phone ?? userId;
+  if (!from) throw new WebhookPayloadError(`not a WhatsApp message: ${path}.from: no sender (neither from, from_user_id nor contacts[].wa_id/user_id)`);
   const field = (raw as Record<string, unknown>)[message.type];
   const content = toContent(message.type, field, `${path}.${message.type}`);
   return {
     providerMessageId: message.id,
-    from: message.from,
-    profileName: contact?.profile?.name || null,
-    sentAt: message.timestamp,
+    from,
+    phone,
+    userId,
+    profileName: contact?.profile?.name || contact?.profile?.username || null,
+    sentAt: message.timestamp ?? null,
     ...content,
     replyTo: message.context?.id ?? null,
     forwarded: message.context?.forwarded === true || message.context?.frequently_forwarded === true,
@@ -133,9 +202,20 @@ function toInboundMessage(raw: unknown, path: string, contacts: Contacts): Inbou
   };
 }
 
+function toContent(type: string, field: unknown, path: string): Content {
+  try {
+    return readContent(type, field, path);
+  } catch (err) {
+    if (!(err instanceof WebhookPayloadError)) throw err;
+    // Meta could not fully describe it (e.g. `interactive` without its object, reported in value.errors 131000):
+    // kept as unsupported so the customer is asked to write, instead of losing it and its neighbours.
+    return { ...nothing, kind: 'unsupported' };
+  }
+}
+
 const nothing = { text: null, media: null, reaction: null } as const;
 
-function toContent(type: string, field: unknown, path: string): Content {
+function readContent(type: string, field: unknown, path: string): Content {
   switch (type) {
     case 'text':
       return { ...nothing, kind: 'text', text: parseAt(textSchema, field, path).body };
@@ -168,8 +248,26 @@ function toContent(type: string, field: unknown, path: string): Content {
       // No emoji (or an empty one) means the customer removed their reaction.
       return { ...nothing, kind: 'reaction', reaction: { messageId: reaction.message_id, emoji: reaction.emoji || null } };
     }
+    case 'order':
+      return { ...nothing, kind: 'order', text: describeOrder(parseAt(orderSchema, field, path)) };
+    case 'edit': {
+      const edit = parseAt(editSchema, field, path);
+      const inner = edit.message;
+      const innerType = typeof inner.type === 'string' ? inner.type : 'unsupported';
+      const edited = innerType === 'edit' ? { ...nothing, kind: 'unsupported' as const } : readContent(innerType, inner[innerType], `${path}.message.${innerType}`);
+      return { ...edited, kind: 'edit', target: edit.original_message_id };
+    }
+    case 'revoke':
+      return { ...nothing, kind: 'revoke', target: parseAt(targetSchema, field, path).original_message_id };
+    case 'system': {
+      const system = parseAt(systemSchema, field, path);
+      return {
+        ...nothing, kind: 'system', text: system.body ?? null,
+        system: { type: system.type ?? 'unknown', newPhone: system.type === 'user_changed_number' ? system.wa_id ?? null : null, newUserId: system.type === 'user_changed_user_id' ? system.user_id ?? null : null },
+      };
+    }
     default:
-      // 'unsupported' (e.g. edits), and any type Meta adds later: kept, not refused, so Meta does not retry it.
+      // 'unsupported', and any type Meta adds later: kept, not refused, so Meta does not retry it.
       return { ...nothing, kind: 'unsupported' };
   }
 }
@@ -217,6 +315,8 @@ function describeContacts(cards: z.output<typeof contactCardsSchema>): string {
 
 function toStatusUpdate(raw: unknown, path: string): StatusUpdate | null {
   const status = parseAt(statusSchema, raw, path);
+  const recipientId = status.recipient_id ?? status.recipient_user_id;
+  if (!recipientId) throw new WebhookPayloadError(`not a WhatsApp status: ${path}.recipient_id: neither recipient_id nor recipient_user_id`);
   // Meta has sent other values over time ('deleted', 'warning'); they say nothing about delivery, so skip them.
   if (!DELIVERY_STATUSES.has(status.status)) return null;
   const first = status.errors?.[0];
@@ -224,9 +324,38 @@ function toStatusUpdate(raw: unknown, path: string): StatusUpdate | null {
     providerMessageId: status.id,
     status: status.status as DeliveryStatus,
     at: status.timestamp,
-    recipientId: status.recipient_id,
+    recipientId,
     error: first ? { code: first.code, title: first.title ?? first.message ?? '', detail: first.error_data?.details ?? first.message ?? null } : null,
   };
+}
+
+/** Shown to the LLM and the managers: what was ordered, line by line, in plain words around the customer's values. */
+function describeOrder(order: z.output<typeof orderSchema>): string {
+  const lines = order.product_items.map((item) => {
+    const price = item.item_price !== undefined ? ` × ${item.item_price}${item.currency ? ` ${item.currency}` : ''}` : '';
+    return `- ${item.quantity ?? 1} × ${item.product_retailer_id}${price}`;
+  });
+  const note = order.text?.trim() ? `\nNote: ${order.text.trim()}` : '';
+  return `🛒 Order from the catalog${order.catalog_id ? ` ${order.catalog_id}` : ''}:\n${lines.length > 0 ? lines.join('\n') : '(no items)'}${note}`;
+}
+
+/** How deeply `value` nests, counted without recursion (a hostile body must not overflow the stack); stops past `limit`. */
+export function depthOf(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) max = depth;
+    if (max > limit) return max;
+    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+function idOf(raw: unknown): string | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 ? id.slice(0, 256) : null;
 }
 
 /** Validates `value` or throws WebhookPayloadError naming the first wrong path, e.g. `body.entry[0].changes`. */

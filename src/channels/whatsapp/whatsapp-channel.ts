@@ -44,12 +44,23 @@ export class WhatsappChannel implements ChannelSender, ChannelReceiver {
   }
 }
 
+/** A business-scoped user id: two capital letters, a dot, then alphanumerics (and `ENT.` for a parent id). */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/;
+
+/**
+ * A customer with a username and a hidden number is addressed by their BSUID in `recipient`; everyone else by
+ * their phone number in `to` (docs/decisions/0022: Meta's reference was unsettled between the two fields).
+ */
+function addressOf(to: string): { to: string } | { recipient: string } {
+  return BSUID.test(to) ? { recipient: to } : { to };
+}
+
 /**
  * The Graph `/messages` body for `message`. Throws a non-retryable ChannelApiError (bad_request, httpStatus 0)
  * when a limit is broken: truncating a customer's answer silently would be worse than failing loudly.
  */
 export function toGraphMessage(message: OutboundMessage): Record<string, unknown> {
-  const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: requireText('to', message.to, 64) };
+  const base = { messaging_product: 'whatsapp', recipient_type: 'individual', ...addressOf(requireText('to', message.to, 160)) };
   const context = 'replyTo' in message && message.replyTo ? { context: { message_id: message.replyTo } } : {};
   switch (message.type) {
     case 'text':

@@ -1,3 +1,4 @@
+import type { Api } from 'grammy';
 import { JOB } from '../../conversation/job-kinds.js';
 import { TransientJobError } from '../../jobs/errors.js';
 import type { Job } from '../../jobs/types.js';
@@ -9,9 +10,16 @@ import { TRANSCRIPT_LINES, type DeskJobContext } from './context.js';
 
 /**
  * Posts a handover's card in the tenant's managers chat (its own topic in a forum supergroup), then schedules
- * the first "nobody took it" reminder. Idempotent: a card already posted is not posted again.
+ * the first "nobody took it" reminder. Idempotent: a card already posted is not posted again, checked again right
+ * before sending. `signal` is the job's: when the runner abandons an attempt (its timeout), every call of it is
+ * cancelled, also one still waiting in the throttler or between auto-retry's 429 waits, so an abandoned attempt
+ * never posts a card after its retry did. What remains is the one-round-trip window (docs/decisions/0023): a
+ * sendMessage Telegram carried out whose answer was lost (a crash, a cancel after the request left) is posted
+ * again by the retry.
  */
-export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
+export async function postCard(job: Job, ctx: DeskJobContext, jobSignal?: AbortSignal): Promise<void> {
+  // grammY types its signal with the abort-controller shim; the runtime object is the platform's AbortSignal.
+  const signal = jobSignal as unknown as Parameters<Api['getChat']>[1];
   const handoverId = Number(job.payload.handoverId);
   const h = ctx.store.handover(handoverId);
   if (!h || h.cardMessageId !== null) return;
@@ -20,14 +28,14 @@ export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
 
   let isForum = tenant.isForum;
   if (isForum === null && tenant.chatId !== null) {
-    const chat = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.getChat(chatId));
+    const chat = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.getChat(chatId, signal));
     isForum = Boolean(chat && 'is_forum' in chat && chat.is_forum);
     ctx.store.setForum(tenant.id, isForum);
   }
   let threadId = h.threadId;
   if (isForum && threadId === null) {
     const name = `№${h.number} · ${h.customerName ?? `+${h.customerPhone}`}`.slice(0, 128);
-    const topic = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.createForumTopic(chatId, name));
+    const topic = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.createForumTopic(chatId, name, undefined, signal));
     if (!topic) throw new TransientJobError('the forum topic could not be created');
     threadId = topic.message_thread_id;
     // Remembered at once: a retry after a crash reuses the topic, and managers may write in it before the card lands.
@@ -35,9 +43,12 @@ export async function postCard(job: Job, ctx: DeskJobContext): Promise<void> {
   }
   const text = renderCard({ ...h, threadId }, tenant, ctx.store.transcript(h.contactId, TRANSCRIPT_LINES));
   const keyboard = cardKeyboard(h, locale);
+  // Another attempt may have posted it while this one waited (a topic, the throttler): never post a second card.
+  if (ctx.store.handover(h.id)?.cardMessageId != null) return;
+  jobSignal?.throwIfAborted();
   const sent = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.sendMessage(chatId, text, {
     parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}), ...(threadId !== null ? { message_thread_id: threadId } : {}),
-  }));
+  }, signal));
   if (!sent) throw new TransientJobError('the card was not posted');
   const now = ctx.clock();
   ctx.store.transaction(() => {

@@ -79,15 +79,30 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
     }
   });
 
+  // Needs 'chat_member' in allowed_updates (desk.ts); Telegram sends it to a bot that is an administrator.
+  bot.on('chat_member', (ctx) => {
+    const update = ctx.chatMember;
+    const member = update.new_chat_member;
+    members.learn(update.chat.id, member.user.id, member.status, 'is_member' in member ? member.is_member : false);
+    logger.debug({ chat: update.chat.id, user: member.user.id, status: member.status }, 'managers chat membership changed');
+  });
+
   bot.on('message', async (ctx: Context) => {
     const message = ctx.message!;
     if (message.chat.type !== 'group' && message.chat.type !== 'supergroup') return;
     if (message.from?.is_bot) return;
     const tenant = store.tenantByChat(message.chat.id);
     if (!tenant || !message.from) return;
+    // Every manager action checks membership, not only buttons: a public group may let non-members write, and a
+    // removed manager's message may still arrive.
+    const fromMember = async () => {
+      if (await members.isMember(message.chat.id, message.from!.id)) return true;
+      logger.warn({ tenant: tenant.slug, user: message.from!.id }, 'a message from someone who is not in the managers chat was ignored');
+      return false;
+    };
     const text = message.text ?? message.caption ?? '';
     if (text.startsWith('/')) {
-      answerCommand(text, message, tenant, managerOf(message.from), deps);
+      if (await fromMember()) answerCommand(text, message, tenant, managerOf(message.from), deps);
       return;
     }
     const threadId = message.is_topic_message ? (message.message_thread_id ?? null) : null;
@@ -95,7 +110,7 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
     // A reply to a card that Telegram has shown but whose job has not recorded it yet (the one round trip between
     // the send and its commit): wait for the record instead of dropping the manager's words.
     const h = find() ?? (message.reply_to_message?.from?.id === ctx.me.id ? await recorded(find, clock) : null);
-    if (!h) return;
+    if (!h || !(await fromMember())) return;
     const file = fileOf(message);
     if (!text.trim() && !file) return; // stickers, polls…: nothing a customer can receive
     const manager = managerOf(message.from);

@@ -4,8 +4,11 @@ import type { Evaluation } from './rules.js';
  * How alerts turn into messages (docs/decisions/0012-watch-alerting.md). A finding fires after it held for its
  * rule's `for`, or at once when it keeps coming back (flapOnsets onsets within flapWindow). A firing alert resolves
  * only after it stayed clear for clearFor. On-call hears "firing" once, a reminder every repeat while it holds,
- * "resolved" once; after a resolved message the same alert stays quiet for cooldown, and messages are at least
- * minGap apart so a burst of changes becomes one message.
+ * "resolved" once. After a resolved message, an alert that keeps coming back (flapOnsets onsets in flapWindow, each
+ * run shorter than max(for, clearFor)) stays quiet for cooldown, so the flaps merge into one "flapping" message; a
+ * second outage that holds for its rule's `for` (or a flap that starts to last) is announced at once: the cooldown
+ * never hides an outage. Such a reopened alert resolves only after staying clear for the cooldown, so repeated
+ * outages cost one "back again" and one "resolved", not a pair each (docs/decisions/0023). Messages are at least minGap apart so a burst of changes becomes one message.
  */
 export interface Policy {
   repeatMs: number;
@@ -50,6 +53,11 @@ export interface AlertRecord {
   toldAt: number | null;
   /** When on-call was first told of the current firing. */
   toldFiringAt: number | null;
+  /**
+   * It fired again within the cooldown after on-call was told it resolved: it is announced, but resolves only after
+   * staying clear for the cooldown, so an alert that keeps coming back costs one "back again", not a pair each time.
+   */
+  reopened?: boolean;
 }
 
 export interface WatchState {
@@ -96,14 +104,24 @@ export function observe(state: WatchState, evaluations: readonly Evaluation[], n
       }
       rec.onsets = rec.onsets.filter((t) => now - t < policy.flapWindowMs);
       Object.assign(rec, { title: rule.title, subject: finding.subject, summary: finding.summary, fix: finding.fix });
+      const held = now - rec.since >= forMs;
+      // A run that lasts as long as it takes to call a clear condition resolved is an outage, however often the
+      // condition came and went before.
+      const lasting = now - rec.since >= Math.max(forMs, policy.clearForMs);
+      const flaps = rec.onsets.length >= policy.flapOnsets;
       if (!rec.firing) {
-        const held = now - rec.since >= forMs;
-        if (held || rec.onsets.length >= policy.flapOnsets) Object.assign(rec, { firing: true, firedAt: now, flapping: !held });
+        if (held || flaps) {
+          const reopened = rec.told === 'resolved' && now - (rec.toldAt ?? 0) < policy.cooldownMs;
+          Object.assign(rec, { firing: true, firedAt: now, flapping: !held || (flaps && !lasting), reopened });
+        }
+      } else if (rec.flapping && held && lasting) {
+        // It fired by coming back again and again, and now it stays: an outage, which no cooldown may hold back.
+        rec.flapping = false;
       }
       alerts[finding.key] = rec;
     }
     for (const rec of Object.values(alerts)) {
-      if (rec.rule === rule.id && !present.has(rec.key)) clear(rec, now, policy.clearForMs, policy.flapWindowMs);
+      if (rec.rule === rule.id && !present.has(rec.key)) clear(rec, now, rec.reopened ? Math.max(policy.clearForMs, policy.cooldownMs) : policy.clearForMs, policy.flapWindowMs);
     }
   }
   // A rule this botctl no longer has (after an upgrade) can never clear by itself.
@@ -117,7 +135,7 @@ function clear(rec: AlertRecord, now: number, clearForMs: number, flapWindowMs: 
     rec.clearSince = now;
   }
   rec.onsets = rec.onsets.filter((t) => now - t < flapWindowMs);
-  if (rec.firing && now - (rec.clearSince ?? now) >= clearForMs) rec.firing = false;
+  if (rec.firing && now - (rec.clearSince ?? now) >= clearForMs) Object.assign(rec, { firing: false, reopened: false });
 }
 
 /**
@@ -133,8 +151,9 @@ export function announce(state: WatchState, now: number, policy: Policy): { noti
   });
   for (const rec of Object.values(alerts)) {
     if (rec.firing && rec.told !== 'firing') {
-      // It came back soon after on-call was told it cleared: hold it until the cooldown ends, then say it is back.
-      if (rec.told === 'resolved' && now - (rec.toldAt ?? 0) < policy.cooldownMs) continue;
+      // It keeps coming back soon after on-call was told it cleared: hold the flaps until the cooldown ends, then say
+      // it is back (flapping). One that held for its rule's `for` is an outage: told now, cooldown or not.
+      if (rec.told === 'resolved' && rec.flapping && now - (rec.toldAt ?? 0) < policy.cooldownMs) continue;
       note(rec, 'firing', rec.told === 'resolved', rec.firedAt);
       Object.assign(rec, { told: 'firing', toldAt: now, toldFiringAt: now });
     } else if (rec.firing && now - (rec.toldAt ?? 0) >= policy.repeatMs) {

@@ -5,6 +5,8 @@ export interface FailNextOptions {
   method?: string;
   /** How many calls fail; default 1. */
   count?: number;
+  /** Instead of a count: every matching call fails for this long from now (an outage, a minute of 429s). */
+  forMs?: number;
   errorCode: number;
   description: string;
   /** Seconds, sent as `parameters.retry_after` (Telegram sends it with 429). */
@@ -25,7 +27,7 @@ type Fault = { kind: 'fail'; error: TelegramError } | { kind: 'hang' };
  * long polling calls it continuously, so it would otherwise take the failure at a random moment.
  */
 export class FaultPlan {
-  private rules: Array<{ method?: string; remaining: number; fault: Fault }> = [];
+  private rules: Array<{ method?: string; remaining: number; until?: number; fault: Fault }> = [];
 
   failNext(options: FailNextOptions): void {
     const parameters = {
@@ -33,7 +35,7 @@ export class FaultPlan {
       ...(options.migrateToChatId !== undefined ? { migrate_to_chat_id: options.migrateToChatId } : {}),
     };
     const error = new TelegramError(options.errorCode, options.description, Object.keys(parameters).length > 0 ? parameters : undefined);
-    this.add(options.method, options.count, { kind: 'fail', error });
+    this.add(options.method, options.count, { kind: 'fail', error }, options.forMs);
   }
 
   hangNext(options: HangNextOptions = {}): void {
@@ -43,10 +45,12 @@ export class FaultPlan {
   /** The fault for this call, if a rule matches; uses up one of the rule's count. */
   take(method: string): Fault | undefined {
     const name = method.toLowerCase();
+    const now = Date.now();
+    this.rules = this.rules.filter((rule) => rule.until === undefined || rule.until > now);
     const index = this.rules.findIndex((rule) => (rule.method === undefined ? name !== 'getupdates' : rule.method === name));
     if (index < 0) return undefined;
     const rule = this.rules[index]!;
-    if (--rule.remaining <= 0) this.rules.splice(index, 1);
+    if (rule.until === undefined && --rule.remaining <= 0) this.rules.splice(index, 1);
     return rule.fault;
   }
 
@@ -54,7 +58,7 @@ export class FaultPlan {
     this.rules = [];
   }
 
-  private add(method: string | undefined, count = 1, fault: Fault): void {
-    this.rules.push({ ...(method !== undefined ? { method: method.toLowerCase() } : {}), remaining: count, fault });
+  private add(method: string | undefined, count = 1, fault: Fault, forMs?: number): void {
+    this.rules.push({ ...(method !== undefined ? { method: method.toLowerCase() } : {}), remaining: count, ...(forMs !== undefined ? { until: Date.now() + forMs } : {}), fault });
   }
 }

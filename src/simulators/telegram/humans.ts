@@ -78,6 +78,21 @@ export class Humans {
     return this.service(chat, user, { new_chat_members: [user] });
   }
 
+  /**
+   * `user` leaves (or, with `by`, is removed from) the group: a chat_member update, which Telegram sends only to a
+   * bot that asked for it in allowed_updates (the queue drops it otherwise), and getChatMember says "left"/"kicked".
+   */
+  removeMember(chatId: number, user: User, by?: User): void {
+    const chat = this.member(chatId, user);
+    chat.members.delete(user.id);
+    this.updates.push({
+      chat_member: {
+        chat: this.world.chatObject(chat), from: by ?? user, date: now(),
+        old_chat_member: { status: 'member', user }, new_chat_member: by ? { status: 'kicked', user, until_date: 0 } : { status: 'left', user },
+      },
+    });
+  }
+
   /** The bot is banned from the group: a my_chat_member update, and later sends answer 403. */
   botRemovedFrom(chatId: number): void {
     const chat = this.world.chatForTest(chatId);
@@ -112,7 +127,8 @@ export class Humans {
   private member(chatId: number, user: User): SimChat {
     const chat = this.world.chatForTest(chatId);
     if (chat.migratedTo !== undefined) throw new Error(`chat ${chatId} became supergroup ${chat.migratedTo}; use that id`);
-    if (!chat.members.has(user.id)) throw new Error(`user ${user.id} is not a member of chat ${chatId}; pass it in createChat members or addMember`);
+    if (!chat.members.has(user.id) && !chat.openToNonMembers) throw new Error(`user ${user.id} is not a member of chat ${chatId}; pass it in createChat members or addMember`);
+    this.world.rememberUser(user);
     return chat;
   }
 

@@ -145,6 +145,11 @@ export class TelegramSimulator {
     return this.humans.presses(chatId, user, messageId, callbackData);
   }
 
+  /** `user` leaves the group (or is removed by `by`): a chat_member update for a bot that asked for them. */
+  removeMember(chatId: number, user: User, by?: User): void {
+    this.humans.removeMember(chatId, user, by);
+  }
+
   botRemovedFrom(chatId: number): void {
     this.humans.botRemovedFrom(chatId);
   }

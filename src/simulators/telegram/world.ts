@@ -14,6 +14,8 @@ export interface ChatOptions {
   botIsAdmin?: boolean;
   /** Defaults to `botIsAdmin`, as an admin added with default rights has it. */
   botCanManageTopics?: boolean;
+  /** A public supergroup with "join to send messages" off: people who are not members can write in it. */
+  openToNonMembers?: boolean;
 }
 
 export interface Topic { threadId: number; name: string; iconColor: number; closed: boolean; createdByBot: boolean }
@@ -29,6 +31,7 @@ export interface SimChat {
   /** Set once the group became a supergroup: sends to this id then answer 400 with migrate_to_chat_id. */
   migratedTo?: number;
   topics: Map<number, Topic>;
+  openToNonMembers: boolean;
 }
 
 /** One earlier version of an edited message. */
@@ -104,7 +107,7 @@ export class World {
     const chat: SimChat = {
       id, type: options.type, title: options.title, isForum: options.isForum ?? false,
       members: new Map(), botStatus: admin ? 'administrator' : 'member',
-      botCanManageTopics: options.botCanManageTopics ?? admin, topics: new Map(),
+      botCanManageTopics: options.botCanManageTopics ?? admin, topics: new Map(), openToNonMembers: options.openToNonMembers ?? false,
     };
     for (const user of options.members ?? []) this.addMemberQuietly(chat, user);
     this.chats.set(id, chat);
@@ -115,6 +118,11 @@ export class World {
   addMemberQuietly(chat: SimChat, user: User): void {
     chat.members.set(user.id, user);
     this.knownUsers.set(user.id, user);
+  }
+
+  /** Someone who wrote or pressed somewhere: getChatMember can then answer about them. */
+  rememberUser(user: User): void {
+    if (!this.knownUsers.has(user.id)) this.knownUsers.set(user.id, user);
   }
 
   knownUser(id: number): User | undefined {

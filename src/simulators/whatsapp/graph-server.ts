@@ -17,6 +17,12 @@ interface StoredMedia {
 }
 
 const digits = (s: string) => s.replace(/\D/g, '');
+/** A send's address as the simulator files it: a BSUID as given, a phone number by its digits. */
+const addressKey = (body: Record<string, unknown>) => {
+  const address = String(body.to ?? body.recipient ?? '');
+  return /^[A-Z]{2}\./.test(address) ? address : digits(address);
+};
+const keyOf = (id: string) => (/^[A-Z]{2}\./.test(id) ? id : digits(id));
 
 /** On 127.0.0.1, speaking the Cloud API wire format (PROTOCOLS.md §1). */
 /**
@@ -145,15 +151,15 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     const body = (typeof sim.body === 'object' && sim.body !== null ? sim.body : {}) as Record<string, unknown>;
     const problem = sendProblem(body);
     if (problem) return json(res, 400, graphError(100, `(#100) ${problem}`));
-    if (closedWindows.has(digits(String(body.to))) && body.type !== 'template') return json(res, 400, graphError(131047));
-    const limited = overLimit(sim.phoneNumberId!, digits(String(body.to)));
+    if (closedWindows.has(addressKey(body)) && body.type !== 'template') return json(res, 400, graphError(131047));
+    const limited = overLimit(sim.phoneNumberId!, addressKey(body));
     if (limited !== null) {
       refused++;
       return json(res, 400, graphError(limited));
     }
     const wamid = newWamid();
     sends.push({ phoneNumberId: sim.phoneNumberId!, token: sim.token!, body, wamid, at: Date.now() });
-    json(res, 200, sendAccepted(String(body.to), wamid));
+    json(res, 200, sendAccepted(String(body.to ?? body.recipient), wamid));
   }
 
   /** POST /{phone_number_id}/media: multipart with messaging_product, type and file, as Meta takes uploads. */
@@ -229,13 +235,13 @@ export async function startWhatsappGraphSimulator(options: { port?: number; host
     failNext: (script = {}) => void failures.push({ ...script, left: script.count ?? 1 }),
     hangNext: (hangOptions = {}) => void hangs.push({ left: hangOptions.count ?? 1, ...(hangOptions.match && { match: hangOptions.match }) }),
     delayAll: (ms) => void (delayMs = Math.max(0, ms)),
-    closeWindow: (waId) => void closedWindows.add(digits(waId)),
-    openWindow: (waId) => void closedWindows.delete(digits(waId)),
-    messagesTo: (waId) => sends.filter((s) => digits(String(s.body.to)) === digits(waId)),
+    closeWindow: (waId) => void closedWindows.add(keyOf(waId)),
+    openWindow: (waId) => void closedWindows.delete(keyOf(waId)),
+    messagesTo: (waId) => sends.filter((s) => addressKey(s.body) === keyOf(waId)),
     get refusedSends() {
       return refused;
     },
-    rateBreaches: (limits) => countRateBreaches(sends.map((s) => ({ phoneNumberId: s.phoneNumberId, to: digits(String(s.body.to)), at: s.at })), limits),
+    rateBreaches: (limits) => countRateBreaches(sends.map((s) => ({ phoneNumberId: s.phoneNumberId, to: addressKey(s.body), at: s.at })), limits),
     reset() {
       // Cleared in place so arrays a test already holds stay live.
       sends.length = 0;

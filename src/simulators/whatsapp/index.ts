@@ -30,3 +30,6 @@ export {
   type WaNotification,
   type WaWireMessage,
 } from './webhook-builders.js';
+export {
+  bothIdentitiesNotification, editMessage, identityChangedMessage, numberChangedMessage, orderMessage, revokeMessage, usernameNotification,
+} from './field-messages.js';

@@ -4,7 +4,9 @@
  */
 export function sendProblem(body: Record<string, unknown>): string | null {
   if (body.messaging_product !== 'whatsapp') return 'The parameter messaging_product is required and must be "whatsapp".';
-  if (typeof body.to !== 'string' || body.to === '') return 'The parameter to is required.';
+  // A customer's phone number in `to`, or a business-scoped user id (BSUID) in `recipient` (or in `to`).
+  const address = body.to ?? body.recipient;
+  if (typeof address !== 'string' || address === '') return 'The parameter to is required.';
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual') return 'recipient_type must be "individual".';
   const type = body.type ?? 'text';
   if (typeof type !== 'string') return 'The parameter type must be a string.';

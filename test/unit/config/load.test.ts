@@ -254,6 +254,33 @@ describe('required settings and the env file', () => {
   });
 });
 
+describe('every line of the env file is a setting, a comment or a blank', () => {
+  test.each([
+    ['a colon instead of =', 'BOTCTL_HTTP_PORT=8080\nWHATSAPP_APP_SECRET: x\n', 2, 'it starts with WHATSAPP_APP_SECRET but has no "=" right after the name'],
+    ['spaces around =', '# cell\n\nOPENAI_API_KEY = sk-x\n', 3, 'it starts with OPENAI_API_KEY but has no "=" right after the name'],
+    ['a stray word', 'BOTCTL_HTTP_PORT=8080\n  oops\n', 2, 'it starts with oops but has no "=" right after the name'],
+    ['a line of punctuation', '---\n', 1, 'it is neither NAME=value nor a comment'],
+  ])('%s is refused with its line number', (_name, text, line, detail) => {
+    const path = envFile(text);
+    const err = refusal({ envFile: path, env: {} });
+    expect(err.message).toBe(`the env file ${path} has a line that is not a setting: line ${line} (${detail})`);
+    expect(err.hint).toContain('NAME=value');
+    expect(err.message).not.toContain('sk-x');
+  });
+
+  test('comments, blanks, export, quotes and a quoted value over several lines are all accepted', () => {
+    const path = envFile('# comment\n; also a comment\n\nexport BOTCTL_HTTP_PORT=9090\nBOTCTL_LOG_LEVEL="debug"\nBOTCTL_PUBLIC_URL=\'https://x.example\'\nOPENAI_BASE_URL="https://llm.example\n"\n');
+    const config = loadConfig({ envFile: path, env: {} });
+    expect(config.httpPort).toBe(9090);
+    expect(config.logLevel).toBe('debug');
+  });
+
+  test('a quoted value that never ends is refused with its line', () => {
+    const path = envFile('BOTCTL_HTTP_PORT=8080\nBOTCTL_PUBLIC_URL="https://x.example\n');
+    expect(refusal({ envFile: path, env: {} }).message).toBe(`the env file ${path} has a quoted value that never ends: line 2`);
+  });
+});
+
 describe('unknownVariables', () => {
   test('flags names that look like botctl settings but are not one, and only those', () => {
     const file = envFile(

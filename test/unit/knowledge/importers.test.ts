@@ -190,6 +190,19 @@ describe('reading a source file', () => {
     expect(userError(() => readSource(join(dir, 'folder.md')))).toMatch(/folder\.md is a folder: import every file in it with: botctl kb import/);
   });
 
+  test('valid UTF-8 that is not text (NUL and control bytes, UTF-16 without a BOM) is refused with the fix, and nothing is chunked', () => {
+    const utf16 = Buffer.from('Price: 15 000\n', 'utf16le');
+    expect(userError(() => readSource(write('utf16.txt', utf16)))).toBe(
+      'utf16.txt is not plain UTF-8 text: it looks like UTF-16 text: re-save it as UTF-8 in the editor, or convert it, e.g. iconv -f UTF-16LE -t UTF-8 utf16.txt > utf8-utf16.txt',
+    );
+    const binary = Buffer.concat([Buffer.from('# Prices\n\nCleaning '), Buffer.from([0x01, 0x02, 0x1b]), Buffer.from(' 15 000\n')]);
+    expect(userError(() => readSource(write('binary.md', binary)))).toBe(
+      'binary.md is not plain text: it holds a control byte 0x01 at offset 19 (binary data): re-save it as UTF-8 text from the editor (export documents and spreadsheets as .txt, .md or .csv), and add that file',
+    );
+    // Tabs, line feeds, carriage returns and form feeds are text.
+    expect(readSource(write('ok.txt', 'Cleaning\t15 000\r\n\fWhitening 45 000\n')).chunks.length).toBeGreaterThan(0);
+  });
+
   test('parseSource passes the file name into format errors', () => {
     expect(userError(() => parseSource('faq.json', 'json', Buffer.from('{')))).toMatch(/^faq\.json is not valid JSON/);
   });

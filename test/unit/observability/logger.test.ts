@@ -75,3 +75,33 @@ describe('logger redaction', () => {
     expect(maskPhone(77011234567)).toBe('770******67');
   });
 });
+
+describe('every configured secret is scrubbed by its value', () => {
+  test('loading the configuration registers each secret setting, whatever its shape', async () => {
+    const { loadConfig } = await import('../../../src/config/load.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const values = {
+      WHATSAPP_APP_SECRET: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      WHATSAPP_VERIFY_TOKEN: 'my-verify-token-42',
+      OPENAI_API_KEY: 'gsk_opaqueProviderKey0123456789',
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'botctl-redact-')), 'botctl.env');
+    writeFileSync(file, Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n'));
+    loadConfig({ envFile: file, env: {} });
+    const { logger, text } = capture();
+    logger.warn({ detail: `verify ${values.WHATSAPP_VERIFY_TOKEN}, secret ${values.WHATSAPP_APP_SECRET}` }, `provider said: bad key ${values.OPENAI_API_KEY}`);
+    for (const value of Object.values(values)) expect(text()).not.toContain(value);
+  });
+
+  test("a tenant's token inside a URL query or path is scrubbed too", async () => {
+    const { registerTenantSecret } = await import('../../../src/observability/redact.js');
+    const token = 'tenantOpaqueToken0123456789';
+    registerTenantSecret(token);
+    const { logger, text } = capture();
+    logger.warn(`GET https://graph.example/v21.0/media?access_token=${token} and /files/${token}/x failed`);
+    expect(text()).not.toContain(token);
+    expect(text()).toContain('access_token=[REDACTED]');
+  });
+});

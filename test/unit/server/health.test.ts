@@ -7,6 +7,8 @@ import { openDatabase } from '../../../src/storage/open-db.js';
 import { migratedDb } from '../../helpers/migrated-db.js';
 
 const LATEST = knownMigrations().at(-1)!.version;
+/** The version before the latest (numbers may skip: each change takes its own). */
+const PREVIOUS = knownMigrations().at(-2)!.version;
 const cleanup: Array<() => void> = [];
 afterEach(() => {
   for (const fn of cleanup.splice(0)) fn();
@@ -82,10 +84,27 @@ describe('/readyz: able to work', () => {
       failing: [],
       checks: {
         schema: { ok: true, current: LATEST, latest: LATEST },
+        database: { ok: true },
         jobRunner: { ok: true, lastTickMsAgo: expect.any(Number) },
         telegram: { ok: true, detail: 'polled 2 s ago' },
       },
     });
+  });
+
+  test('a database that stops taking writes (a full disk) turns it unready with the reason, and ready again when writes work', async () => {
+    const { app, db } = server();
+    expect((await get(app, '/readyz')).status).toBe(200);
+    // query_only refuses every write the way a full disk or a read-only remount does, on the worker's own connection.
+    db.pragma('query_only = ON');
+    const down = await get(app, '/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body.failing).toEqual(['database']);
+    expect(down.body.checks.database).toMatchObject({ ok: false, detail: expect.stringMatching(/^database not writable: /), fix: expect.stringContaining('disk space') });
+    expect((await get(app, '/healthz')).status).toBe(503);
+    db.pragma('query_only = OFF');
+    const up = await get(app, '/readyz');
+    expect(up.status).toBe(200);
+    expect(up.body.checks.database).toEqual({ ok: true });
   });
 
   test('a registered check that fails (or throws) makes it unready, with its reason', async () => {
@@ -111,13 +130,13 @@ describe('/readyz: able to work', () => {
   });
 
   test('a schema behind this botctl is not ready, and says which migrations are missing', async () => {
-    const { app } = server({}, LATEST - 1);
+    const { app } = server({}, PREVIOUS);
     const { status, body } = await get(app, '/readyz');
     expect(status).toBe(503);
     expect(body.failing).toEqual(['schema']);
     expect(body.checks.schema).toEqual({
-      ok: false, current: LATEST - 1, latest: LATEST,
-      detail: `schema ${LATEST - 1}, migrations up to ${LATEST} not applied`, fix: 'run botctl migrate, or restart the worker (it migrates on start)',
+      ok: false, current: PREVIOUS, latest: LATEST,
+      detail: `schema ${PREVIOUS}, migrations up to ${LATEST} not applied`, fix: 'run botctl migrate, or restart the worker (it migrates on start)',
     });
   });
 });

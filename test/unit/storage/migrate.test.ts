@@ -157,6 +157,15 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
       db.prepare('INSERT INTO desk_digest_lines (handover_id, page_id, listed_at) VALUES ((SELECT min(id) FROM handovers), ?, ?)').run(page, NOW);
     },
   },
+  13: {
+    tables: ['webhook_rejections'],
+    seed: (db) => {
+      db.prepare(`INSERT INTO contacts (id, tenant_id, channel_account_id, provider_id, display_name, user_id, metadata, created_at, updated_at)
+        VALUES (13, 1, 1, 'KZ.1502576394655843', '@aigerim', 'KZ.1502576394655843', '{}', ?, ?)`).run(NOW, NOW);
+      db.prepare(`INSERT INTO webhook_rejections (tenant_id, channel, path, reason, provider_message_id, body_sha256, body_bytes, created_at)
+        VALUES (1, 'whatsapp', 'body.entry[0].changes[0].value.messages[0]', 'nested deeper than 32 levels', 'wamid.DEEP', 'abc', 1200, ?)`).run(NOW);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { WebhookPayloadError } from '../../../../src/channels/errors.js';
-import { parseWhatsappWebhook } from '../../../../src/channels/whatsapp/parse-webhook.js';
+import { parseWhatsappWebhook, UNROUTED } from '../../../../src/channels/whatsapp/parse-webhook.js';
 import type { InboundMessage } from '../../../../src/channels/types.js';
 import {
   accountErrorNotification,
@@ -22,6 +22,13 @@ import {
   videoMessage,
   voiceMessage,
   type WaWireMessage,
+  bothIdentitiesNotification,
+  editMessage,
+  identityChangedMessage,
+  numberChangedMessage,
+  orderMessage,
+  revokeMessage,
+  usernameNotification,
 } from '../../../fakes/whatsapp.js';
 
 const PHONE_ID = '106540352242922';
@@ -52,7 +59,7 @@ describe('parseWhatsappWebhook: one message of each type', () => {
   test('text, with profile name, time in ms and the raw wire object', () => {
     const wire = textMessage({ from: CUSTOMER, body: 'Сәлем! Сколько стоит доставка?', id: 'wamid.TEXT1', timestamp: TS });
     expect(parseOne(wire, 'Әйгерім')).toEqual({
-      providerMessageId: 'wamid.TEXT1', from: CUSTOMER, profileName: 'Әйгерім', sentAt: TS * 1000, kind: 'text',
+      providerMessageId: 'wamid.TEXT1', from: CUSTOMER, phone: CUSTOMER, userId: null, profileName: 'Әйгерім', sentAt: TS * 1000, kind: 'text',
       text: 'Сәлем! Сколько стоит доставка?', media: null, replyTo: null, forwarded: false, reaction: null, raw: wire,
     });
   });
@@ -222,7 +229,7 @@ describe('parseWhatsappWebhook: deliveries', () => {
 
   test('account-level errors', () => {
     const body = accountErrorNotification({ phoneNumberId: PHONE_ID, errors: [{ code: 131042, title: 'Business eligibility payment issue' }] });
-    expect(parseWhatsappWebhook(body)).toEqual([{ accountExternalId: PHONE_ID, messages: [], statuses: [], errors: [{ code: 131042, title: 'Business eligibility payment issue' }] }]);
+    expect(parseWhatsappWebhook(body)).toEqual([{ accountExternalId: PHONE_ID, messages: [], statuses: [], errors: [{ code: 131042, title: 'Business eligibility payment issue' }], rejected: [] }]);
   });
 
   test('a delivery with no messages changes yields no batches', () => {
@@ -244,36 +251,125 @@ describe('parseWhatsappWebhook: malformed payloads', () => {
     expect(parseError(body)).toMatch(expected);
   });
 
-  test.each(['id', 'from', 'timestamp', 'type'])('a message without %s names its path', (field) => {
+  /** The one batch of `body`, which must keep the delivery and list what it could not read. */
+  const only = (body: unknown) => {
+    const batches = parseWhatsappWebhook(body);
+    expect(batches).toHaveLength(1);
+    return batches[0]!;
+  };
+
+  test.each(['id', 'type'])('a message without %s is rejected by its path; the others in the delivery are kept', (field) => {
     const body = valid();
+    body.entry[0].changes[0].value.messages.push(textMessage({ from: CUSTOMER, body: 'kept' }));
     delete body.entry[0].changes[0].value.messages[0][field];
-    expect(parseError(body)).toContain(`body.entry[0].changes[0].value.messages[0].${field}: `);
+    const batch = only(body);
+    expect(batch.messages.map((m) => m.text)).toEqual(['kept']);
+    expect(batch.rejected).toEqual([{ path: 'body.entry[0].changes[0].value.messages[0]', reason: expect.stringContaining(`body.entry[0].changes[0].value.messages[0].${field}: `), providerMessageId: field === 'id' ? null : expect.any(String) }]);
   });
 
-  test('a timestamp that is not Unix seconds', () => {
+  test('a message with no sender at all (no from, no from_user_id, no contact) is rejected by its path', () => {
+    const body = valid();
+    delete body.entry[0].changes[0].value.messages[0].from;
+    delete body.entry[0].changes[0].value.contacts;
+    expect(only(body).rejected[0]!.reason).toContain('messages[0].from: no sender');
+  });
+
+  test('a message without from is kept when its only contact names the sender', () => {
+    const body = valid();
+    delete body.entry[0].changes[0].value.messages[0].from;
+    expect(only(body).messages[0]).toMatchObject({ from: CUSTOMER, phone: CUSTOMER, text: 'hi' });
+  });
+
+  test('a missing or unreadable timestamp keeps the message without a provider time', () => {
     const body = valid();
     body.entry[0].changes[0].value.messages[0].timestamp = '2025-10-09T10:00:00Z';
-    expect(parseError(body)).toMatch(/messages\[0\]\.timestamp: expected Unix seconds/);
+    expect(only(body).messages[0]).toMatchObject({ text: 'hi', sentAt: null });
   });
 
-  test('missing metadata.phone_number_id', () => {
+  test('a change without metadata.phone_number_id is rejected under the unrouted account, naming its path', () => {
     const body = valid();
     delete body.entry[0].changes[0].value.metadata.phone_number_id;
-    expect(parseError(body)).toContain('body.entry[0].changes[0].value.metadata.phone_number_id');
+    const batch = only(body);
+    expect(batch.accountExternalId).toBe(UNROUTED);
+    expect(batch.rejected[0]!.reason).toContain('body.entry[0].changes[0].value.metadata.phone_number_id');
   });
 
-  test('a text message without text.body, and an image without its id', () => {
+  test('content Meta could not describe (a text without body, an image without id, interactive without its object) is kept as unsupported', () => {
     const noBody = valid();
     noBody.entry[0].changes[0].value.messages[0].text = {};
-    expect(parseError(noBody)).toContain('messages[0].text.body');
+    expect(only(noBody).messages[0]!.kind).toBe('unsupported');
     const image = JSON.parse(JSON.stringify(inboundNotification({ phoneNumberId: PHONE_ID, messages: [imageMessage({ from: CUSTOMER })] })));
     delete image.entry[0].changes[0].value.messages[0].image.id;
-    expect(parseError(image)).toContain('messages[0].image.id');
+    expect(only(image).messages[0]!.kind).toBe('unsupported');
+    const interactive = valid();
+    const message = interactive.entry[0].changes[0].value.messages[0];
+    message.type = 'interactive';
+    delete message.text;
+    interactive.entry[0].changes[0].value.errors = [{ code: 131000, title: 'Something went wrong', message: 'Something went wrong', error_data: { details: 'Unsupported webhook payload' } }];
+    const batch = only(interactive);
+    expect(batch.messages[0]!.kind).toBe('unsupported');
+    expect(batch.errors).toEqual([{ code: 131000, title: 'Something went wrong' }]);
   });
 
-  test('a status without recipient_id', () => {
+  test('a message nested deeper than any real one is rejected without overflowing the stack', () => {
+    const body = valid();
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 100_000; i++) deep = (deep.x = {}) as Record<string, unknown>;
+    body.entry[0].changes[0].value.messages[0].text.extra = root;
+    body.entry[0].changes[0].value.messages.push(textMessage({ from: CUSTOMER, body: 'kept' }));
+    const batch = only(body);
+    expect(batch.messages.map((m) => m.text)).toEqual(['kept']);
+    expect(batch.rejected[0]!.reason).toMatch(/nested deeper than 32 levels/);
+  });
+
+  test('a status without recipient_id or recipient_user_id is rejected by its path', () => {
     const body = JSON.parse(JSON.stringify(statusNotification({ phoneNumberId: PHONE_ID, statuses: [{ id: 'wamid.1', status: 'sent', recipientId: CUSTOMER }] })));
     delete body.entry[0].changes[0].value.statuses[0].recipient_id;
-    expect(parseError(body)).toContain('value.statuses[0].recipient_id');
+    expect(only(body).rejected[0]!.reason).toContain('value.statuses[0].recipient_id');
+    body.entry[0].changes[0].value.statuses[0].recipient_user_id = 'KZ.1502576394655843';
+    expect(only(body).statuses[0]!.recipientId).toBe('KZ.1502576394655843');
   });
 });
+
+describe('parseWhatsappWebhook: customers with a username, and the message types of the field', () => {
+  const one = (body: unknown) => {
+    const batches = parseWhatsappWebhook(JSON.parse(encodeLikeMeta(body)));
+    expect(batches[0]!.rejected).toEqual([]);
+    return batches[0]!.messages[0]!;
+  };
+
+  test('a username-only customer: no from, the BSUID is the address, the handle names them', () => {
+    const m = one(usernameNotification({ phoneNumberId: PHONE_ID, userId: 'KZ.1502576394655843', username: '@aigerim', messages: [textMessage({ from: 'x', body: 'Сәлем' })] }));
+    expect(m).toMatchObject({ from: 'KZ.1502576394655843', phone: null, userId: 'KZ.1502576394655843', profileName: '@aigerim', kind: 'text', text: 'Сәлем' });
+  });
+
+  test('both identities: the phone number is the address and the BSUID is kept', () => {
+    const m = one(bothIdentitiesNotification({ phoneNumberId: PHONE_ID, userId: 'KZ.1502576394655843', waId: CUSTOMER, name: 'Aigerim', messages: [textMessage({ from: 'x', body: 'hi' })] }));
+    expect(m).toMatchObject({ from: CUSTOMER, phone: CUSTOMER, userId: 'KZ.1502576394655843', profileName: 'Aigerim' });
+  });
+
+  test('a revoke names the deleted message and carries no text', () => {
+    const m = one(inboundNotification({ phoneNumberId: PHONE_ID, messages: [revokeMessage({ from: CUSTOMER, originalId: 'wamid.GONE' })] }));
+    expect(m).toMatchObject({ kind: 'revoke', target: 'wamid.GONE', text: null });
+  });
+
+  test('an edit carries the new text and the message it replaces', () => {
+    const m = one(inboundNotification({ phoneNumberId: PHONE_ID, messages: [editMessage({ from: CUSTOMER, originalId: 'wamid.OLD', body: 'new text' })] }));
+    expect(m).toMatchObject({ kind: 'edit', target: 'wamid.OLD', text: 'new text' });
+  });
+
+  test('an order is described line by line with quantities, prices and the note', () => {
+    const m = one(inboundNotification({ phoneNumberId: PHONE_ID, messages: [orderMessage({ from: CUSTOMER, text: 'к 19:00', items: [{ sku: 'PLOV', quantity: 2, price: 3500, currency: 'KZT' }, { sku: 'TEA', quantity: 1, price: 500, currency: 'KZT' }] })] }));
+    expect(m.kind).toBe('order');
+    expect(m.text).toBe('🛒 Order from the catalog 354160437058781:\n- 2 × PLOV × 3500 KZT\n- 1 × TEA × 500 KZT\nNote: к 19:00');
+  });
+
+  test('system notices: a changed number names the new one; an identity change names nothing', () => {
+    const changed = one(inboundNotification({ phoneNumberId: PHONE_ID, messages: [numberChangedMessage({ from: CUSTOMER, newWaId: '77019998877' })] }));
+    expect(changed).toMatchObject({ kind: 'system', system: { type: 'user_changed_number', newPhone: '77019998877', newUserId: null } });
+    const identity = one(inboundNotification({ phoneNumberId: PHONE_ID, messages: [identityChangedMessage({ from: CUSTOMER })] }));
+    expect(identity).toMatchObject({ kind: 'system', system: { type: 'customer_identity_changed', newPhone: null } });
+  });
+});
+

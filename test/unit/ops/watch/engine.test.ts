@@ -82,19 +82,36 @@ describe('alerting on a fake clock', () => {
     expect(kinds).toEqual(['firing', 'repeat', 'repeat', 'resolved']);
   });
 
-  test('back within the cooldown after "resolved": no fresh firing message; still there after it: one "back again"', async () => {
+  test('a second outage 5 minutes after the first one resolved pages within its rule\'s `for`, cooldown or not', async () => {
     const conditions = new Map<string, string[] | null>();
-    const w = fakeWatch({ rules: [scriptedRule('llm', 0, conditions)] });
-    await w.run(10 * MINUTE, TICK, () => conditions.set('llm', ['provider']));
-    await w.run(10 * MINUTE, TICK, () => conditions.set('llm', []));
+    const w = fakeWatch({ rules: [scriptedRule('worker', 2 * MINUTE, conditions)] });
+    await w.run(10 * MINUTE, TICK, () => conditions.set('worker', ['api']));
+    await w.run(10 * MINUTE, TICK, () => conditions.set('worker', []));
     expect(w.sink.messages.map((m) => m.text.includes('resolved'))).toEqual([false, true]);
     const resolvedAt = w.sink.messages[1]!.at;
-    await w.run(10 * MINUTE, TICK, () => conditions.set('llm', ['provider']));
-    expect(w.sink.messages).toHaveLength(2); // quiet: it came back 5 minutes after "resolved"
-    await w.run(40 * MINUTE, TICK, () => conditions.set('llm', ['provider']));
+    await w.run(5 * MINUTE - (w.clock() - resolvedAt), TICK, () => conditions.set('worker', []));
+    const backAt = w.clock();
+    await w.run(20 * MINUTE, TICK, () => conditions.set('worker', ['api']));
     expect(w.sink.messages).toHaveLength(3);
-    expect(w.sink.messages[2]!.at - resolvedAt).toBeGreaterThanOrEqual(30 * MINUTE);
+    // `for` (2m) plus one tick, and the 2-minute gap between messages: never the 30-minute cooldown.
+    expect(w.sink.messages[2]!.at - backAt).toBeLessThanOrEqual(2 * MINUTE + TICK);
     expect(w.sink.messages[2]!.text).toContain('back again soon after it resolved');
+  });
+
+  test('flaps soon after "resolved" merge into one message after the cooldown; a flap that then holds past `for` pages at once', async () => {
+    const conditions = new Map<string, string[] | null>();
+    const w = fakeWatch({ rules: [scriptedRule('llm', 3 * MINUTE, conditions)] });
+    await w.run(10 * MINUTE, TICK, () => conditions.set('llm', ['provider']));
+    await w.run(10 * MINUTE, TICK, () => conditions.set('llm', []));
+    expect(w.sink.messages).toHaveLength(2);
+    // On for one minute, off for one: never holding for `for`, coming back again and again.
+    await w.run(10 * MINUTE, TICK, (t) => conditions.set('llm', Math.floor(t / MINUTE) % 2 === 0 ? ['provider'] : []));
+    expect(w.sink.messages).toHaveLength(2); // quiet: flaps inside the cooldown
+    const holdsFrom = w.clock();
+    await w.run(10 * MINUTE, TICK, () => conditions.set('llm', ['provider']));
+    expect(w.sink.messages).toHaveLength(3);
+    // A flapping alert is an outage once a run lasts max(for, clear-for) = 5m: long before the 30-minute cooldown ends.
+    expect(w.sink.messages[2]!.at - holdsFrom).toBeLessThanOrEqual(5 * MINUTE + TICK);
   });
 
   test('alerts that fire together go out as one message, grouped per rule', async () => {

@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { renderCard } from '../../../src/desk/card.js';
+import type { DeskHandover, DeskTenant, TranscriptLine } from '../../../src/storage/desk-store.js';
+
+const tenant = (name: string): DeskTenant => ({
+  id: 1, slug: 'shop', name, locale: 'en', timezone: 'Asia/Almaty', status: 'active', chatId: -100, ownerChatId: null, isForum: false,
+  telegramStatus: 'ok', businessHours: null, remindAfterMs: 1, remindEveryMs: 1, remindMax: 1, replyTimeoutMs: 1,
+});
+const handover = (over: Partial<DeskHandover> = {}): DeskHandover => ({
+  id: 1, tenantId: 1, conversationId: 1, contactId: 1, number: 7, status: 'waiting', reason: 'wants a person', summary: null, createdAt: 0,
+  assignedToId: null, assignedToName: null, takenAt: null, firstResponseAt: null, resolvedById: null, resolvedByName: null, resolvedAt: null,
+  chatId: -100, cardMessageId: null, threadId: null, remindersSent: 0, customerName: 'Aigerim', customerPhone: '77011234567', ...over,
+});
+const transcript = (n: number, size: number): TranscriptLine[] => Array.from({ length: n }, (_, i) => ({ author: i % 2 ? 'bot' : 'customer', text: `line ${i} ${'x'.repeat(size)}`, at: i }));
+
+describe('renderCard: a card always fits Telegram, shortening itself (history first)', () => {
+  test.each([
+    ['a 10,000-character business name stored before names were bounded', tenant('N'.repeat(10_000)), handover()],
+    ['a huge reason and summary', tenant('Shop'), handover({ reason: 'r'.repeat(20_000), summary: 's'.repeat(20_000) })],
+    ['a customer name of 5,000 characters with HTML to escape', tenant('Shop'), handover({ customerName: '<&>'.repeat(2000) })],
+  ])('%s', (_name, t, h) => {
+    const card = renderCard(h, t, transcript(30, 500));
+    expect(card.length).toBeLessThanOrEqual(4096);
+    expect(card).toContain('line 29'); // the newest line stays
+    expect(card).not.toContain('line 0 '); // the oldest go first
+  });
+
+  test('a customer known only by a user id is shown by it, without a "+"', () => {
+    expect(renderCard(handover({ customerPhone: 'KZ.1502576394655843', customerName: '@aigerim' }), tenant('Shop'), [])).toContain('@aigerim · KZ.1502576394655843');
+    expect(renderCard(handover(), tenant('Shop'), [])).toContain('Aigerim · +77011234567');
+  });
+});
