@@ -55,11 +55,11 @@ export class Brain {
     const question = context.newMessages.join('\n');
     const smallTalk = isSmallTalk(question);
 
-    const grounded = context.snippets.length > 0 || mentionsPrompt(question, context.tenantPrompt);
-    verdicts.push({ check: 'relevance', ok: grounded || smallTalk, detail: `${context.snippets.length} snippets${smallTalk ? ', small talk' : ''}` });
-    if (!grounded && !smallTalk) return escalate('no_knowledge', 'the knowledge base has nothing on this question');
-
     if (!this.llm) {
+      // Without a model the extractive path decides, as before: nothing the question's words match → a manager.
+      const grounded = context.lexicalHits > 0 || mentionsPrompt(question, context.tenantPrompt);
+      verdicts.push({ check: 'relevance', ok: grounded || smallTalk, detail: `${context.lexicalHits} matching chunks${smallTalk ? ', small talk' : ''}` });
+      if (!grounded && !smallTalk) return escalate('no_knowledge', 'the knowledge base has nothing on this question');
       if (context.faqAnswer) {
         verdicts.push({ check: 'extractive', ok: true, detail: 'exact FAQ match' });
         return { kind: 'reply', text: toWhatsappText(context.faqAnswer), verdicts, llmCalls };
@@ -67,6 +67,8 @@ export class Brain {
       verdicts.push({ check: 'extractive', ok: false, detail: 'no exact FAQ match' });
       return escalate('no_llm', 'no LLM is configured and the knowledge base has no exact answer');
     }
+    // With a model, the model decides whether the knowledge it was given answers the question (its handover tool);
+    // the guardrails below still veto every fact that is not in that knowledge.
 
     let result: LlmResult;
     try {

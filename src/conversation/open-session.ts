@@ -1,5 +1,5 @@
 import type { Cell } from '../cell.js';
-import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
+import { knowledgeSearchFromConfig } from '../knowledge/wiring.js';
 import { PromptStore } from '../storage/prompt-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import type { Locale } from '../tenants/settings.js';
@@ -13,7 +13,7 @@ export function openSession(cell: Cell, slug: string): { session: () => ChatSess
   const prompt = new PromptStore(cell.db).current(tenant.id)?.body ?? '';
   const texts = (cell.db.prepare('SELECT texts FROM tenants WHERE id = ?').get(tenant.id) as { texts: string | null }).texts;
   const llm = llmFromConfig(cell);
-  const knowledge = new KnowledgeSearch(cell.db);
+  const knowledge = knowledgeSearchFromConfig(cell.db, cell.config);
   return {
     session: () => new ChatSession({ id: tenant.id, name: tenant.name, locale: tenant.locale as Locale, prompt, texts: texts ? (JSON.parse(texts) as TextOverrides) : null }, { knowledge, llm }),
     llmModel: llm?.model ?? null,

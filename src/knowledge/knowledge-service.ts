@@ -2,11 +2,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
+import { Queue } from '../jobs/queue.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
+import { JobStore } from '../storage/job-store.js';
+import { embedderFromConfig, enqueueEmbedding } from './wiring.js';
 import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
-import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
+import type { TrigramVocabulary } from './fuzzy.js';
+import { buildMatchQuery, narrowForms, normalizeText, queryTerms, type QueryTerm } from './normalize.js';
 import { rankByTenantBm25, rankTerms } from './rank.js';
 import { makeSnippet } from './snippet.js';
 import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
@@ -162,6 +166,8 @@ export class KnowledgeService {
         changes.push(change);
       }
       this.audit.record({ at: now, actor: currentActor(), action, tenantId: tenant.id, tenantSlug: tenant.slug, detail: { ...detail, sources: changes } });
+      // The new chunks get their vectors from a durable job, committed with them (nothing to embed is lost by a crash).
+      if (changes.some((c) => c.status !== 'unchanged') && embedderFromConfig(this.cell.config)) enqueueEmbedding(new Queue(new JobStore(this.cell.db), null), tenant.id);
     }).immediate();
     return changes;
   }
@@ -171,17 +177,33 @@ export class KnowledgeService {
  * Search without a Cell (the worker's knowledge port holds only the database): the tenant's chunks that best match
  * a customer's text, best first, at most `limit` (default 5, at most 50); [] when the text has no searchable word.
  */
-export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
+export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number; vocabulary?: () => TrigramVocabulary } = {}): SearchHit[] {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
   const terms = queryTerms(query);
   // Word forms of short stems are looked up in the tenant's own vocabulary first (narrowForms).
-  const searched = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
+  const narrowed = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
+  const searched = options.vocabulary ? [...narrowed, ...fuzzyTerms(store, tenantId, terms, narrowed, options.vocabulary)] : narrowed;
   if (searched.length === 0) return [];
   const candidates = store.search(tenantId, buildMatchQuery(tenantId, searched), CANDIDATE_POOL);
   return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId)).slice(0, limit).map((row) => ({
     ...row,
-    snippet: makeSnippet(row.text, terms),
+    snippet: makeSnippet(row.text, searched),
   }));
+}
+
+/**
+ * For each word of the question that no word of the tenant's index matches (a typo, a colloquial form), the most
+ * similar words of the tenant's vocabulary by trigram similarity (fuzzy.ts), as exact terms of that word.
+ */
+function fuzzyTerms(store: KnowledgeStore, tenantId: number, terms: readonly QueryTerm[], narrowed: readonly QueryTerm[], vocabulary: () => TrigramVocabulary): QueryTerm[] {
+  const out: QueryTerm[] = [];
+  for (const term of terms) {
+    if (term.match === 'exact') continue;
+    const found = term.match === 'prefix' ? store.indexedWords(tenantId, term.stem).length > 0 : narrowed.some((t) => t.word === term.word);
+    if (found) continue;
+    for (const { word } of vocabulary().similar(term.word)) out.push({ word: term.word, stem: word, match: 'exact' });
+  }
+  return out;
 }
 
 /**

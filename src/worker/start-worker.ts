@@ -14,7 +14,7 @@ import { JobStore } from '../storage/job-store.js';
 import { databasePath } from '../storage/open-db.js';
 import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-jobs.js';
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
-import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
+import { embedderFromConfig, knowledgeSearchFromConfig, registerKnowledgeJobs } from '../knowledge/wiring.js';
 import { registerDesk } from '../desk/desk.js';
 
 export interface WorkerOptions {
@@ -55,8 +55,10 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const eventLoop = new EventLoopLag({ windowMs: 10_000 });
   const readiness: ReadinessCheck[] = [];
 
+  const embedder = embedderFromConfig(cell.config);
+  registerKnowledgeJobs(cell.db, { registry, queue, logger, embedder });
   const { webhook, customerChannel, tracer } = registerPipeline(cell, {
-    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
+    registry, queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);

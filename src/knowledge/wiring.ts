@@ -1,0 +1,49 @@
+import type { Config } from '../config/config.js';
+import type { JobRegistry } from '../jobs/registry.js';
+import type { Queue } from '../jobs/queue.js';
+import type { Logger } from '../observability/logger.js';
+import type { Db } from '../storage/open-db.js';
+import { VectorStore } from '../storage/vector-store.js';
+import { embedTenant } from './embeddings/embed-job.js';
+import { OpenAiEmbedder, type EmbedderPort } from './embeddings/embedder.js';
+import { embedKey, KNOWLEDGE_JOB } from './job-kinds.js';
+import { KnowledgeSearch } from './knowledge-search.js';
+import { encodingFor } from './tokens.js';
+
+/** An outage of the embeddings API of up to about an hour is waited out (backoff capped at 10 minutes). */
+const EMBED_ATTEMPTS = 12;
+
+/** The embeddings API of the cell: its own base URL and key when set, else the LLM's; null without any key. */
+export function embedderFromConfig(config: Config): EmbedderPort | null {
+  const apiKey = config.embeddingApiKey ?? config.openaiApiKey;
+  if (!apiKey) return null;
+  return new OpenAiEmbedder({ apiKey, baseURL: config.embeddingBaseUrl ?? config.openaiBaseUrl, model: config.embeddingModel });
+}
+
+/** The knowledge a turn gets, as the cell is configured (budget, tokenizer of the chat model, embeddings). */
+export function knowledgeSearchFromConfig(db: Db, config: Config, embedder: EmbedderPort | null = embedderFromConfig(config)): KnowledgeSearch {
+  return new KnowledgeSearch(db, {
+    budgetTokens: config.knowledgeBudgetTokens, encoding: encodingFor(config.llmModel), embedder, embedTimeoutMs: config.embeddingTimeoutMs,
+  });
+}
+
+/** Enqueues the tenant's embed job (in the caller's transaction, next to the chunks it is about). */
+export function enqueueEmbedding(queue: Pick<Queue, 'enqueue'>, tenantId: number): void {
+  queue.enqueue({ kind: KNOWLEDGE_JOB.embed, tenantId, payload: {}, uniqueKey: embedKey(tenantId), concurrencyKey: embedKey(tenantId), maxAttempts: EMBED_ATTEMPTS });
+}
+
+/**
+ * THE one place the knowledge base's job kinds are registered (to be ported into the cell's kind table at merge).
+ * Also enqueues an embed job for every tenant whose chunks lack vectors of the configured model: knowledge imported
+ * while no embeddings were configured, or a changed BOTCTL_EMBEDDING_MODEL.
+ */
+export function registerKnowledgeJobs(db: Db, deps: { registry: JobRegistry; queue: Queue; logger: Logger; embedder: EmbedderPort | null }): void {
+  const { registry, queue, embedder } = deps;
+  if (!embedder) return;
+  const vectors = new VectorStore(db);
+  registry.register(KNOWLEDGE_JOB.embed, async (job, ctx) => {
+    const progress = await embedTenant(Number(job.tenantId), { vectors, embedder, transaction: (fn) => db.transaction(fn).immediate(), clock: Date.now, requestTimeoutMs: 30_000 }, ctx.signal);
+    ctx.logger.info({ tenantId: job.tenantId, model: embedder.model, ...progress }, 'knowledge embedded');
+  }, { maxAttempts: EMBED_ATTEMPTS, baseDelayMs: 2000, maxDelayMs: 10 * 60_000, timeoutMs: 15 * 60_000 });
+  for (const tenantId of vectors.tenantsMissing(embedder.model)) enqueueEmbedding(queue, tenantId);
+}
