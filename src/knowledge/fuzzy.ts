@@ -30,9 +30,11 @@ export class TrigramVocabulary {
   private readonly words: string[];
   private readonly sizes: number[];
   private readonly postings = new Map<string, number[]>();
+  private readonly exact: ReadonlySet<string>;
 
   constructor(words: Iterable<string>) {
-    this.words = [...new Set(words)].filter((w) => w.length >= MIN_WORD && !/\d/.test(w));
+    this.exact = new Set(words);
+    this.words = [...this.exact].filter((w) => w.length >= MIN_WORD && !/\d/.test(w));
     this.sizes = this.words.map((word, index) => {
       const set = trigrams(word);
       for (const t of set) {
@@ -48,8 +50,24 @@ export class TrigramVocabulary {
     return this.words.length;
   }
 
-  /** The vocabulary's words most similar to `word` (at least `min`), best first, at most `limit`. */
+  /**
+   * The vocabulary's words most similar to `word` (at least `min`), best first, at most `limit`. A Cyrillic word is
+   * also compared in Latin transliteration, because customers write brand and model names in Cyrillic ("туксон",
+   * "октавия") that the knowledge holds in Latin (Tucson, Octavia).
+   */
   similar(word: string, limit = 3, min = MIN_SIMILARITY): { word: string; similarity: number }[] {
+    const latin = transliterate(word);
+    const best = new Map<string, number>();
+    // A short name ("рио", "киа") has too few trigrams to compare, but its exact Latin spelling is a match.
+    if (latin !== word && this.exact.has(latin)) best.set(latin, 1);
+    for (const form of latin === word ? [word] : [word, latin]) {
+      for (const hit of this.similarTo(form, min)) best.set(hit.word, Math.max(best.get(hit.word) ?? 0, hit.similarity));
+    }
+    return [...best].map(([w, sim]) => ({ word: w, similarity: sim }))
+      .sort((a, b) => b.similarity - a.similarity || a.word.localeCompare(b.word)).slice(0, limit);
+  }
+
+  private similarTo(word: string, min: number): { word: string; similarity: number }[] {
     if (word.length < MIN_WORD || /\d/.test(word)) return [];
     const query = trigrams(word);
     const shared = new Map<number, number>();
@@ -57,9 +75,21 @@ export class TrigramVocabulary {
     const out: { word: string; similarity: number }[] = [];
     for (const [index, n] of shared) {
       const sim = n / (query.size + this.sizes[index]! - n);
-      if (sim >= min && this.words[index] !== word) out.push({ word: this.words[index]!, similarity: sim });
+      if (sim >= min) out.push({ word: this.words[index]!, similarity: sim });
     }
-    out.sort((a, b) => b.similarity - a.similarity || a.word.localeCompare(b.word));
-    return out.slice(0, limit);
+    return out;
   }
+}
+
+// Russian letters (after normalizeText: ё→е, Kazakh letters folded) as Latin, the way brand names are usually spelled.
+const LATIN: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'zh', з: 'z', и: 'i', й: 'i', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o',
+  п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'sch', ъ: '', ы: 'y', ь: '', э: 'e',
+  ю: 'yu', я: 'ya',
+};
+
+/** A Cyrillic word in Latin letters (other words unchanged). */
+export function transliterate(word: string): string {
+  if (!/[а-я]/.test(word)) return word;
+  return [...word].map((ch) => LATIN[ch] ?? ch).join('');
 }

@@ -7,6 +7,7 @@ import { VectorStore, type StoredVector } from '../storage/vector-store.js';
 import { nearest } from './embeddings/cosine.js';
 import type { EmbedderPort } from './embeddings/embedder.js';
 import { fuseRankings } from './embeddings/rrf.js';
+import { HEADING_SEPARATOR } from './chunk.js';
 import { TrigramVocabulary } from './fuzzy.js';
 import { matchFaq, searchKnowledge } from './knowledge-service.js';
 import { countMessageTokens, countTokens, type Encoding } from './tokens.js';
@@ -22,10 +23,10 @@ export interface KnowledgeSearchOptions {
   embedTimeoutMs: number;
 }
 
-export const DEFAULT_KNOWLEDGE_OPTIONS: KnowledgeSearchOptions = { budgetTokens: 12_000, encoding: 'o200k_base', embedder: null, embedTimeoutMs: 1500 };
+export const DEFAULT_KNOWLEDGE_OPTIONS: KnowledgeSearchOptions = { budgetTokens: 16_000, encoding: 'o200k_base', embedder: null, embedTimeoutMs: 1500 };
 
 /** Chunks a retrieved (not whole) prompt gets. */
-export const RETRIEVED_SNIPPETS = 8;
+export const RETRIEVED_SNIPPETS = 12;
 /** Candidates each ranking contributes to the fusion. */
 const FUSION_POOL = 30;
 /** The table of contents takes at most this share of the budget; titles past it are left out. */
@@ -168,21 +169,32 @@ function toSnippet(row: SearchRow & { score?: number }): Snippet {
   };
 }
 
-/** Section titles in knowledge order (`source › heading`, or the FAQ question), without repeats, up to `maxTokens`. */
+/**
+ * Section titles in knowledge order (`source › heading`, or the FAQ question), without repeats, within `maxTokens`.
+ * When every title does not fit (a catalog of 1,000 items), the titles are cut to their top heading (`source ›
+ * chapter`), which names what kinds of things the knowledge holds; what still does not fit is left out.
+ */
 function tableOfContents(snippets: readonly Snippet[], encoding: Encoding, maxTokens: number): string[] {
-  const titles: string[] = [];
+  const full = snippets.map((s) => (s.heading ? `${s.sourceName} › ${s.heading}` : s.text.split('\n')[0]!.slice(0, 120)));
+  const fitting = distinctWithin(full, encoding, maxTokens);
+  if (fitting.length === new Set(full).size) return fitting;
+  const top = snippets.map((s, i) => (s.heading ? `${s.sourceName} › ${s.heading.split(HEADING_SEPARATOR)[0]}` : full[i]!));
+  return distinctWithin(top, encoding, maxTokens);
+}
+
+function distinctWithin(titles: readonly string[], encoding: Encoding, maxTokens: number): string[] {
+  const out: string[] = [];
   const seen = new Set<string>();
   let tokens = 0;
-  for (const s of snippets) {
-    const title = s.heading ? `${s.sourceName} › ${s.heading}` : s.text.split('\n')[0]!.slice(0, 120);
+  for (const title of titles) {
     if (seen.has(title)) continue;
     const cost = countTokens(title, encoding) + 2;
     if (tokens + cost > maxTokens) break;
     seen.add(title);
-    titles.push(title);
+    out.push(title);
     tokens += cost;
   }
-  return titles;
+  return out;
 }
 
 function remember<T>(map: Map<number, T>, key: number, value: T): void {

@@ -5,7 +5,10 @@ import { UserError } from '../errors.js';
 import { Queue } from '../jobs/queue.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
 import { JobStore } from '../storage/job-store.js';
-import { embedderFromConfig, enqueueEmbedding } from './wiring.js';
+import { VectorStore } from '../storage/vector-store.js';
+import { embedTenant, type EmbedProgress } from './embeddings/embed-job.js';
+import type { KnowledgeStats } from './knowledge-search.js';
+import { embedderFromConfig, enqueueEmbedding, knowledgeSearchFromConfig } from './wiring.js';
 import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
@@ -138,6 +141,39 @@ export class KnowledgeService {
   /** The tenant's chunks that best match a customer's text, best first; [] when the text has no searchable word. */
   search(tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
     return searchKnowledge(this.store, tenantId, query, options);
+  }
+
+  /** Size in tokens, budget, the mode turns get, and embedding coverage of a tenant's knowledge (`botctl kb stats`). */
+  stats(tenantSlug: string): KnowledgeStats & { tenant: string } {
+    const tenant = this.tenants.get(tenantSlug);
+    return { tenant: tenant.slug, ...knowledgeSearchFromConfig(this.cell.db, this.cell.config).stats(tenant.id) };
+  }
+
+  /**
+   * Sets the tenant's own knowledge budget in tokens, or null to use the cell's (BOTCTL_KNOWLEDGE_BUDGET_TOKENS).
+   * Audited. Takes effect at the next turn.
+   */
+  setBudget(tenantSlug: string, tokens: number | null): void {
+    const tenant = this.tenants.get(tenantSlug);
+    if (tokens !== null && (!Number.isSafeInteger(tokens) || tokens < 0 || tokens > 1_000_000)) {
+      throw new UserError(`${tokens} is not a knowledge budget`, 'give a number of tokens from 0 (always retrieve) to 1000000, or "cell" for the cell\'s default');
+    }
+    this.cell.db.transaction(() => {
+      this.store.setBudgetOverride(tenant.id, tokens);
+      this.audit.record({ at: this.clock(), actor: currentActor(), action: 'kb.budget', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { tokens } });
+    }).immediate();
+  }
+
+  /**
+   * Embeds, in the foreground, the tenant's chunks that have no vector of the configured model (what the worker's
+   * kb.embed job does; resumable the same way). Throws a UserError when no embeddings API is configured.
+   */
+  async embed(tenantSlug: string, signal: AbortSignal): Promise<EmbedProgress & { model: string }> {
+    const tenant = this.tenants.get(tenantSlug);
+    const embedder = embedderFromConfig(this.cell.config);
+    if (!embedder) throw new UserError('no embeddings API is configured', 'set OPENAI_API_KEY (or BOTCTL_EMBEDDING_API_KEY with BOTCTL_EMBEDDING_BASE_URL) in the env file');
+    const progress = await embedTenant(tenant.id, { vectors: new VectorStore(this.cell.db), embedder, transaction: (fn) => this.cell.db.transaction(fn).immediate(), clock: this.clock, requestTimeoutMs: 30_000 }, signal);
+    return { ...progress, model: embedder.model };
   }
 
   /** The FAQ entry asking the same as `question` (see matchFaq), or null. */
