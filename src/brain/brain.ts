@@ -115,7 +115,7 @@ export class Brain {
   /** Calls the LLM, retrying timeouts, 429 and 5xx with backoff until the turn's deadline. */
   private async callWithinDeadline(context: TurnContext, signal: AbortSignal, calls: LlmCallRecord[]): Promise<LlmResult> {
     const llm = this.llm!;
-    const deadline = this.clock() + this.policy.deadlineMs;
+    const deadline = Math.min(this.clock(), context.startedAt ?? Infinity) + this.policy.deadlineMs;
     const messages = assembleMessages(context);
     for (let attempt = 1; ; attempt++) {
       const left = deadline - this.clock();

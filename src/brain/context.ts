@@ -57,6 +57,8 @@ export interface TurnContext {
   memory: string | null;
   /** The language to answer in. */
   language: Locale;
+  /** When the turn began (before retrieval): the brain's deadline counts from here, so waiting for embeddings is inside it. */
+  startedAt?: number;
   /** An exact FAQ answer for the extractive fallback, when the knowledge base has one. */
   faqAnswer: string | null;
 }

@@ -15,7 +15,9 @@ export async function buildContext(input: {
   memory: string | null;
   language: Locale;
   signal: AbortSignal;
+  clock?: () => number;
 }): Promise<{ context: TurnContext; retrieval: Retrieval }> {
+  const startedAt = (input.clock ?? Date.now)();
   const previous = input.history.filter((l) => l.author === 'customer').slice(-1).map((l) => l.text);
   const retrieval = await input.knowledge.retrieve(input.tenant.id, [...previous, ...input.texts].join(' '), input.signal);
   const context: TurnContext = {
@@ -30,6 +32,7 @@ export async function buildContext(input: {
     memory: input.memory,
     language: input.language,
     faqAnswer: input.knowledge.findFaqAnswer(input.tenant.id, input.texts.join(' ')),
+    startedAt,
   };
   return { context, retrieval };
 }

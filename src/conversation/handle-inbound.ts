@@ -77,7 +77,7 @@ export class InboundHandler {
       return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', language, trace);
     }
 
-    const { context, retrieval } = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal });
+    const { context, retrieval } = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
     trace('knowledge.search', describeRetrieval(retrieval, this.deps.knowledge.promptTokens(context), context.faqAnswer !== null));
     const decision = await this.deps.brain.decide(context, signal);

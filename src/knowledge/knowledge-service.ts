@@ -202,8 +202,9 @@ export class KnowledgeService {
         changes.push(change);
       }
       this.audit.record({ at: now, actor: currentActor(), action, tenantId: tenant.id, tenantSlug: tenant.slug, detail: { ...detail, sources: changes } });
-      // The new chunks get their vectors from a durable job, committed with them (nothing to embed is lost by a crash).
-      if (changes.some((c) => c.status !== 'unchanged') && embedderFromConfig(this.cell.config)) enqueueEmbedding(new Queue(new JobStore(this.cell.db), null), tenant.id);
+      // The new chunks get their vectors from a durable job committed with them (nothing to embed is lost by a crash);
+      // always enqueued, because the worker may have the embeddings API key when this command's environment has not.
+      if (changes.some((c) => c.status !== 'unchanged')) enqueueEmbedding(new Queue(new JobStore(this.cell.db), null), tenant.id);
     }).immediate();
     return changes;
   }

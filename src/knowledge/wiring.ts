@@ -39,11 +39,12 @@ export function enqueueEmbedding(queue: Pick<Queue, 'enqueue'>, tenantId: number
  */
 export function registerKnowledgeJobs(db: Db, deps: { registry: JobRegistry; queue: Queue; logger: Logger; embedder: EmbedderPort | null }): void {
   const { registry, queue, embedder } = deps;
-  if (!embedder) return;
   const vectors = new VectorStore(db);
   registry.register(KNOWLEDGE_JOB.embed, async (job, ctx) => {
+    // Imports always enqueue the job (the CLI may run without the API key); without embeddings there is nothing to do.
+    if (!embedder) return ctx.logger.debug({ tenantId: job.tenantId }, 'no embeddings API configured: knowledge not embedded');
     const progress = await embedTenant(Number(job.tenantId), { vectors, embedder, transaction: (fn) => db.transaction(fn).immediate(), clock: Date.now, requestTimeoutMs: 30_000 }, ctx.signal);
     ctx.logger.info({ tenantId: job.tenantId, model: embedder.model, ...progress }, 'knowledge embedded');
   }, { maxAttempts: EMBED_ATTEMPTS, baseDelayMs: 2000, maxDelayMs: 10 * 60_000, timeoutMs: 15 * 60_000 });
-  for (const tenantId of vectors.tenantsMissing(embedder.model)) enqueueEmbedding(queue, tenantId);
+  if (embedder) for (const tenantId of vectors.tenantsMissing(embedder.model)) enqueueEmbedding(queue, tenantId);
 }
