@@ -78,8 +78,9 @@ export class InboundHandler {
     }
 
     const { context, retrieval } = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
+    const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
-    trace('knowledge.search', describeRetrieval(retrieval, this.deps.knowledge.promptTokens(context), context.faqAnswer !== null));
+    trace('knowledge.search', describeRetrieval(retrieval, this.deps.knowledge.promptTokens(context), context.faqAnswer !== null), 'ok', searchMs);
     const decision = await this.deps.brain.decide(context, signal);
     this.recordDecision(turn, decision, trace);
 

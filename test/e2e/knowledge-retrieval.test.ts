@@ -85,6 +85,9 @@ describe('knowledge through the real path (signed webhook → worker → LLM sim
     expect(traced.length).toBeGreaterThan(0);
     expect(traced.every((c) => typeof c.score === 'number' && c.score > 0)).toBe(true);
     expect(search.detail.knowledgeTokens as number).toBeGreaterThan(search.detail.budgetTokens as number);
+    const trace = await botctl(['trace', `+${from}`], h.cell.env);
+    expect(trace.exitCode, trace.stderr).toBe(0);
+    expect(trace.stdout).toMatch(/knowledge\.search +\d+ ms +hybrid \(words \+ meaning\): \d+ chunk\(s\), prompt \d+ tokens \(knowledge \d+ > budget 2000\); table of contents \d+ titles; best: \S+ › .+ 0\.\d+/);
   }, 30_000);
 
   for (const [what, failure] of [['down (500)', { status: 500 }], ['rate-limiting (429)', { status: 429, retryAfterSeconds: 30 }], ['hanging', { hang: true as const }]] as const) {
@@ -100,6 +103,10 @@ describe('knowledge through the real path (signed webhook → worker → LLM sim
         const fallback = steps.find((s) => s.step === 'knowledge.embeddings')!;
         expect(fallback).toMatchObject({ outcome: 'error', detail: { fallback: 'lexical' } });
         expect(steps.find((s) => s.step === 'knowledge.search')!.detail.mode).toBe('lexical_fallback');
+        const trace = await botctl(['trace', `+${from}`], h.cell.env);
+        expect(trace.stdout).toMatch(/knowledge\.embeddings +ERROR .*answered from words alone/);
+        expect(trace.stdout).toMatch(/hint: the embeddings API .* failed or was slower than BOTCTL_EMBEDDING_TIMEOUT_MS/);
+        expect(trace.stdout).toMatch(/knowledge\.search .*words alone \(embeddings failed\)/);
         expect(systemOf('фильтр воздушный на короллу сколько стоит')).toMatch(/Фильтр воздушный \S+ \S+ для Toyota Corolla/);
       } finally {
         h.llm!.failEmbeddings(null);
