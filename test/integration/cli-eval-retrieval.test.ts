@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startOpenAISimulator, type OpenAISimulator } from '../fakes/openai.js';
@@ -73,6 +74,16 @@ describe('botctl eval --retrieval on the shipped suites', () => {
     expect(text).toMatch(/^lexical \+ fuzzy: the answering fact reached the model for \d+ of \d+ questions/m);
     expect(text).toMatch(/^hybrid: the answering fact reached the model for \d+ of \d+ questions/m);
   }, 240_000);
+
+  test('expect_fact without --retrieval: the fact must reach the model and the reply', async () => {
+    const suite = join(cell.dir, 'facts.yaml');
+    writeFileSync(suite, 'cases:\n  - name: cleaning\n    turns:\n      - say: "Сколько стоит профессиональная чистка зубов?"\n        expect: { expect_fact: "15 000" }\n  - name: invented\n    turns:\n      - say: "Сколько стоит профессиональная чистка зубов?"\n        expect: { expect_fact: "99 999" }\n');
+    const result = await botctl(['eval', 'dental', suite, '--json'], env);
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout) as { results: { caseName: string; passed: boolean; failures: string[] }[] };
+    expect(report.results[0]).toMatchObject({ caseName: 'cleaning', passed: true });
+    expect(report.results[1]!.failures).toEqual(['the fact "99 999" did not reach the model (whole knowledge)', 'reply does not state the fact "99 999"']);
+  }, 60_000);
 
   test('kb stats shows size in tokens, the mode and embedding coverage; kb budget overrides it per tenant', async () => {
     const stats = JSON.parse(await ok(['kb', 'stats', 'dental', '--json'])) as Report['knowledge'] & { budgetSource: string; embeddingModel: string };
