@@ -10,6 +10,7 @@ import { fuseRankings } from './embeddings/rrf.js';
 import { HEADING_SEPARATOR } from './chunk.js';
 import { TrigramVocabulary } from './fuzzy.js';
 import { matchFaq, searchKnowledge } from './knowledge-service.js';
+import { chunkWords } from './rank.js';
 import { countMessageTokens, countTokens, type Encoding } from './tokens.js';
 
 export interface KnowledgeSearchOptions {
@@ -41,6 +42,8 @@ interface TenantKnowledge {
   tokens: number;
   toc: string[];
   vocabulary: TrigramVocabulary | null;
+  /** Each chunk's normalised words, filled as chunks come up in searches (ranking reads them every turn). */
+  words: Map<number, readonly string[]>;
 }
 
 export interface KnowledgeStats {
@@ -129,7 +132,13 @@ export class KnowledgeSearch implements KnowledgePort {
   }
 
   private lexical(tenantId: number, query: string, limit: number) {
-    return searchKnowledge(this.store, tenantId, query, { limit, vocabulary: () => this.vocabulary(tenantId) });
+    const words = this.knowledge(tenantId).words;
+    const wordsOf = (row: SearchRow) => {
+      let cached = words.get(row.chunkId);
+      if (!cached) words.set(row.chunkId, (cached = chunkWords(row)));
+      return cached;
+    };
+    return searchKnowledge(this.store, tenantId, query, { limit, vocabulary: () => this.vocabulary(tenantId), wordsOf });
   }
 
   private knowledge(tenantId: number): TenantKnowledge {
@@ -138,7 +147,7 @@ export class KnowledgeSearch implements KnowledgePort {
     if (cached?.version === version) return cached;
     const snippets = this.store.allChunks(tenantId).map(toSnippet);
     const tokens = countTokens(knowledgeBlock(snippets), this.options.encoding);
-    const built: TenantKnowledge = { version, snippets, tokens, toc: tableOfContents(snippets, this.options.encoding, Math.floor(this.options.budgetTokens * TOC_SHARE)), vocabulary: null };
+    const built: TenantKnowledge = { version, snippets, tokens, toc: tableOfContents(snippets, this.options.encoding, Math.floor(this.options.budgetTokens * TOC_SHARE)), vocabulary: null, words: new Map() };
     remember(this.tenants, tenantId, built);
     return built;
   }

@@ -214,7 +214,7 @@ export class KnowledgeService {
  * Search without a Cell (the worker's knowledge port holds only the database): the tenant's chunks that best match
  * a customer's text, best first, at most `limit` (default 5, at most 50); [] when the text has no searchable word.
  */
-export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number; vocabulary?: () => TrigramVocabulary } = {}): SearchHit[] {
+export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number; vocabulary?: () => TrigramVocabulary; wordsOf?: (row: SearchRow) => readonly string[] } = {}): SearchHit[] {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
   const terms = queryTerms(query);
   // Word forms of short stems are looked up in the tenant's own vocabulary first (narrowForms).
@@ -222,7 +222,7 @@ export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: 
   const searched = options.vocabulary ? [...narrowed, ...fuzzyTerms(store, tenantId, terms, narrowed, options.vocabulary)] : narrowed;
   if (searched.length === 0) return [];
   const candidates = store.search(tenantId, buildMatchQuery(tenantId, searched), CANDIDATE_POOL);
-  return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId)).slice(0, limit).map((row) => ({
+  return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId), options.wordsOf).slice(0, limit).map((row) => ({
     ...row,
     snippet: makeSnippet(row.text, searched),
   }));

@@ -50,7 +50,9 @@ export class VectorStore {
 
   /** A cache key that changes when the tenant's vectors of `model` do. */
   version(tenantId: number, model: string): string {
-    const row = prepareCached(this.db, 'SELECT count(*) AS n, coalesce(max(created_at), 0) AS at FROM kb_vectors WHERE tenant_id = ? AND model = ?').get(tenantId, model) as { n: number; at: number };
+    // count and max(rowid) come from the (tenant_id, model) index alone: reading created_at would read every row past
+    // its vector blob. A rewritten vector (ON CONFLICT … DO UPDATE) keeps its rowid but only happens with new chunk ids.
+    const row = prepareCached(this.db, 'SELECT count(*) AS n, coalesce(max(rowid), 0) AS at FROM kb_vectors WHERE tenant_id = ? AND model = ?').get(tenantId, model) as { n: number; at: number };
     return `${row.n}:${row.at}`;
   }
 

@@ -14,7 +14,9 @@ const FIGURES: [string, string][] = [
   ['Ingest', 'bare baseline (node:http'], ['Ingest', 'bare baseline at fixed'], ['Ingest', '÷ bare baseline'],
   ['Pipeline', 'burst:'], ['Pipeline', 'until the queue drained'], ['Pipeline', 'peak LLM calls in flight'],
   ['Pipeline', 'event-loop lag'], ['Pipeline', 'webhook → LLM request'], ['Pipeline', 'LLM answer → Graph send'],
-  ['Queue', 'cycles/s'], ['Search', 'searchKnowledge in one tenant'], ['Memory', 'RSS idle'], ['Memory', 'after the burst'],
+  ['Queue', 'cycles/s'], ['Search', 'searchKnowledge in one tenant'],
+  ['Retrieval', 'prompt tokens per turn, whole knowledge'], ['Retrieval', 'prompt tokens per turn, hybrid'], ['Retrieval', 'cost of 1,000 conversations'],
+  ['Retrieval', 'embedding cost of importing'], ['Retrieval', 'retrieval p99 at 2,000 chunks'], ['Memory', 'RSS idle'], ['Memory', 'after the burst'],
   ['Start', '/readyz'], ['Limits', '80 msg/s per phone number'], ['Limits', 'per 6 s to one customer'],
   ['Limits', '20 msgs/min per group'], ['Limits', '30 msgs/s overall'],
 ];
