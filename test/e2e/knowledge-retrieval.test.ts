@@ -131,6 +131,22 @@ describe('knowledge through the real path (signed webhook → worker → LLM sim
     expect(job).toEqual({ state: 'done', attempts: 2 });
   }, 60_000);
 
+  test('the worker killed (SIGKILL) while embedding an import: after the restart the rest is embedded, finished batches are not redone', async () => {
+    const before = h.llm!.embeddingRequests.length;
+    // The second batch hangs for a while: the worker dies with it in flight.
+    h.llm!.enqueueEmbedding('ok', { delayMs: 20_000, then: 'ok' });
+    const added = await botctl(['kb', 'add', 'parts', join(CATALOG, '05-catalog.md'), join(CATALOG, '06-catalog.md')], h.cell.env);
+    expect(added.exitCode, added.stderr).toBe(0);
+    const batches = () => h.llm!.embeddingRequests.slice(before).filter((r) => r.inputs.length > 1);
+    await until(() => batches().length >= 2, 15_000, 'the second batch to be in flight');
+    const first = new Set(batches()[0]!.inputs);
+    await h.worker.kill();
+    expect(vectors('parts')).toBe(chunks('parts') - 100 + 64);
+    await h.restartWorker();
+    await until(() => vectors('parts') === chunks('parts'), 30_000, 'the rest of the import to be embedded');
+    expect(batches().slice(2).flatMap((r) => r.inputs).filter((text) => first.has(text))).toEqual([]);
+  }, 60_000);
+
   test('a changed embeddings model re-embeds every chunk at the next start, and the old model\'s vectors go', async () => {
     await h.worker.kill();
     const before = h.llm!.embeddingRequests.length;
