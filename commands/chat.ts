@@ -37,12 +37,13 @@ export default class Chat extends BotctlCommand {
   }
 
   private show(outcome: TurnOutcome, flags: { verbose: boolean; json: boolean }): void {
-    if (flags.json) return this.printJson(outcome);
+    if (flags.json) return this.printJson({ ...outcome, messages: undefined });
     const d = outcome.decision;
     this.log(`bot> ${outcome.customerSees}`);
     if (d.kind === 'escalate') this.log(`  → handed to a manager (${d.cause}): ${d.reason}`);
     if (flags.verbose) {
-      this.log(`  language ${outcome.language}; knowledge: ${outcome.snippets.join('; ') || 'none'}`);
+      this.log(`  language ${outcome.language}; knowledge: ${outcome.retrieval.mode === 'whole' ? `all ${outcome.snippets.length} chunks of ${[...new Set(outcome.retrieval.snippets.map((s) => s.sourceName))].join(', ') || 'none'}` : outcome.snippets.join('; ') || 'none'} (${outcome.retrieval.mode}, ${outcome.promptTokens} prompt tokens)`);
+      if (outcome.retrieval.fallback) this.log(`  ! embeddings unavailable, answered from words alone: ${outcome.retrieval.fallback}`);
       for (const v of d.verdicts) this.log(`  ${v.ok ? '✓' : '✗'} ${v.check}${v.detail ? `: ${v.detail}` : ''}`);
       for (const c of d.llmCalls) this.log(`  llm ${c.outcome} in ${c.durationMs} ms${c.error ? `: ${c.error}` : ''}`);
     }

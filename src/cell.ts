@@ -26,7 +26,7 @@ export function openCell(config: Config, options: OpenCellOptions): Cell {
     throw new UserError('BOTCTL_SECRET_KEY is not set', 'run botctl init to write an env file with a fresh key, or point --env-file at the cell\'s env file');
   }
   registerSecret(config.secretKey.toString('base64'));
-  for (const secret of [config.openaiApiKey, config.telegramBotToken, config.whatsappAppSecret, config.whatsappVerifyToken]) registerSecret(secret);
+  for (const secret of [config.openaiApiKey, config.embeddingApiKey, config.telegramBotToken, config.whatsappAppSecret, config.whatsappVerifyToken]) registerSecret(secret);
 
   const db = openDatabase(config.dataDir);
   try {

@@ -55,11 +55,11 @@ export class Brain {
     const question = context.newMessages.join('\n');
     const smallTalk = isSmallTalk(question);
 
-    const grounded = context.snippets.length > 0 || mentionsPrompt(question, context.tenantPrompt);
-    verdicts.push({ check: 'relevance', ok: grounded || smallTalk, detail: `${context.snippets.length} snippets${smallTalk ? ', small talk' : ''}` });
-    if (!grounded && !smallTalk) return escalate('no_knowledge', 'the knowledge base has nothing on this question');
-
     if (!this.llm) {
+      // Without a model the extractive path decides, as before: nothing the question's words match → a manager.
+      const grounded = context.lexicalHits > 0 || mentionsPrompt(question, context.tenantPrompt);
+      verdicts.push({ check: 'relevance', ok: grounded || smallTalk, detail: `${context.lexicalHits} matching chunks${smallTalk ? ', small talk' : ''}` });
+      if (!grounded && !smallTalk) return escalate('no_knowledge', 'the knowledge base has nothing on this question');
       if (context.faqAnswer) {
         verdicts.push({ check: 'extractive', ok: true, detail: 'exact FAQ match' });
         return { kind: 'reply', text: toWhatsappText(context.faqAnswer), verdicts, llmCalls };
@@ -67,6 +67,8 @@ export class Brain {
       verdicts.push({ check: 'extractive', ok: false, detail: 'no exact FAQ match' });
       return escalate('no_llm', 'no LLM is configured and the knowledge base has no exact answer');
     }
+    // With a model, the model decides whether the knowledge it was given answers the question (its handover tool);
+    // the guardrails below still veto every fact that is not in that knowledge.
 
     let result: LlmResult;
     try {
@@ -113,7 +115,7 @@ export class Brain {
   /** Calls the LLM, retrying timeouts, 429 and 5xx with backoff until the turn's deadline. */
   private async callWithinDeadline(context: TurnContext, signal: AbortSignal, calls: LlmCallRecord[]): Promise<LlmResult> {
     const llm = this.llm!;
-    const deadline = this.clock() + this.policy.deadlineMs;
+    const deadline = Math.min(this.clock(), context.startedAt ?? Infinity) + this.policy.deadlineMs;
     const messages = assembleMessages(context);
     for (let attempt = 1; ; attempt++) {
       const left = deadline - this.clock();

@@ -1,5 +1,5 @@
 import { systemTemplate } from '../texts/texts.js';
-import type { TurnContext } from './context.js';
+import type { Snippet, TurnContext } from './context.js';
 import type { ChatMessage, ToolSpec } from './llm.js';
 
 export const HANDOVER_TOOL: ToolSpec = {
@@ -17,9 +17,9 @@ export const HANDOVER_TOOL: ToolSpec = {
 
 const LANGUAGE_NAMES = { ru: 'русский (Russian)', kk: 'қазақ тілі (Kazakh)', en: 'English' } as const;
 const HEADINGS = {
-  ru: { prompt: 'Инструкции компании', knowledge: 'Знания', memory: 'Что известно о клиенте', none: '(ничего не найдено)', language: 'Язык ответа' },
-  kk: { prompt: 'Компания нұсқаулықтары', knowledge: 'Білім', memory: 'Клиент туралы белгілі', none: '(ештеңе табылмады)', language: 'Жауап тілі' },
-  en: { prompt: "Company's instructions", knowledge: 'Knowledge', memory: 'What is known about the customer', none: '(nothing found)', language: 'Answer language' },
+  ru: { prompt: 'Инструкции компании', knowledge: 'Знания', toc: 'Разделы базы знаний (ниже — только найденные по вопросу)', memory: 'Что известно о клиенте', none: '(ничего не найдено)', language: 'Язык ответа' },
+  kk: { prompt: 'Компания нұсқаулықтары', knowledge: 'Білім', toc: 'Білім қорының бөлімдері (төменде — тек сұраққа табылғандары)', memory: 'Клиент туралы белгілі', none: '(ештеңе табылмады)', language: 'Жауап тілі' },
+  en: { prompt: "Company's instructions", knowledge: 'Knowledge', toc: 'Sections of the knowledge base (below: only those found for the question)', memory: 'What is known about the customer', none: '(nothing found)', language: 'Answer language' },
 } as const;
 
 /** The system instructions alone (the leak check compares replies with them). */
@@ -28,17 +28,18 @@ export function instructionsFor(context: TurnContext): string {
 }
 
 /**
- * The request for one turn: the locale's system template, the tenant's prompt, the retrieved knowledge (marked as
- * data), the contact's memory, then the recent conversation and the customer's new messages as user turns.
+ * The request for one turn. What is stable for a tenant comes first and always in the same order, so a provider's
+ * prompt caching reuses the prefix (PROTOCOLS.md §3c): the locale's system template, the tenant's prompt, the table
+ * of contents (when the knowledge is retrieved, not whole), the knowledge (marked as data); then what changes per
+ * contact and turn: the contact's memory, the answer language, the conversation and the customer's new messages.
  */
 export function assembleMessages(context: TurnContext): ChatMessage[] {
   const h = HEADINGS[context.tenantLocale];
-  const knowledge = context.snippets.length === 0
-    ? h.none
-    : context.snippets.map((s, i) => `[${i + 1}] ${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}\n${s.text.trim()}`).join('\n\n');
+  const knowledge = context.snippets.length === 0 ? h.none : knowledgeBlock(context.snippets);
   const system = [
     instructionsFor(context),
     `## ${h.prompt}\n${context.tenantPrompt.trim() || '—'}`,
+    context.toc.length > 0 ? `## ${h.toc}\n${context.toc.map((t) => `- ${t}`).join('\n')}` : null,
     `## ${h.knowledge}\n<<<\n${knowledge}\n>>>`,
     context.memory ? `## ${h.memory}\n${context.memory.trim()}` : null,
     `## ${h.language}: ${LANGUAGE_NAMES[context.language]}`,
@@ -53,10 +54,16 @@ export function assembleMessages(context: TurnContext): ChatMessage[] {
   return messages;
 }
 
-/** Every text the reply's facts may come from: knowledge, the tenant's prompt, the conversation. */
+/** The knowledge as the prompt holds it: each snippet labelled `[n] source › heading`, then its text. */
+export function knowledgeBlock(snippets: readonly Snippet[]): string {
+  return snippets.map((s, i) => `[${i + 1}] ${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}\n${s.text.trim()}`).join('\n\n');
+}
+
+/** Every text the reply's facts may come from: exactly the knowledge the model was given, the tenant's prompt, the conversation. */
 export function factSources(context: TurnContext): string[] {
   return [
     context.tenantPrompt,
+    ...context.toc,
     ...context.snippets.map((s) => `${s.heading ?? ''}\n${s.text}`),
     ...context.history.map((l) => l.text),
     ...context.newMessages,

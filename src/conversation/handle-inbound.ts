@@ -1,5 +1,4 @@
 import type { Brain, Decision, EscalationCause } from '../brain/brain.js';
-import type { TurnContext } from '../brain/context.js';
 import { detectLanguage } from '../brain/language.js';
 import type { LlmPort } from '../brain/llm.js';
 import type { Logger } from '../observability/logger.js';
@@ -8,7 +7,7 @@ import { renderText, type TextKey } from '../texts/texts.js';
 import { contactKey, JOB } from './job-kinds.js';
 import type { ConversationStore, CustomerChannelPort, JobEnqueuer, KnowledgePort, StoredInbound, Tracer, TurnData } from './ports.js';
 import { readMessages } from './read-messages.js';
-import { buildContext } from './build-context.js';
+import { buildContext, describeRetrieval } from './build-context.js';
 import { isOpen, nextOpening, type BusinessHours } from '../tenants/business-hours.js';
 import { describeOpening } from '../texts/opening-time.js';
 
@@ -83,8 +82,10 @@ export class InboundHandler {
       return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', language, trace);
     }
 
-    const context = this.context(turn, read.texts, language);
-    trace('knowledge.search', { snippets: context.snippets.map((s) => `${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}`), faq: context.faqAnswer !== null });
+    const { context, retrieval } = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
+    const searchMs = clock() - (context.startedAt ?? clock());
+    if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
+    trace('knowledge.search', describeRetrieval(retrieval, this.deps.knowledge.promptTokens(context), context.faqAnswer !== null), 'ok', searchMs);
     const decision = await this.deps.brain.decide(context, signal);
     this.recordDecision(turn, decision, trace);
 
@@ -103,10 +104,6 @@ export class InboundHandler {
     }
     const textKey: TextKey = decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply';
     return this.escalate(turn, decision.cause, decision.reason, decision.summary, textKey, language, trace);
-  }
-
-  private context(turn: TurnData, texts: string[], language: Locale): TurnContext {
-    return buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts, history: turn.history, memory: turn.contact.memory, language });
   }
 
   private recordDecision(turn: TurnData, decision: Decision, trace: (step: string, detail?: Record<string, unknown>, outcome?: 'ok' | 'error' | 'skipped' | 'vetoed', durationMs?: number | null) => void): void {

@@ -1,4 +1,4 @@
-import type { HistoryLine, Snippet } from '../brain/context.js';
+import type { HistoryLine, Retrieval, TurnContext } from '../brain/context.js';
 import type { AccountBatch, ChannelCredentials, InboundKind } from '../channels/types.js';
 import type { JobSpec } from '../jobs/types.js';
 import type { Locale } from '../tenants/settings.js';
@@ -150,8 +150,14 @@ export interface JobEnqueuer {
 }
 
 export interface KnowledgePort {
-  search(tenantId: number, query: string, limit: number): Snippet[];
+  /**
+   * The knowledge a turn gets: all of it when it fits the tenant's budget, else retrieved for `query`. Never throws
+   * for an embeddings failure (the retrieval falls back to words and says so); only for an aborted turn.
+   */
+  retrieve(tenantId: number, query: string, signal: AbortSignal): Promise<Retrieval>;
   findFaqAnswer(tenantId: number, question: string): string | null;
+  /** Tokens of a turn's whole request in the chat model's tokenizer (for the trace and the cost figures). */
+  promptTokens(context: TurnContext): number;
 }
 
 /** The customer's channel as the core uses it (credentials resolved per tenant by the adapter). */

@@ -1,4 +1,5 @@
 import type { ChatSession, TurnOutcome } from '../conversation/chat-session.js';
+import { factsMissingFromPrompt, factsMissingFromReply } from './facts.js';
 import type { EvalExpectation, EvalSuite } from './suite.js';
 
 export interface TurnResult {
@@ -29,6 +30,10 @@ export function checkExpectation(outcome: TurnOutcome, expect: EvalExpectation):
   for (const needle of list(expect.not_contains)) if (lower.includes(needle.toLowerCase())) failures.push(`reply contains "${needle}"`);
   if (expect.max_length !== undefined && text.length > expect.max_length) failures.push(`reply is ${text.length} characters, over ${expect.max_length}`);
   if (expect.language !== undefined && outcome.language !== expect.language) failures.push(`language is ${outcome.language}, expected ${expect.language}`);
+  const facts = list(expect.expect_fact);
+  for (const fact of factsMissingFromPrompt(facts, outcome.messages)) failures.push(`the fact "${fact}" did not reach the model (${outcome.retrieval.mode} knowledge)`);
+  // With a model the fact must also reach the customer; without one only an exact FAQ answer can state it.
+  if (outcome.decision.llmCalls.length > 0) for (const fact of factsMissingFromReply(facts, text)) failures.push(`reply does not state the fact "${fact}"`);
   return failures;
 }
 

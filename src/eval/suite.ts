@@ -9,6 +9,7 @@ const Expectation = z.object({
   not_contains: z.union([z.string(), z.array(z.string())]).optional(),
   max_length: z.number().int().positive().optional(),
   language: z.enum(['ru', 'kk', 'en']).optional(),
+  expect_fact: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
 }).strict();
 
 const Turn = z.object({ say: z.string().min(1), expect: Expectation.default({}) }).strict();
@@ -27,6 +28,11 @@ export type EvalSuite = z.infer<typeof Suite>;
  *       turns:
  *         - say: "Сколько стоит чистка?"
  *           expect: { contains: "15 000", escalates: false, language: ru, max_length: 600 }
+ *         - say: "скока чиска стоит"
+ *           expect: { expect_fact: "15 000" }
+ *
+ * `expect_fact` (one or several, all required): the fact that answers the question must be in what the model is given,
+ * and, when a model answered, in the reply. `botctl eval --retrieval` checks only the first half, without the model.
  */
 export function loadSuite(path: string): EvalSuite {
   let text: string;
@@ -45,7 +51,7 @@ export function loadSuite(path: string): EvalSuite {
   const parsed = Suite.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(`${path}: ${issue.path.join('.') || 'the suite'} ${issue.message}`, 'a suite is { name, cases: [{ name, turns: [{ say, expect: { escalates, contains, not_contains, max_length, language } }] }] }');
+    throw new UserError(`${path}: ${issue.path.join('.') || 'the suite'} ${issue.message}`, 'a suite is { name, cases: [{ name, turns: [{ say, expect: { escalates, contains, not_contains, max_length, language, expect_fact } }] }] }');
   }
   return parsed.data;
 }

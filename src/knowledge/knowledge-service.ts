@@ -2,11 +2,18 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
+import { Queue } from '../jobs/queue.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
+import { JobStore } from '../storage/job-store.js';
+import { VectorStore } from '../storage/vector-store.js';
+import { embedTenant, type EmbedProgress } from './embeddings/embed-job.js';
+import type { KnowledgeStats } from './knowledge-search.js';
+import { embedderFromConfig, enqueueEmbedding, knowledgeSearchFromConfig } from './wiring.js';
 import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
-import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
+import type { TrigramVocabulary } from './fuzzy.js';
+import { buildMatchQuery, narrowForms, normalizeText, queryTerms, type QueryTerm } from './normalize.js';
 import { rankByTenantBm25, rankTerms } from './rank.js';
 import { makeSnippet } from './snippet.js';
 import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
@@ -136,6 +143,39 @@ export class KnowledgeService {
     return searchKnowledge(this.store, tenantId, query, options);
   }
 
+  /** Size in tokens, budget, the mode turns get, and embedding coverage of a tenant's knowledge (`botctl kb stats`). */
+  stats(tenantSlug: string): KnowledgeStats & { tenant: string } {
+    const tenant = this.tenants.get(tenantSlug);
+    return { tenant: tenant.slug, ...knowledgeSearchFromConfig(this.cell.db, this.cell.config).stats(tenant.id) };
+  }
+
+  /**
+   * Sets the tenant's own knowledge budget in tokens, or null to use the cell's (BOTCTL_KNOWLEDGE_BUDGET_TOKENS).
+   * Audited. Takes effect at the next turn.
+   */
+  setBudget(tenantSlug: string, tokens: number | null): void {
+    const tenant = this.tenants.get(tenantSlug);
+    if (tokens !== null && (!Number.isSafeInteger(tokens) || tokens < 0 || tokens > 1_000_000)) {
+      throw new UserError(`${tokens} is not a knowledge budget`, 'give a number of tokens from 0 (always retrieve) to 1000000, or "cell" for the cell\'s default');
+    }
+    this.cell.db.transaction(() => {
+      this.store.setBudgetOverride(tenant.id, tokens);
+      this.audit.record({ at: this.clock(), actor: currentActor(), action: 'kb.budget', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { tokens } });
+    }).immediate();
+  }
+
+  /**
+   * Embeds, in the foreground, the tenant's chunks that have no vector of the configured model (what the worker's
+   * kb.embed job does; resumable the same way). Throws a UserError when no embeddings API is configured.
+   */
+  async embed(tenantSlug: string, signal: AbortSignal): Promise<EmbedProgress & { model: string }> {
+    const tenant = this.tenants.get(tenantSlug);
+    const embedder = embedderFromConfig(this.cell.config);
+    if (!embedder) throw new UserError('no embeddings API is configured', 'set OPENAI_API_KEY (or BOTCTL_EMBEDDING_API_KEY with BOTCTL_EMBEDDING_BASE_URL) in the env file');
+    const progress = await embedTenant(tenant.id, { vectors: new VectorStore(this.cell.db), embedder, transaction: (fn) => this.cell.db.transaction(fn).immediate(), clock: this.clock, requestTimeoutMs: 30_000 }, signal);
+    return { ...progress, model: embedder.model };
+  }
+
   /** The FAQ entry asking the same as `question` (see matchFaq), or null. */
   findFaq(tenantId: number, question: string): FaqMatch | null {
     return matchFaq(this.store, tenantId, question);
@@ -162,6 +202,9 @@ export class KnowledgeService {
         changes.push(change);
       }
       this.audit.record({ at: now, actor: currentActor(), action, tenantId: tenant.id, tenantSlug: tenant.slug, detail: { ...detail, sources: changes } });
+      // The new chunks get their vectors from a durable job committed with them (nothing to embed is lost by a crash);
+      // always enqueued, because the worker may have the embeddings API key when this command's environment has not.
+      if (changes.some((c) => c.status !== 'unchanged')) enqueueEmbedding(new Queue(new JobStore(this.cell.db), null), tenant.id);
     }).immediate();
     return changes;
   }
@@ -171,17 +214,33 @@ export class KnowledgeService {
  * Search without a Cell (the worker's knowledge port holds only the database): the tenant's chunks that best match
  * a customer's text, best first, at most `limit` (default 5, at most 50); [] when the text has no searchable word.
  */
-export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
+export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: string, options: { limit?: number; vocabulary?: () => TrigramVocabulary; wordsOf?: (row: SearchRow) => readonly string[] } = {}): SearchHit[] {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
   const terms = queryTerms(query);
   // Word forms of short stems are looked up in the tenant's own vocabulary first (narrowForms).
-  const searched = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
+  const narrowed = narrowForms(terms, (stem) => store.indexedWords(tenantId, stem));
+  const searched = options.vocabulary ? [...narrowed, ...fuzzyTerms(store, tenantId, terms, narrowed, options.vocabulary)] : narrowed;
   if (searched.length === 0) return [];
   const candidates = store.search(tenantId, buildMatchQuery(tenantId, searched), CANDIDATE_POOL);
-  return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId)).slice(0, limit).map((row) => ({
+  return rankByTenantBm25(candidates, rankTerms(searched), store.chunkTotal(tenantId), options.wordsOf).slice(0, limit).map((row) => ({
     ...row,
-    snippet: makeSnippet(row.text, terms),
+    snippet: makeSnippet(row.text, searched),
   }));
+}
+
+/**
+ * For each word of the question that no word of the tenant's index matches (a typo, a colloquial form), the most
+ * similar words of the tenant's vocabulary by trigram similarity (fuzzy.ts), as exact terms of that word.
+ */
+function fuzzyTerms(store: KnowledgeStore, tenantId: number, terms: readonly QueryTerm[], narrowed: readonly QueryTerm[], vocabulary: () => TrigramVocabulary): QueryTerm[] {
+  const out: QueryTerm[] = [];
+  for (const term of terms) {
+    if (term.match === 'exact') continue;
+    const found = term.match === 'prefix' ? store.indexedWords(tenantId, term.stem).length > 0 : narrowed.some((t) => t.word === term.word);
+    if (found) continue;
+    for (const { word } of vocabulary().similar(term.word)) out.push({ word: term.word, stem: word, match: 'exact' });
+  }
+  return out;
 }
 
 /**

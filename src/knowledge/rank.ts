@@ -35,9 +35,9 @@ export function rankTerms(terms: readonly QueryTerm[]): RankTerm[] {
  * MATCH returns them), so the document frequencies are exact; the average length is the candidates'.
  * Ties keep the candidates' order.
  */
-export function rankByTenantBm25<T extends { text: string }>(candidates: readonly T[], terms: readonly RankTerm[], tenantChunks: number): Array<T & { score: number }> {
+export function rankByTenantBm25<T extends { text: string }>(candidates: readonly T[], terms: readonly RankTerm[], tenantChunks: number, wordsOf: (candidate: T) => readonly string[] = chunkWords): Array<T & { score: number }> {
   if (candidates.length === 0 || terms.length === 0) return candidates.map((c) => ({ ...c, score: 0 }));
-  const docs = candidates.map((c) => normalizeText(c.text).split(' ').filter(Boolean));
+  const docs = candidates.map(wordsOf);
   const tf = docs.map((words) => terms.map((t) => words.filter((w) => t.forms.has(w) || t.prefixes.some((p) => w.startsWith(p))).length));
   const n = Math.max(tenantChunks, candidates.length);
   const avgdl = docs.reduce((sum, words) => sum + words.length, 0) / docs.length || 1;
@@ -55,4 +55,9 @@ export function rankByTenantBm25<T extends { text: string }>(candidates: readonl
   });
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
   return scored.map(({ order: _order, ...rest }) => rest as T & { score: number });
+}
+
+/** The normalised words of a chunk's text, as ranking counts them (callers may cache them per chunk). */
+export function chunkWords(candidate: { text: string }): string[] {
+  return normalizeText(candidate.text).split(' ').filter(Boolean);
 }

@@ -155,4 +155,36 @@ export class KnowledgeStore {
   countChunks(tenantId: number): number {
     return (prepareCached(this.db, 'SELECT count(*) AS n FROM kb_chunks WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
   }
+
+  /** Every chunk of the tenant in a stable order (source name, then position): the whole knowledge of a prompt. */
+  allChunks(tenantId: number): SearchRow[] {
+    return prepareCached(this.db, `SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text
+                FROM kb_chunks c JOIN kb_sources s ON s.id = c.source_id
+                WHERE c.tenant_id = ? ORDER BY s.name, c.ordinal`)
+      .all(tenantId) as SearchRow[];
+  }
+
+  /** Changes whenever the tenant's knowledge does (a source added, replaced or removed): a cache key. */
+  version(tenantId: number): string {
+    const row = prepareCached(this.db, `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS at, coalesce(sum(chunk_count), 0) AS chunks, coalesce(max(id), 0) AS maxId
+                FROM kb_sources WHERE tenant_id = ?`).get(tenantId) as { n: number; at: number; chunks: number; maxId: number };
+    return `${row.n}:${row.at}:${row.chunks}:${row.maxId}`;
+  }
+
+  /** Every distinct word of the tenant's index (unfolded), from the index's term list: its vocabulary for fuzzy matching. */
+  vocabulary(tenantId: number): string[] {
+    const prefix = tenantPrefix(tenantId);
+    const to = prefix.slice(0, -1) + 'y';
+    return (prepareCached(this.db, 'SELECT term FROM kb_terms_vocab WHERE term >= ? AND term < ?').pluck().all(prefix, to) as string[])
+      .map((term) => term.slice(prefix.length));
+  }
+
+  /** The tenant's own knowledge budget in tokens, or null for the cell's. */
+  budgetOverride(tenantId: number): number | null {
+    return (prepareCached(this.db, 'SELECT knowledge_budget_tokens FROM tenants WHERE id = ?').pluck().get(tenantId) as number | null | undefined) ?? null;
+  }
+
+  setBudgetOverride(tenantId: number, tokens: number | null): void {
+    prepareCached(this.db, 'UPDATE tenants SET knowledge_budget_tokens = ? WHERE id = ?').run(tokens, tenantId);
+  }
 }

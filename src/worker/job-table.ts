@@ -5,6 +5,8 @@ import { registerKinds, type KindEntry } from '../jobs/kind-table.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { RetryPolicy } from '../jobs/retry-policy.js';
 import type { MaintenanceJobs } from './maintenance-jobs.js';
+import { KNOWLEDGE_JOB } from '../knowledge/job-kinds.js';
+import { EMBED_POLICY, type KnowledgeJobs } from '../knowledge/wiring.js';
 import { PRUNE_JOBS } from './maintenance-jobs.js';
 import type { PipelineJobs, PipelineOptions } from './pipeline.js';
 
@@ -24,13 +26,14 @@ export interface JobTableDeps {
   pipelineOptions: PipelineOptions;
   /** Null when the cell has no Telegram bot: desk jobs then wait in the queue, unclaimed, until it has one. */
   desk: DeskJobs | null;
+  knowledge: KnowledgeJobs;
   maintenance: MaintenanceJobs;
 }
 
 const DESK_POLICY: Partial<RetryPolicy> = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
 
 export function jobTable(deps: JobTableDeps): KindEntry[] {
-  const { pipeline, pipelineOptions: options, desk, maintenance } = deps;
+  const { pipeline, pipelineOptions: options, desk, knowledge, maintenance } = deps;
   const rows: KindEntry[] = [
     {
       kind: JOB.sendReply, lane: 'reply', handler: pipeline.sendReply,
@@ -47,6 +50,8 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       kind: JOB.summarizeMemory, lane: 'background', handler: pipeline.summarizeMemory,
       policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, timeoutMs: 60_000 },
     },
+    // Vectors of imported knowledge: until they exist, turns rank by words (nothing waits for them).
+    { kind: KNOWLEDGE_JOB.embed, lane: 'background', handler: knowledge.embed, policy: EMBED_POLICY },
     { kind: PRUNE_JOBS, lane: 'background', handler: maintenance.pruneJobs, policy: { maxAttempts: 3, timeoutMs: 5 * 60_000 } },
   ];
   if (desk) {

@@ -4,6 +4,8 @@ import type { IngestFigures, LoadFigures } from './scenario-ingest.js';
 import type { PipelineFigures } from './scenario-pipeline.js';
 import type { BurstFigures } from './scenario-burst.js';
 import type { QueueFigures } from './scenario-queue.js';
+import type { RetrievalFigures } from './scenario-retrieval.js';
+import { OUTPUT_TOKENS_PER_TURN, TURNS_PER_CONVERSATION } from './scenario-retrieval.js';
 import type { SearchFigures } from './scenario-search.js';
 import type { StartFigures } from './scenario-start.js';
 import type { SeedResult } from './seed.js';
@@ -20,6 +22,7 @@ export interface Results {
   burst?: BurstFigures;
   queue?: QueueFigures;
   search?: SearchFigures;
+  retrieval?: RetrievalFigures;
   start?: StartFigures;
   totalSeconds?: number;
   errors: string[];
@@ -116,6 +119,23 @@ function rows(r: Results): Row[] {
       ['Search', `searchKnowledge in one tenant (${n0(k.queries)} queries, ~${k.chunksPerTenant} chunks/tenant): p50 / p99`, `${ms(k.search.p50)} / ${ms(k.search.p99)}`, 'p99 ≤ 20 ms', check(k.search.p99 <= 20)],
       ['Search', '… one turn\'s retrieval (search + FAQ match): p50 / p99', `${ms(k.turn.p50)} / ${ms(k.turn.p99)}`, '', ''],
       ['Search', '… slowest question, p99', `${ms(k.slowest.p99)} «${k.slowest.question}»`, '', ''],
+    );
+  }
+  const g = r.retrieval;
+  if (g) {
+    const usd = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `$${x < 1 ? x.toFixed(4) : x.toFixed(2)}`);
+    const priced = g.price ? `${g.model} at $${g.price.input}/$${g.price.cached}/$${g.price.output} per 1M input/cached/output` : `${g.model}: no list price (set BOTCTL_LLM_PRICES)`;
+    for (const m of g.modes) {
+      const label = m.mode === 'whole' ? 'whole knowledge (clinic + 150-service price list)' : 'hybrid (1,000-part catalog)';
+      out.push(
+        ['Retrieval', `prompt tokens per turn, ${label}: mean / p95 (${m.turns} turns of the shipped suites; fact reached ${m.reached})`, `${n0(m.promptTokens.mean)} / ${n0(m.promptTokens.p95)}`, '', ''],
+        ['Retrieval', `… cost of 1,000 conversations (${TURNS_PER_CONVERSATION} turns, ${OUTPUT_TOKENS_PER_TURN} output tokens each; ${priced}): no cache / stable prefix cached (${n0(m.cachedTokens.mean)} tokens)`, m.costPer1000 ? `${usd(m.costPer1000.uncached)} / ${usd(m.costPer1000.cached)}` : '—', '', ''],
+      );
+    }
+    out.push(
+      ['Retrieval', `embedding cost of importing the ${g.embedding.knowledge} (${n0(g.embedding.chunks)} chunks, text-embedding-3-small at $0.02/1M)`, `${n0(g.embedding.tokens)} tokens, ${usd(g.embedding.usd)} (${g.embedding.seconds.toFixed(1)} s against the simulator)`, '', ''],
+      ['Retrieval', `one turn's hybrid retrieval p99 at 2,000 chunks (words + fuzzy + cosine + fusion; p50 ${ms(g.hybrid2000.p50)}, ${n0(g.hybrid2000.n)} turns, ${n0(g.hybrid2000.chunks)} chunks)`, ms(g.hybrid2000.p99), 'p99 ≤ 50 ms', check(g.hybrid2000.p99 <= 50)],
+      ['Retrieval', '… the same by words alone (lexical + fuzzy): p50 / p99', `${ms(g.lexical2000.p50)} / ${ms(g.lexical2000.p99)}`, '', ''],
     );
   }
   const st = r.start;

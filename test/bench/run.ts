@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--only search,start,ingest,pipeline,burst,queue] [--keep] [--profile] [--out FILE]`
+ * `npm run bench -- [--quick] [--only search,retrieval,start,ingest,pipeline,burst,queue] [--keep] [--profile] [--out FILE]`
  *
  * Seeds one cell under the OS temp folder (10,000 tenants and a million messages; 600 and 60,000 with --quick), runs
  * every scenario on it in turn, and prints one Markdown report: the machine, the cell, each figure next to its
@@ -22,11 +22,12 @@ import { ingestScenario } from './scenario-ingest.js';
 import { pipelineScenario } from './scenario-pipeline.js';
 import { burstScenario } from './scenario-burst.js';
 import { queueScenario } from './scenario-queue.js';
+import { retrievalScenario } from './scenario-retrieval.js';
 import { searchScenario } from './scenario-search.js';
 import { startScenario } from './scenario-start.js';
 import { loadSeeded, seedCell, type SeededTenant } from './seed.js';
 
-const SCENARIOS = ['search', 'start', 'ingest', 'pipeline', 'burst', 'queue'] as const;
+const SCENARIOS = ['search', 'retrieval', 'start', 'ingest', 'pipeline', 'burst', 'queue'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]) {
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       }
     };
     await run('search', () => searchScenario(ctx), (v) => (results.search = v));
+    await run('retrieval', () => retrievalScenario(ctx), (v) => (results.retrieval = v));
     await run('start', () => startScenario(ctx), (v) => (results.start = v));
     await run('ingest', () => ingestScenario(ctx), (v) => (results.ingest = v));
     await run('pipeline', () => pipelineScenario(ctx), (v) => (results.pipeline = v));

@@ -70,8 +70,9 @@ export class PipelineCell {
     };
   }
 
-  /** Restarts the worker (after a kill) with the same settings. */
-  async restartWorker(flags: string[] = []): Promise<void> {
+  /** Restarts the worker (after a kill) with the same settings, plus `extraEnv` from now on. */
+  async restartWorker(flags: string[] = [], extraEnv: Record<string, string> = {}): Promise<void> {
+    this.extraEnv = { ...this.extraEnv, ...extraEnv };
     this.worker = await startWorkerProcess(this.env(this.debounceMs), [...this.workerFlags, ...flags], this.port);
   }
 

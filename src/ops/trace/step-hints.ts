@@ -19,6 +19,7 @@ export function hintForEvent(event: StoredTraceEvent, tenantSlug: string): strin
     if (typeof error?.code === 'number') return classifyGraphError(400, { error: { code: error.code, message: String(error.title ?? '') } }).hint;
     return 'WhatsApp reported the message undelivered without a code: check the number with the customer';
   }
+  if (event.step === 'knowledge.embeddings') return 'the embeddings API (BOTCTL_EMBEDDING_BASE_URL, else OPENAI_BASE_URL) failed or was slower than BOTCTL_EMBEDDING_TIMEOUT_MS: this turn used the word ranking; botctl kb embed <slug> shows the API\'s error'.replaceAll('<slug>', tenantSlug);
   if (event.step === 'handover.opened') return CAUSE_HINTS[String(d.cause)]?.replaceAll('<slug>', tenantSlug);
   if (event.step === 'turn.ignored' && String(d.reason).includes('disabled')) return `the tenant is disabled: botctl tenant enable ${tenantSlug}`;
   if (event.outcome === 'error') return 'see botctl logs --trace <trace id> for the worker\'s lines about this step';

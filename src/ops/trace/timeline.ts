@@ -83,9 +83,13 @@ function summarize(e: StoredTraceEvent): string {
     case 'message.read':
       return `#${str(d.message)} ${str(d.kind)}: ${str(d.read)}${d.chars !== undefined ? ` (${str(d.chars)} chars)` : ''}`;
     case 'knowledge.search': {
+      if (Array.isArray(d.chunks)) return summarizeRetrieval(d);
+      // Traces written before retrieval modes: a list of snippet titles.
       const snippets = Array.isArray(d.snippets) ? (d.snippets as unknown[]).map(String) : [];
       return `${snippets.length} snippet(s)${snippets.length ? `: ${snippets.slice(0, 3).join('; ')}` : ''}${d.faq ? ', exact FAQ match' : ''}`;
     }
+    case 'knowledge.embeddings':
+      return `the question's embedding failed, answered from words alone: ${str(d.error)}`;
     case 'llm.call':
       return e.outcome === 'error' ? `${str(d.model)} failed: ${str(d.error)}` : `${str(d.model)} answered`;
     case 'reply.queued':
@@ -118,6 +122,25 @@ function summarize(e: StoredTraceEvent): string {
       if (e.step.startsWith('delivery.')) return `#${str(e.messageId)}${d.error ? `: ${JSON.stringify(d.error)}` : ''}${e.outcome === 'skipped' ? ' (already further along)' : ''}`;
       return Object.keys(d).length ? JSON.stringify(d) : '';
   }
+}
+
+const MODE_NAMES: Record<string, string> = { whole: 'whole knowledge', hybrid: 'hybrid (words + meaning)', lexical: 'words alone (no embeddings configured)', lexical_fallback: 'words alone (embeddings failed)' };
+
+/** `hybrid (words + meaning): 12 chunks, prompt 2,104 tokens (knowledge 98,619 > budget 16,000); best: a 0.03, b 0.02` */
+function summarizeRetrieval(d: Record<string, unknown>): string {
+  const chunks = d.chunks as { title?: unknown; score?: unknown }[];
+  const total = chunks.length + (typeof d.moreChunks === 'number' ? d.moreChunks : 0);
+  const knowledge = Number(d.knowledgeTokens);
+  const budget = Number(d.budgetTokens);
+  const parts = [
+    `${MODE_NAMES[String(d.mode)] ?? str(d.mode)}: ${total} chunk(s), prompt ${str(d.promptTokens)} tokens (knowledge ${knowledge} ${knowledge <= budget ? '≤' : '>'} budget ${budget})`,
+  ];
+  if (Number(d.toc) > 0) parts.push(`table of contents ${str(d.toc)} titles`);
+  const scored = chunks.filter((c) => typeof c.score === 'number').slice(0, 3);
+  if (scored.length) parts.push(`best: ${scored.map((c) => `${str(c.title)} ${str(c.score)}`).join('; ')}`);
+  else if (chunks.length && d.mode !== 'whole') parts.push(`first: ${chunks.slice(0, 3).map((c) => str(c.title)).join('; ')}`);
+  if (d.faq) parts.push('exact FAQ match');
+  return parts.join('; ');
 }
 
 function str(value: unknown): string {

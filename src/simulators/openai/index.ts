@@ -7,8 +7,9 @@ import type { OpenAISimulatorOptions } from './types.js';
 
 export { OpenAISimulator } from './server.js';
 export { groundedResponder, keysOf, knowledgeSentences } from './responders.js';
+export { simulatedEmbedding } from './embeddings.js';
 export type {
-  ChatRequest, ErrorStep, OpenAISimulatorOptions, Responder, Step, TranscriptionRequest, TranscriptionStep,
+  ChatRequest, EmbeddingRequest, EmbeddingStep, ErrorStep, OpenAISimulatorOptions, Responder, Step, TranscriptionRequest, TranscriptionStep,
 } from './types.js';
 
 /** Starts an OpenAI simulator on 127.0.0.1 (a free port unless `port` is given). */

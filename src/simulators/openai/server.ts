@@ -3,20 +3,24 @@ import { BodyError, closeServer, listenLocal, sendJson } from '../local-http/htt
 import { handleChatCompletion } from './chat.js';
 import { sendError } from './errors.js';
 import { groundedResponder } from './responders.js';
+import { handleEmbeddings } from './embeddings.js';
 import { handleTranscription } from './transcriptions.js';
-import type { ChatRequest, OpenAISimulatorOptions, Responder, Step, TranscriptionRequest, TranscriptionStep } from './types.js';
+import type { ChatRequest, EmbeddingRequest, EmbeddingStep, OpenAISimulatorOptions, Responder, Step, TranscriptionRequest, TranscriptionStep } from './types.js';
 
-const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'whisper-1', 'gpt-4o-mini-transcribe'];
+const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'whisper-1', 'gpt-4o-mini-transcribe', 'text-embedding-3-small', 'text-embedding-3-large'];
 // A fixed creation time keeps `models.list()` output identical between runs.
 const MODEL_CREATED = 1_715_367_049;
 
 /**
- * A local OpenAI-compatible API on 127.0.0.1: chat completions, audio transcriptions, models. Answers
+ * A local OpenAI-compatible API on 127.0.0.1: chat completions, embeddings, audio transcriptions, models. Answers
  * come from the queue (`enqueue`) first, then from the responder. Records every request it accepted.
  */
 export class OpenAISimulator {
   readonly requests: ChatRequest[] = [];
   readonly transcriptions: TranscriptionRequest[] = [];
+  readonly embeddingRequests: EmbeddingRequest[] = [];
+  private readonly embeddingQueue: EmbeddingStep[] = [];
+  private embeddingFailure: EmbeddingStep | null = null;
   private readonly queue: Step[] = [];
   private readonly transcriptionQueue: TranscriptionStep[] = [];
   private responder: Responder;
@@ -65,6 +69,16 @@ export class OpenAISimulator {
     this.transcriptionQueue.push(...steps);
   }
 
+  /** Queues what the next embeddings requests get ('ok', an error, a hang, a delay), in order. */
+  enqueueEmbedding(...steps: EmbeddingStep[]): void {
+    this.embeddingQueue.push(...steps);
+  }
+
+  /** Every embeddings request gets `step` until this is called with null (the API is down, slow or rate-limiting). */
+  failEmbeddings(step: EmbeddingStep | null): void {
+    this.embeddingFailure = step;
+  }
+
   setResponder(responder: Responder): void {
     this.responder = responder;
   }
@@ -80,6 +94,9 @@ export class OpenAISimulator {
     this.transcriptionQueue.length = 0;
     this.requests.length = 0;
     this.transcriptions.length = 0;
+    this.embeddingRequests.length = 0;
+    this.embeddingQueue.length = 0;
+    this.embeddingFailure = null;
     this.responder = this.options.responder ?? groundedResponder;
     this.delayMs = 0;
     this.peak = this.open;
@@ -105,6 +122,12 @@ export class OpenAISimulator {
         await handleTranscription({
           transcriptions: this.transcriptions,
           nextTranscription: () => this.transcriptionQueue.shift() ?? this.options.defaultTranscription ?? 'This is a simulated transcription.',
+          extraDelayMs: () => this.delayMs,
+        }, req, res);
+      } else if (req.method === 'POST' && path === '/v1/embeddings') {
+        await handleEmbeddings({
+          requests: this.embeddingRequests,
+          nextStep: () => this.embeddingQueue.shift() ?? this.embeddingFailure ?? undefined,
           extraDelayMs: () => this.delayMs,
         }, req, res);
       } else if (req.method === 'GET' && path === '/v1/models') {

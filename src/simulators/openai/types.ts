@@ -52,3 +52,15 @@ export interface OpenAISimulatorOptions {
   /** What a transcription returns when nothing is queued. */
   defaultTranscription?: string;
 }
+
+/** What the embeddings endpoint does for one request: answer ('ok'), fail, never answer, or wait first. */
+export type EmbeddingStep = 'ok' | ErrorStep | { hang: true } | { delayMs: number; then: EmbeddingStep };
+
+/** One received embeddings request. */
+export interface EmbeddingRequest {
+  model: string;
+  inputs: string[];
+  dimensions: number;
+  encodingFormat: string;
+  receivedAt: Date;
+}

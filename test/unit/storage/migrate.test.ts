@@ -148,6 +148,14 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
     },
   },
   10: { tables: [], seed: () => undefined },
+  11: {
+    tables: ['kb_vectors'],
+    seed: (db) => {
+      db.prepare('UPDATE tenants SET knowledge_budget_tokens = 20000 WHERE id = 1').run();
+      db.prepare(`INSERT INTO kb_vectors (chunk_id, tenant_id, model, dims, vector, created_at) VALUES (1, 1, 'text-embedding-3-small', 2, ?, ?)`)
+        .run(Buffer.from(Float32Array.from([0.6, 0.8]).buffer), NOW);
+    },
+  },
   12: {
     tables: ['job_fair_clock', 'rate_budgets', 'desk_digest_pages', 'desk_digest_lines'],
     seed: (db) => {

@@ -1,0 +1,7 @@
+/** Job kinds of the knowledge base. Registered in one place: registerKnowledgeJobs (src/knowledge/wiring.ts). */
+export const KNOWLEDGE_JOB = {
+  embed: 'kb.embed', // { } with tenantId: embed the tenant's chunks that lack a vector of the configured model
+} as const;
+
+/** One pending embed job per tenant: a second import while one waits replaces it instead of queueing a twin. */
+export const embedKey = (tenantId: number) => `kb.embed:${tenantId}`;
