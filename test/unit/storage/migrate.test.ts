@@ -48,7 +48,9 @@ function ledger(db: Db): { version: number; name: string; checksum: string; appl
 }
 
 function rows(db: Db, table: string): unknown[] {
-  return db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all();
+  // WITHOUT ROWID tables have no rowid: their primary key orders them.
+  const withoutRowid = /WITHOUT ROWID/i.test(String((db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(table) as { sql: string } | undefined)?.sql));
+  return db.prepare(`SELECT * FROM "${table}" ORDER BY ${withoutRowid ? '1' : 'rowid'}`).all();
 }
 
 /** The ledger as it must read after every shipped migration ran: checksums computed here from the files themselves. */
