@@ -10,6 +10,7 @@ export const JOB = {
   deskDelivery: 'desk.delivery', // { messageId }: show a manager's message's delivery state
   deskNotify: 'desk.notify', // { chatId, html, threadId?, replyTo?, tenantId? }
   summarizeMemory: 'memory.summarize', // { contactId }: after the conversation went quiet
+  learningPropose: 'learning.propose', // { handoverId }: after resolve; the same kind as LEARNING_JOB.propose (src/learning/kinds.ts)
 } as const;
 
 export const contactKey = (contactId: number) => `contact:${contactId}`;

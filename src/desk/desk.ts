@@ -19,6 +19,10 @@ import { remind } from './jobs/remind.js';
 import { createTelegramBot } from './telegram/client.js';
 import { DeskGateway } from './telegram/gateway.js';
 import { installUpdateHandlers } from './telegram/updates.js';
+import { LearningService } from '../learning/learning-service.js';
+import { AuditStore } from '../storage/audit-store.js';
+import { LearningStore } from '../storage/learning-store.js';
+import type { LearningJobContext } from './jobs/learning-messages.js';
 
 export interface DeskOptions {
   /** Receive updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling. */
@@ -32,6 +36,8 @@ export interface RunningDesk {
   readiness(): { ok: boolean; detail?: string };
   /** The Hono route to mount at /webhooks/telegram in webhook mode. */
   webhookRoute: Hono | null;
+  /** What the learning jobs that post in the managers group need (registered by registerLearningJobs). */
+  learningContext: LearningJobContext;
 }
 
 const DESK_POLICY = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
@@ -51,7 +57,8 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
   const bot = createTelegramBot({ token: telegramBotToken, apiRoot: telegramApiRoot });
   const store = new DeskStore(cell.db);
   const gateway = new DeskGateway(bot.api, store, queue, oncallChatId, Date.now, log);
-  const ctx: DeskJobContext = { store, gateway, queue, channel, tracer, clock: Date.now };
+  const learning = new LearningStore(cell.db);
+  const ctx: DeskJobContext = { store, gateway, queue, channel, tracer, clock: Date.now, teachable: (tenantId) => learning.settings(tenantId).mode !== 'off' };
 
   // A handed-over customer waits until a manager sees the card: it is claimed before other due jobs.
   registry.register(JOB.postHandoverCard, (job) => postCard(job, ctx), { ...DESK_POLICY, first: true });
@@ -64,7 +71,8 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
 
   const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
-  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log });
+  const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
+  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning } });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 
   const secret = createHash('sha256').update(`botctl-telegram-webhook:${telegramBotToken}`).digest('base64url').slice(0, 48);
@@ -73,6 +81,7 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
   let started = false;
 
   return {
+    learningContext: { ...ctx, learning },
     webhookRoute: options.webhook ? new Hono().post('/', webhookCallback(bot, 'hono', { secretToken: secret })) : null,
     async start() {
       try {

@@ -16,6 +16,7 @@ import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-job
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
 import { registerDesk } from '../desk/desk.js';
+import { registerLearningJobs } from './learning-jobs.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -55,12 +56,14 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const eventLoop = new EventLoopLag({ windowMs: 10_000 });
   const readiness: ReadinessCheck[] = [];
 
+  const llm = llmFromConfig(cell);
   const { webhook, customerChannel, tracer } = registerPipeline(cell, {
-    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
+    registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm, options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
   const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
+  registerLearningJobs(cell, { registry, queue, llm, tracer, desk: desk?.learningContext ?? null });
   if (desk) {
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);
