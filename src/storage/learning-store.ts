@@ -192,7 +192,8 @@ export class LearningStore {
     }
     const chunks = live.map((i) => faqChunk(i.question!, i.answer!));
     const checksum = createHash('sha256').update(JSON.stringify(live.map((i) => [i.id, i.question, i.answer]))).digest('hex');
-    this.knowledge.writeSource(tenantId, { name: LEARNED_SOURCE, format: 'learned', checksum, chunks }, now);
+    // kb_sources.format is CHECKed to the import formats; learned entries are FAQ pairs, which is what a JSON source holds.
+    this.knowledge.writeSource(tenantId, { name: LEARNED_SOURCE, format: 'json', checksum, chunks }, now);
     return chunks.length;
   }
 

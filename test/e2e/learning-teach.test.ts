@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import type { User } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
+import { inboundNotification, textMessage } from '../fakes/whatsapp.js';
+import { PipelineCell } from '../helpers/pipeline-cell.js';
+import { until } from '../helpers/until.js';
+import { packageRoot } from '../../src/paths.js';
+
+const KB = join(packageRoot, 'test', 'fixtures', 'kb');
+const SMILE_CHAT = -1001000000101;
+const BOLT_CHAT = -1001000000202;
+const ALICE: User = { id: 7001, is_bot: false, first_name: 'Alice' };
+const BOB: User = { id: 7002, is_bot: false, first_name: 'Bob' };
+const CAROL: User = { id: 7003, is_bot: false, first_name: 'Carol' };
+const SMILE = { slug: 'smile', name: 'Smile Dental', phoneNumberId: '6100001', token: 'EAAGlearnsmile0123456789abcdefghij', chatId: SMILE_CHAT, locale: 'en', knowledge: [join(KB, 'smile-services.md')] };
+const BOLT = { slug: 'bolt', name: 'Bolt Garage', phoneNumberId: '6100002', token: 'EAAGlearnbolt0123456789abcdefghijk', chatId: BOLT_CHAT, locale: 'en', knowledge: [join(KB, 'bolt-garage.md')] };
+
+let tg: TelegramSimulator;
+let h: PipelineCell;
+
+const say = (phoneNumberId: string, from: string, name: string, body: string) =>
+  h.deliver(inboundNotification({ phoneNumberId, messages: [textMessage({ from, body })], contacts: [{ waId: from, name }] }));
+const toCustomer = (phone: string) => h.graph.messagesTo(phone).map((s) => (s.body.text as { body: string }).body);
+const cards = (chat: number) => tg.messagesIn(chat).filter((m) => m.text?.startsWith('Request #'));
+const drafts = (chat: number) => tg.messagesIn(chat).filter((m) => m.text?.startsWith('🎓 Draft'));
+const buttons = (m: { reply_markup?: { inline_keyboard: { text: string; callback_data?: string }[][] } } | undefined) =>
+  (m?.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ({ text: b.text, data: (b as { callback_data: string }).callback_data }));
+const button = (m: Parameters<typeof buttons>[0], text: string) => {
+  const found = buttons(m).find((b) => b.text.includes(text));
+  if (!found) throw new Error(`no button "${text}" in ${JSON.stringify(buttons(m))}`);
+  return found.data;
+};
+const items = () => h.query<Record<string, unknown>>('SELECT * FROM learned_items ORDER BY id');
+const answersTo = (user: User) => tg.callbackAnswers.filter((a) => a.fromId === user.id).map((a) => a.text ?? '');
+
+/** A customer question the knowledge lacks, a card, a manager's answer: returns the card message id and the handover id. */
+async function answeredRequest(customer: string, name: string, question: string, answer: string): Promise<{ cardId: number; handoverId: number }> {
+  const before = cards(SMILE_CHAT).length;
+  await say(SMILE.phoneNumberId, customer, name, question);
+  await until(() => cards(SMILE_CHAT).length === before + 1, 15_000, 'the card');
+  const card = cards(SMILE_CHAT).at(-1)!;
+  const handoverId = (h.query<{ id: number }>('SELECT id FROM handovers ORDER BY id DESC LIMIT 1')[0]!).id;
+  // The card is on Telegram a moment before the worker has recorded it; a reply before that would not be matched.
+  await until(() => h.query('SELECT 1 FROM handovers WHERE id = ? AND telegram_message_id IS NOT NULL', handoverId).length === 1, 10_000, 'the card recorded');
+  tg.userSends(SMILE_CHAT, ALICE, answer, { replyTo: card.message_id });
+  await until(() => toCustomer(customer).includes(answer), 10_000, 'the manager answer on WhatsApp');
+  await until(() => buttons(tg.message(SMILE_CHAT, card.message_id)).some((b) => b.text.includes('Teach the bot')), 10_000, 'the Teach button on the card');
+  return { cardId: card.message_id, handoverId };
+}
+
+beforeAll(async () => {
+  tg = await startTelegramSimulator();
+  tg.createChat({ id: SMILE_CHAT, type: 'supergroup', title: 'Smile managers', members: [ALICE, BOB] });
+  tg.createChat({ id: BOLT_CHAT, type: 'supergroup', title: 'Bolt managers', members: [CAROL] });
+  h = await PipelineCell.start({ tenants: [SMILE, BOLT], telegram: tg });
+}, 60_000);
+afterAll(async () => h?.close());
+
+describe('managers teach the bot from the card (real worker, simulators)', () => {
+  test('a question the knowledge lacks → card → answer → Teach → Save → the next customer asking in other words gets the manager\'s fact', async () => {
+    const first = '77011110001';
+    const answer = 'Hello Aigerim! Yes, we have free parking for 20 cars behind the building; call +7 727 355 00 11 to reserve a place.';
+    const { cardId, handoverId } = await answeredRequest(first, 'Aigerim Bekova', 'Do you have parking for cars near the clinic?', answer);
+    expect(toCustomer(first)[0]).not.toContain('20 cars'); // the bot did not know: a holding reply
+
+    tg.userPresses(SMILE_CHAT, ALICE, cardId, button(tg.message(SMILE_CHAT, cardId), 'Teach the bot'));
+    await until(() => drafts(SMILE_CHAT).length === 1 && buttons(drafts(SMILE_CHAT)[0]).length === 3, 15_000, 'the draft with Save / Edit / Discard');
+    const draft = drafts(SMILE_CHAT)[0]!;
+    expect(draft.text).toContain('Question: Do you have parking for cars near the clinic?');
+    expect(draft.text).toContain('free parking for 20 cars behind the building; call +7 727 355 00 11');
+    expect(draft.text).not.toMatch(/Aigerim|77011110001/);
+    expect(draft.replyToMessageId).toBe(cardId); // in the request's thread
+    expect(buttons(draft).map((b) => b.text)).toEqual(['Save', 'Edit', 'Discard']);
+    expect(h.query('SELECT count(*) AS n FROM kb_sources WHERE name = ?', 'learned')).toEqual([{ n: 0 }]); // nothing live before Save
+
+    tg.userPresses(SMILE_CHAT, ALICE, draft.message_id, button(draft, 'Save'));
+    await until(() => items()[0]?.status === 'live', 10_000, 'the entry live');
+    expect(answersTo(ALICE)).toContain('Saved: the bot answers with it from now on');
+    expect(items()[0]).toMatchObject({ origin: 'taught', handover_id: handoverId, created_by_id: ALICE.id, created_by_name: 'Alice', decided_by_name: 'Alice' });
+    expect(h.query('SELECT chunk_count FROM kb_sources WHERE name = ?', 'learned')).toEqual([{ chunk_count: 1 }]);
+    await until(() => tg.message(SMILE_CHAT, draft.message_id)!.text!.includes('In the bot\'s knowledge'), 10_000, 'the draft shows it is saved');
+    expect(buttons(tg.message(SMILE_CHAT, draft.message_id))).toEqual([]);
+
+    // Another customer, other words: the bot answers with the manager's fact, and the facts guardrail lets it through.
+    const second = '77011110002';
+    await say(SMILE.phoneNumberId, second, 'Dana', 'Is parking for cars available?');
+    await until(() => toCustomer(second).length === 1, 15_000, 'the bot answer');
+    expect(toCustomer(second)[0]).toContain('free parking for 20 cars');
+    expect(toCustomer(second)[0]).toContain('+7 727 355 00 11');
+    expect(cards(SMILE_CHAT)).toHaveLength(1); // no handover for the second customer
+    const verdict = h.query<{ outcome: string }>("SELECT outcome FROM trace_events WHERE step = 'guardrail.facts' ORDER BY id DESC LIMIT 1");
+    expect(verdict).toEqual([{ outcome: 'ok' }]);
+    expect(h.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'kb.learned.%'").map((r) => r.action)).toEqual(['kb.learned.approve']);
+  }, 90_000);
+});
+
