@@ -3,6 +3,7 @@ import type { User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
 import { inboundNotification, textMessage } from '../fakes/whatsapp.js';
+import { botctl } from '../helpers/cli.js';
 import { PipelineCell } from '../helpers/pipeline-cell.js';
 import { until } from '../helpers/until.js';
 import { packageRoot } from '../../src/paths.js';
@@ -13,6 +14,7 @@ const BOLT_CHAT = -1001000000202;
 const ALICE: User = { id: 7001, is_bot: false, first_name: 'Alice' };
 const BOB: User = { id: 7002, is_bot: false, first_name: 'Bob' };
 const CAROL: User = { id: 7003, is_bot: false, first_name: 'Carol' };
+const DAN: User = { id: 7004, is_bot: false, first_name: 'Dan' };
 const SMILE = { slug: 'smile', name: 'Smile Dental', phoneNumberId: '6100001', token: 'EAAGlearnsmile0123456789abcdefghij', chatId: SMILE_CHAT, locale: 'en', knowledge: [join(KB, 'smile-services.md')] };
 const BOLT = { slug: 'bolt', name: 'Bolt Garage', phoneNumberId: '6100002', token: 'EAAGlearnbolt0123456789abcdefghijk', chatId: BOLT_CHAT, locale: 'en', knowledge: [join(KB, 'bolt-garage.md')] };
 
@@ -35,24 +37,26 @@ const items = () => h.query<Record<string, unknown>>('SELECT * FROM learned_item
 const answersTo = (user: User) => tg.callbackAnswers.filter((a) => a.fromId === user.id).map((a) => a.text ?? '');
 
 /** A customer question the knowledge lacks, a card, a manager's answer: returns the card message id and the handover id. */
-async function answeredRequest(customer: string, name: string, question: string, answer: string): Promise<{ cardId: number; handoverId: number }> {
-  const before = cards(SMILE_CHAT).length;
-  await say(SMILE.phoneNumberId, customer, name, question);
-  await until(() => cards(SMILE_CHAT).length === before + 1, 15_000, 'the card');
-  const card = cards(SMILE_CHAT).at(-1)!;
+async function answeredRequest(customer: string, name: string, question: string, answer: string, where: { tenant: typeof SMILE; chat: number; manager: User } = { tenant: SMILE, chat: SMILE_CHAT, manager: ALICE }): Promise<{ cardId: number; handoverId: number }> {
+  const { tenant, chat, manager } = where;
+  const before = cards(chat).length;
+  await say(tenant.phoneNumberId, customer, name, question);
+  await until(() => cards(chat).length === before + 1, 15_000, 'the card');
+  const card = cards(chat).at(-1)!;
   const handoverId = (h.query<{ id: number }>('SELECT id FROM handovers ORDER BY id DESC LIMIT 1')[0]!).id;
   // The card is on Telegram a moment before the worker has recorded it; a reply before that would not be matched.
   await until(() => h.query('SELECT 1 FROM handovers WHERE id = ? AND telegram_message_id IS NOT NULL', handoverId).length === 1, 10_000, 'the card recorded');
-  tg.userSends(SMILE_CHAT, ALICE, answer, { replyTo: card.message_id });
+  tg.userSends(chat, manager, answer, { replyTo: card.message_id });
   await until(() => toCustomer(customer).includes(answer), 10_000, 'the manager answer on WhatsApp');
-  await until(() => buttons(tg.message(SMILE_CHAT, card.message_id)).some((b) => b.text.includes('Teach the bot')), 10_000, 'the Teach button on the card');
+  // The desk keeps within Telegram's 20 messages a minute per group, so a busy group's redraws may wait their turn.
+  await until(() => buttons(tg.message(chat, card.message_id)).some((b) => b.text.includes('Teach the bot')), 45_000, 'the Teach button on the card');
   return { cardId: card.message_id, handoverId };
 }
 
 beforeAll(async () => {
   tg = await startTelegramSimulator();
   tg.createChat({ id: SMILE_CHAT, type: 'supergroup', title: 'Smile managers', members: [ALICE, BOB] });
-  tg.createChat({ id: BOLT_CHAT, type: 'supergroup', title: 'Bolt managers', members: [CAROL] });
+  tg.createChat({ id: BOLT_CHAT, type: 'supergroup', title: 'Bolt managers', members: [CAROL, DAN] });
   h = await PipelineCell.start({ tenants: [SMILE, BOLT], telegram: tg });
 }, 60_000);
 afterAll(async () => h?.close());
@@ -93,5 +97,78 @@ describe('managers teach the bot from the card (real worker, simulators)', () =>
     expect(verdict).toEqual([{ outcome: 'ok' }]);
     expect(h.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'kb.learned.%'").map((r) => r.action)).toEqual(['kb.learned.approve']);
   }, 90_000);
-});
 
+  test('a draft that changes a price or a phone is refused; Edit takes the manager\'s reply; only this group\'s members can save', async () => {
+    const customer = '77011110003';
+    const answer = 'A night guard costs 25 000 ₸ and is ready in 5 days. Questions: +7 727 355 00 12.';
+    const { cardId } = await answeredRequest(customer, 'Marat', 'How much is a night guard?', answer);
+    // The model "improves" the facts: another price and another phone.
+    h.llm!.enqueue({ toolCall: { name: 'record_knowledge_entries', arguments: { entries: [{ question: 'How much is a night guard?', answer: 'A night guard costs 20 000 ₸ and is ready in 5 days. Questions: +7 727 355 00 99.' }] } } });
+    tg.userPresses(SMILE_CHAT, ALICE, cardId, button(tg.message(SMILE_CHAT, cardId), 'Teach the bot'));
+    await until(() => drafts(SMILE_CHAT).length === 2 && buttons(drafts(SMILE_CHAT)[1]).length === 2, 15_000, 'the refused draft');
+    const refused = drafts(SMILE_CHAT)[1]!;
+    expect(refused.text).toContain('changed facts');
+    expect(refused.text).toContain('number 20000');
+    expect(refused.text).toContain('phone 77273550099');
+    expect(buttons(refused).map((b) => b.text)).toEqual(['Edit', 'Discard']);
+    const item = () => items().at(-1)!;
+    expect(item()).toMatchObject({ status: 'refused' });
+
+    // Edit: the manager's reply to the draft is the entry, in their own words; it never reaches the customer.
+    tg.userPresses(SMILE_CHAT, ALICE, refused.message_id, button(refused, 'Edit'));
+    await until(() => tg.message(SMILE_CHAT, refused.message_id)!.text!.includes('reply to this message'), 10_000, 'the edit prompt');
+    const sentBefore = toCustomer(customer).length;
+    tg.userSends(SMILE_CHAT, ALICE, 'A night guard costs 25 000 ₸ and is ready in 5 days.', { replyTo: refused.message_id });
+    await until(() => item().status === 'draft', 10_000, 'the corrected draft');
+    expect(item()).toMatchObject({ question: 'How much is a night guard?', answer: 'A night guard costs 25 000 ₸ and is ready in 5 days.' });
+    await until(() => buttons(tg.message(SMILE_CHAT, refused.message_id)).length === 3, 10_000, 'Save / Edit / Discard again');
+
+    // A press from the other tenant's group, and from someone who is not in this group, do nothing.
+    const elsewhere = tg.userSends(BOLT_CHAT, CAROL, 'hello');
+    tg.userPresses(BOLT_CHAT, CAROL, elsewhere.message_id, `k:s:${item().id as number}`);
+    const stranger: User = { id: 7666, is_bot: false, first_name: 'Stranger' };
+    tg.addMember(SMILE_CHAT, stranger);
+    tg.userPresses(SMILE_CHAT, stranger, refused.message_id, button(tg.message(SMILE_CHAT, refused.message_id), 'Save'));
+    tg.chat(SMILE_CHAT).members.delete(stranger.id);
+    await until(() => answersTo(CAROL).length === 1 && answersTo(stranger).length === 1, 10_000, 'both refusals');
+    expect(answersTo(CAROL)).toEqual(['This button is not for this chat.']);
+    expect(answersTo(stranger)).toEqual(['Only managers of this chat can press this']);
+    expect(item().status).toBe('draft');
+
+    tg.userPresses(SMILE_CHAT, ALICE, refused.message_id, button(tg.message(SMILE_CHAT, refused.message_id), 'Save'));
+    await until(() => item().status === 'live', 10_000, 'saved');
+    expect(toCustomer(customer)).toHaveLength(sentBefore); // the correction went to the knowledge, not to WhatsApp
+    expect(h.query('SELECT chunk_count FROM kb_sources WHERE name = ?', 'learned')).toEqual([{ chunk_count: 2 }]);
+  }, 90_000);
+
+  test('under --learning approve only the approver puts an entry live', async () => {
+    const update = await botctl(['tenant', 'update', 'bolt', '--learning', 'approve'], h.cell.env);
+    expect(update.exitCode).toBe(1);
+    expect(update.stderr).toContain('--learning approve needs someone to approve');
+    const ok = await botctl(['tenant', 'update', 'bolt', '--learning', 'approve', '--learning-approver', String(DAN.id)], h.cell.env);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`learning: approve, approver ${DAN.id}`);
+
+    const { cardId } = await answeredRequest('77011110004', 'Timur', 'Are you open on public holidays?', 'On public holidays we are open from 10:00 to 15:00.', { tenant: BOLT, chat: BOLT_CHAT, manager: CAROL });
+    tg.userPresses(BOLT_CHAT, CAROL, cardId, button(tg.message(BOLT_CHAT, cardId), 'Teach the bot'));
+    await until(() => drafts(BOLT_CHAT).length === 1 && buttons(drafts(BOLT_CHAT)[0]).length === 3, 15_000, 'the draft');
+    const draft = drafts(BOLT_CHAT)[0]!;
+    const item = () => items().at(-1)!;
+    tg.userPresses(BOLT_CHAT, CAROL, draft.message_id, button(draft, 'Save'));
+    await until(() => item().status === 'pending', 10_000, 'waiting for the approver');
+    expect(answersTo(CAROL).at(-1)).toBe('Sent for approval');
+    await until(() => buttons(tg.message(BOLT_CHAT, draft.message_id)).map((b) => b.text).join() === 'Approve,Reject', 10_000, 'Approve / Reject');
+
+    const pressed = answersTo(CAROL).length;
+    tg.userPresses(BOLT_CHAT, CAROL, draft.message_id, button(tg.message(BOLT_CHAT, draft.message_id), 'Approve'));
+    await until(() => answersTo(CAROL).length > pressed, 10_000, 'the refusal');
+    expect(answersTo(CAROL).at(-1)).toContain('Only the approver');
+    expect(item().status).toBe('pending');
+
+    tg.userPresses(BOLT_CHAT, DAN, draft.message_id, button(tg.message(BOLT_CHAT, draft.message_id), 'Approve'));
+    await until(() => item().status === 'live', 10_000, 'approved');
+    expect(item()).toMatchObject({ submitted_by_name: 'Carol', decided_by_id: DAN.id, decided_by_name: 'Dan' });
+    expect(h.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action LIKE 'kb.learned.%' ORDER BY id").slice(-2))
+      .toEqual([{ action: 'kb.learned.submit', actor: `telegram:${CAROL.id} Carol` }, { action: 'kb.learned.approve', actor: `telegram:${DAN.id} Dan` }]);
+  }, 90_000);
+});
