@@ -68,6 +68,7 @@ export function scrubCustomerDetails(text: string, details: CustomerDetails): st
 
 function tidy(text: string): string {
   return text
+    .replace(/[#№](?=\s|[,.;:!?]|$)/gu, '')
     .replace(/[ \t]{2,}/g, ' ')
     .replace(/\(\s*\)/g, '')
     .replace(/\s+([,.!?;:])/g, '$1')
