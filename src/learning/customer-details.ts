@@ -73,7 +73,7 @@ function tidy(text: string): string {
     .replace(/\(\s*\)/g, '')
     .replace(/\s+([,.!?;:])/g, '$1')
     .replace(/(^|[.!?]\s+|\n)[,;:]\s*/g, '$1')
-    .replace(/,\s*([.!?])/g, '$1')
+    .replace(/[,;:]\s*([,;:.!?])/g, '$1')
     .replace(/^[\s,;:!-]+/, '')
     .replace(/(^|[.!?]\s+|\n)(\p{Ll})/gu, (_, lead: string, letter: string) => lead + letter.toUpperCase())
     .trim();
