@@ -3,7 +3,8 @@
 
 -- Absent row = the defaults: learning 'direct', approver = the owner's chat id, digest at 18:00 local time.
 CREATE TABLE learning_settings (
-  tenant_id    INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+  id           INTEGER PRIMARY KEY,
+  tenant_id    INTEGER NOT NULL UNIQUE REFERENCES tenants(id) ON DELETE CASCADE,
   mode         TEXT NOT NULL DEFAULT 'direct' CHECK (mode IN ('direct', 'approve', 'off')),
   approver_id  INTEGER,                      -- Telegram user id; NULL = the owner (tenants.owner_chat_id)
   digest_at    TEXT NOT NULL DEFAULT '18:00' CHECK (digest_at GLOB '[0-2][0-9]:[0-5][0-9]'),
