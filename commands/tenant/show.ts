@@ -4,7 +4,7 @@ import { tenantLines } from '../../src/cli/print-tenant.js';
 import { slugArg } from '../../src/cli/tenant-flags.js';
 import { TenantService } from '../../src/tenants/tenant-service.js';
 import { viewTenant } from '../../src/tenants/tenant-view.js';
-import { learningLine } from '../../src/learning/learning-settings.js';
+import { learningLine, learningSettings } from '../../src/learning/learning-settings.js';
 
 export default class TenantShow extends BotctlCommand {
   static override summary = "Show a tenant's settings (secrets shown only as set or missing).";
@@ -17,7 +17,7 @@ export default class TenantShow extends BotctlCommand {
     const cell = this.openCell(this.loadConfig(flags));
     const record = new TenantService(cell).get(args.slug);
     const tenant = viewTenant(record);
-    if (flags.json) return this.printJson(tenant);
+    if (flags.json) return this.printJson({ ...tenant, learning: learningSettings(cell, record) });
     for (const line of tenantLines(tenant)) this.log(line);
     this.log(learningLine(cell, record));
   }

@@ -58,6 +58,12 @@ export function applyLearningInput(cell: Cell, slug: string, input: LearningInpu
   });
 }
 
+/** The tenant's learning settings for `tenant show --json`: the mode, who approves, when the digest goes. */
+export function learningSettings(cell: Cell, tenant: { id: number; ownerChatId: number | null }): LearningSettings & { approver: number | null } {
+  const settings = new LearningStore(cell.db).settings(tenant.id);
+  return { ...settings, approver: approverOf(settings, tenant.ownerChatId) };
+}
+
 /** The tenant's learning settings for `tenant show`. */
 export function learningLine(cell: Cell, tenant: { id: number; ownerChatId: number | null }): string {
   const settings = new LearningStore(cell.db).settings(tenant.id);

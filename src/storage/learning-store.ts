@@ -66,6 +66,9 @@ export interface DigestRecord {
   sentAt: number | null;
 }
 
+/** Proposals per digest message: its text stays under Telegram's 4096 characters and its keyboard small. */
+export const DIGEST_SIZE = 15;
+
 /** The knowledge source learned entries live in; not a file name (those carry an extension), so never a clash. */
 export const LEARNED_SOURCE = 'learned';
 
@@ -205,9 +208,16 @@ export class LearningStore {
       const id = (prepareCached(this.db, 'INSERT INTO learning_digests (tenant_id, created_at) VALUES (?, ?) RETURNING id').get(tenantId, now) as { id: number }).id;
       digest = { id, tenantId, chatId: null, telegramMessageId: null, createdAt: now, sentAt: null };
     }
-    prepareCached(this.db, "UPDATE learned_items SET digest_id = ?, updated_at = ? WHERE tenant_id = ? AND origin = 'proposed' AND status = 'proposed' AND digest_id IS NULL")
-      .run(digest.id, now, tenantId);
+    // At most DIGEST_SIZE entries a message (Telegram's text and keyboard limits); the rest wait for the next digest.
+    prepareCached(this.db, `UPDATE learned_items SET digest_id = ?, updated_at = ? WHERE id IN (SELECT id FROM learned_items WHERE tenant_id = ? AND origin = 'proposed'
+        AND status = 'proposed' AND digest_id IS NULL ORDER BY id LIMIT max(0, ? - (SELECT count(*) FROM learned_items WHERE digest_id = ?)))`)
+      .run(digest.id, now, tenantId, DIGEST_SIZE, digest.id);
     return digest;
+  }
+
+  /** Proposals waiting for a digest. */
+  undigested(tenantId: number): number {
+    return (prepareCached(this.db, "SELECT count(*) AS n FROM learned_items WHERE tenant_id = ? AND origin = 'proposed' AND status = 'proposed' AND digest_id IS NULL").get(tenantId) as { n: number }).n;
   }
 
   digestItems(tenantId: number, digestId: number): LearnedItem[] {

@@ -1,6 +1,8 @@
 import { TransientJobError } from '../../jobs/errors.js';
 import type { Job } from '../../jobs/types.js';
 import { approverOf } from '../../learning/policy.js';
+import { nextDigestAt } from '../../learning/digest-time.js';
+import { digestKey, LEARNING_JOB } from '../../learning/kinds.js';
 import type { LearningStore } from '../../storage/learning-store.js';
 import type { Locale } from '../../tenants/settings.js';
 import { deskText } from '../desk-texts.js';
@@ -22,8 +24,10 @@ export async function showItem(job: Job, ctx: LearningJobContext): Promise<void>
   const tenant = ctx.store.tenant(item.tenantId);
   if (!tenant) return;
   const locale = tenant.locale as Locale;
-  const approver = approverOf(ctx.learning.settings(tenant.id), tenant.ownerChatId);
-  const approverHtml = approver !== null ? `<a href="tg://user?id=${approver}">${deskText(locale, 'learn_no_approver')}</a>` : deskText(locale, 'learn_no_approver');
+  const settings = ctx.learning.settings(tenant.id);
+  const approver = approverOf(settings, tenant.ownerChatId);
+  const word = deskText(locale, settings.approverId === null ? 'learn_no_approver' : 'learn_approver');
+  const approverHtml = approver !== null ? `<a href="tg://user?id=${approver}">${word}</a>` : word;
   const html = renderItem(item, locale, approverHtml);
   const keyboard = itemKeyboard(item, locale);
   if (item.telegramMessageId !== null && item.chatId !== null) {
@@ -56,7 +60,14 @@ export async function postDigest(job: Job, ctx: LearningJobContext): Promise<voi
   const keyboard = digestKeyboard(items, locale);
   const sent = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.sendMessage(chatId, renderDigest(items, locale), { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) }));
   if (!sent) throw new TransientJobError('the digest was not posted');
-  ctx.learning.markDigestSent(tenantId, digest.id, sent.chat.id, sent.message_id, ctx.clock());
+  const now = ctx.clock();
+  ctx.learning.transaction(() => {
+    ctx.learning.markDigestSent(tenantId, digest.id, sent.chat.id, sent.message_id, now);
+    // More than one message's worth: the rest go in tomorrow's digest.
+    if (ctx.learning.undigested(tenantId) > 0) {
+      ctx.queue.enqueue({ kind: LEARNING_JOB.digest, tenantId, payload: { tenantId }, uniqueKey: digestKey(tenantId), concurrencyKey: digestKey(tenantId), runAt: nextDigestAt(now, tenant.timezone, ctx.learning.settings(tenantId).digestAt) });
+    }
+  });
   ctx.tracer.record({ tenantId, traceId: `learning-digest-${digest.id}`, step: 'learning.digest_sent', jobId: job.id, detail: { digestId: digest.id, proposals: items.length } });
 }
 

@@ -36,7 +36,9 @@ export function installLearningHandlers(bot: Bot, deps: UpdateDeps, learning: Le
     const home = handover ? (handover.chatId ?? tenant?.chatId) : tenant?.chatId;
     if (!tenant || chatId === undefined || chatId !== home) {
       logger.warn({ chat: chatId, user: query.from.id, data: query.data }, 'a learning button pressed outside its tenant\'s managers chat was ignored');
-      await ctx.answerCallbackQuery({ text: 'This button is not for this chat.' }).catch(() => undefined);
+      // Answered in the language of the chat it was pressed in (another tenant's group, or none).
+      const here = chatId !== undefined ? store.tenantByChat(chatId) : null;
+      await ctx.answerCallbackQuery({ text: deskText((here?.locale ?? 'en') as Locale, 'learn_not_here') }).catch(() => undefined);
       return;
     }
     const locale = tenant.locale as Locale;
@@ -59,7 +61,8 @@ export function installLearningHandlers(bot: Bot, deps: UpdateDeps, learning: Le
     const key = result.ok
       ? parsed.action === 'save' ? (result.status === 'pending' ? 'learn_submitted_ok' : 'learn_saved_ok') : OK_TEXT[parsed.action]
       : `learn_${result.reason === 'missing' ? 'wrong_state' : result.reason === 'empty' || result.reason === 'customer_details' ? 'wrong_state' : result.reason}`;
-    const text = deskText(locale, key, { approver: deskText(locale, 'learn_no_approver') });
+    const approverWord = deskText(locale, learning.store.settings(tenant.id).approverId === null ? 'learn_no_approver' : 'learn_approver');
+    const text = deskText(locale, key, { approver: approverWord });
     await ctx.answerCallbackQuery({ text: text.slice(0, 200), ...(result.ok ? {} : { show_alert: result.reason === 'not_approver' }) }).catch((err: unknown) => logger.debug({ err }, 'callback answer failed'));
   });
 

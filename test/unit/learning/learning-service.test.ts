@@ -87,3 +87,19 @@ describe('learning decisions (in-process, real SQLite)', () => {
     expect(service.approve(smile, item(smile.id, 'proposed'), { id: null, name: 'operator root', operator: true })).toEqual({ ok: true });
   });
 });
+
+describe('the digest', () => {
+  test('gathers at most 15 proposals a message, oldest first; the rest wait for the next digest; an unsent digest is reused', () => {
+    const { db, store, smile, bolt, item } = setup();
+    const ids = Array.from({ length: 17 }, (_, i) => item(smile.id, 'proposed', `Question ${i}?`, `Answer ${i}.`));
+    item(bolt.id, 'proposed');
+    db.prepare("UPDATE learned_items SET origin = 'proposed'").run();
+    const first = store.collectDigest(smile.id, 10);
+    expect(store.collectDigest(smile.id, 11).id).toBe(first.id); // not sent yet: the same digest, nobody added twice
+    expect(store.digestItems(smile.id, first.id).map((i) => i.id)).toEqual(ids.slice(0, 15));
+    store.markDigestSent(smile.id, first.id, -1, 99, 12);
+    const second = store.collectDigest(smile.id, 13);
+    expect(store.digestItems(smile.id, second.id).map((i) => i.id)).toEqual(ids.slice(15));
+    expect(store.digestItems(bolt.id, second.id)).toEqual([]);
+  });
+});
