@@ -4,6 +4,7 @@ import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
 import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
+import { LEARNED_SOURCE } from '../storage/learning-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
@@ -213,6 +214,8 @@ function isRegularFile(path: string): boolean {
 function assertDistinctNames(parsed: readonly ParsedSource[]): void {
   const seen = new Map<string, string>();
   for (const source of parsed) {
+    // `learned` is rebuilt from what managers taught (src/learning/); a file of that name would be overwritten by it.
+    if (source.name === LEARNED_SOURCE) throw new UserError(`${source.path} is named "${LEARNED_SOURCE}", the source of what managers taught the bot`, 'rename the file (e.g. learned.md)');
     const other = seen.get(source.name);
     if (other !== undefined) {
       throw new UserError(`${other} and ${source.path} have the same file name, and a source is named by its file name`, 'rename one of them, or add them in two commands if the second should replace the first');

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LearningStore } from '../../src/storage/learning-store.js';
@@ -74,6 +75,14 @@ describe('botctl kb learned | proposals | remove learned:<id>, tenant --learning
     expect(again.stderr).toContain(`entry ${guard} of smile cannot be removed: it is removed`);
     expect((await run(a, ['kb', 'proposals', 'smile', 'approve', '999'])).stderr).toContain('tenant smile has no learned entry 999');
     expect((await run(a, ['kb', 'proposals', 'smile'])).stdout).toContain('Nothing waits for a decision in smile.');
+
+    // A file cannot take the learned entries' place.
+    const file = join(a.dir, 'learned');
+    writeFileSync(file, '# Parking\nNone.\n');
+    const clash = await run(a, ['kb', 'add', 'smile', file, '--format', 'md']);
+    expect(clash.exitCode).toBe(1);
+    expect(clash.stderr).toContain('is named "learned", the source of what managers taught the bot');
+    expect(JSON.parse((await run(a, ['kb', 'learned', 'smile', '--json'])).stdout)).toHaveLength(1);
   });
 
   test('export and import carry the learning setting and the learned entries with their provenance', async () => {
