@@ -66,6 +66,8 @@ describe('proposals from resolved requests (real worker, simulators)', () => {
     expect(items()).toEqual([]);
     await h.restartWorker();
     await until(() => items().length === 2, 30_000, 'the proposals after the restart');
+    // The resolved card keeps one button: Teach the bot.
+    await until(() => (tg.message(CHAT, card.message_id)!.reply_markup?.inline_keyboard.flat() ?? []).map((b) => b.text).join() === '🎓 Teach the bot', 45_000, 'the resolved card');
 
     const [hours, gearbox] = items();
     expect(hours).toMatchObject({ status: 'proposed', question: 'What are your opening hours on Sunday?', answer: 'On Sunday we are open from 10:00 to 16:00; we will also mail it to.', handover_number: 1, updates_source: null });
