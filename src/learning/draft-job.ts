@@ -20,9 +20,9 @@ export interface DraftJobDeps {
  * provider refuses the request, the customer's question and the manager's words as written), then checkDraft keeps
  * or refuses it. The result and the job that shows it are one transaction; a draft no longer `drafting` is left alone.
  */
-export async function draftTaughtEntry(itemId: number, deps: DraftJobDeps, signal: AbortSignal): Promise<void> {
+export async function draftTaughtEntry(itemId: number, tenantId: number, deps: DraftJobDeps, signal: AbortSignal): Promise<void> {
   const { store } = deps;
-  const item = store.itemById(itemId);
+  const item = store.item(tenantId, itemId);
   if (!item || item.status !== 'drafting' || item.handoverId === null) return;
   const conversation = store.handoverConversation(item.tenantId, item.handoverId);
   const words = item.managerText ? [item.managerText] : managerWords(conversation);

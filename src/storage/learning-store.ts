@@ -118,14 +118,9 @@ export class LearningStore {
     return (prepareCached(this.db, `${ITEM} WHERE tenant_id = ? AND id = ?`).get(tenantId, id) as LearnedItem | undefined) ?? null;
   }
 
-  /** An item by id alone, for a job or a button press; the caller checks its tenant against the chat it came from. */
-  itemById(id: number): LearnedItem | null {
-    return (prepareCached(this.db, `${ITEM} WHERE id = ?`).get(id) as LearnedItem | undefined) ?? null;
-  }
-
-  /** The item whose Telegram message `messageId` is in `chatId` (a manager's reply to a draft). */
-  itemByMessage(chatId: number, messageId: number): LearnedItem | null {
-    return (prepareCached(this.db, `${ITEM} WHERE chat_id = ? AND telegram_message_id = ?`).get(chatId, messageId) as LearnedItem | undefined) ?? null;
+  /** The tenant's item whose Telegram message `messageId` is in `chatId` (a manager's reply to a draft). */
+  itemByMessage(tenantId: number, chatId: number, messageId: number): LearnedItem | null {
+    return (prepareCached(this.db, `${ITEM} WHERE tenant_id = ? AND chat_id = ? AND telegram_message_id = ?`).get(tenantId, chatId, messageId) as LearnedItem | undefined) ?? null;
   }
 
   openDraft(tenantId: number, handoverId: number): LearnedItem | null {
@@ -236,11 +231,6 @@ export class LearningStore {
   /** Drops an empty unsent digest (no proposal joined it). */
   dropDigest(tenantId: number, digestId: number): void {
     prepareCached(this.db, 'DELETE FROM learning_digests WHERE tenant_id = ? AND id = ? AND sent_at IS NULL').run(tenantId, digestId);
-  }
-
-  digestByMessage(chatId: number, messageId: number): DigestRecord | null {
-    return (prepareCached(this.db, 'SELECT id, tenant_id AS tenantId, chat_id AS chatId, telegram_message_id AS telegramMessageId, created_at AS createdAt, sent_at AS sentAt FROM learning_digests WHERE chat_id = ? AND telegram_message_id = ?')
-      .get(chatId, messageId) as DigestRecord | undefined) ?? null;
   }
 
   /**

@@ -24,7 +24,7 @@ export function registerLearningJobs(cell: Cell, deps: { registry: JobRegistry; 
   const store = new LearningStore(cell.db);
   const knowledge = new KnowledgeStore(cell.db);
   const desk = new DeskStore(cell.db);
-  registry.register(LEARNING_JOB.draft, (job, ctx) => draftTaughtEntry(Number(job.payload.itemId), { store, llm, queue, tracer, clock: Date.now }, ctx.signal), LLM_POLICY);
+  registry.register(LEARNING_JOB.draft, (job, ctx) => draftTaughtEntry(Number(job.payload.itemId), job.tenantId ?? -1, { store, llm, queue, tracer, clock: Date.now }, ctx.signal), LLM_POLICY);
   registry.register(LEARNING_JOB.propose, (job, ctx) => proposeFromRequest(Number(job.payload.handoverId), job.tenantId ?? -1, {
     store, llm, queue, tracer, clock: Date.now, findKnown: (tenantId, question) => matchFaq(knowledge, tenantId, question), tenant: (tenantId) => desk.tenant(tenantId),
   }, ctx.signal), LLM_POLICY);

@@ -19,7 +19,7 @@ export interface LearningJobContext extends DeskJobContext {
  * message id is stored once posted, so a retry edits instead of posting again.
  */
 export async function showItem(job: Job, ctx: LearningJobContext): Promise<void> {
-  const item = ctx.learning.itemById(Number(job.payload.itemId));
+  const item = job.tenantId !== null ? ctx.learning.item(job.tenantId, Number(job.payload.itemId)) : null;
   if (!item || item.status === 'drafting') return;
   const tenant = ctx.store.tenant(item.tenantId);
   if (!tenant) return;

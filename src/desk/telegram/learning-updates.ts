@@ -30,15 +30,16 @@ export function installLearningHandlers(bot: Bot, deps: UpdateDeps, learning: Le
     const parsed = parseLearnData(query.data);
     if (!parsed) return next();
     const chatId = query.message?.chat.id;
-    const tenantId = parsed.action === 'teach' ? store.handover(parsed.id)?.tenantId : learning.store.itemById(parsed.id)?.tenantId;
-    const tenant = tenantId !== undefined ? store.tenant(tenantId) : null;
+    // The tenant is the one whose managers chat this is; the handover or item must be that tenant's.
+    const tenant = chatId !== undefined ? store.tenantByChat(chatId) : null;
     const handover = parsed.action === 'teach' ? store.handover(parsed.id) : null;
-    const home = handover ? (handover.chatId ?? tenant?.chatId) : tenant?.chatId;
-    if (!tenant || chatId === undefined || chatId !== home) {
+    const mine = tenant !== null && (parsed.action === 'teach'
+      ? handover !== null && handover.tenantId === tenant.id && chatId === (handover.chatId ?? tenant.chatId)
+      : learning.store.item(tenant.id, parsed.id) !== null);
+    if (!tenant || chatId === undefined || !mine) {
       logger.warn({ chat: chatId, user: query.from.id, data: query.data }, 'a learning button pressed outside its tenant\'s managers chat was ignored');
       // Answered in the language of the chat it was pressed in (another tenant's group, or none).
-      const here = chatId !== undefined ? store.tenantByChat(chatId) : null;
-      await ctx.answerCallbackQuery({ text: deskText((here?.locale ?? 'en') as Locale, 'learn_not_here') }).catch(() => undefined);
+      await ctx.answerCallbackQuery({ text: deskText((tenant?.locale ?? 'en') as Locale, 'learn_not_here') }).catch(() => undefined);
       return;
     }
     const locale = tenant.locale as Locale;
@@ -71,10 +72,9 @@ export function installLearningHandlers(bot: Bot, deps: UpdateDeps, learning: Le
     const message = ctx.message!;
     const replyTo = message.reply_to_message?.message_id;
     if (replyTo === undefined || !message.from || message.from.is_bot) return next();
-    const item = learning.store.itemByMessage(message.chat.id, replyTo);
-    if (!item) return next();
-    const tenant = store.tenant(item.tenantId);
-    if (!tenant || tenant.chatId !== message.chat.id) return;
+    const tenant = store.tenantByChat(message.chat.id);
+    const item = tenant ? learning.store.itemByMessage(tenant.id, message.chat.id, replyTo) : null;
+    if (!tenant || !item) return next();
     if (item.status !== 'editing') return; // a reply to a draft that is not being edited goes nowhere
     const person: Person = { id: message.from.id, name: nameOf(message.from), operator: false };
     const result = learning.service.correct({ id: tenant.id, slug: tenant.slug, ownerChatId: tenant.ownerChatId }, item.id, person, message.text ?? message.caption ?? '');
