@@ -35,7 +35,8 @@ export async function showItem(job: Job, ctx: LearningJobContext): Promise<void>
     return;
   }
   const h = item.handoverId !== null ? ctx.store.handover(item.handoverId) : null;
-  const place = h ? DeskGateway.placement(h) : {};
+  // A resolved request's forum topic is closed (nobody can post in it): its draft goes to the group's general topic.
+  const place = h && !(h.status === 'resolved' && h.threadId !== null) ? DeskGateway.placement(h) : {};
   const sent = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.sendMessage(h?.chatId ?? chatId, html, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}), ...place }));
   if (!sent) throw new TransientJobError('the draft was not posted');
   ctx.learning.update(item.tenantId, item.id, { chatId: sent.chat.id, telegramMessageId: sent.message_id }, ctx.clock());
