@@ -16,6 +16,8 @@ const CUSTOMER = '77017654321';
 const dir = mkdtempSync(join(tmpdir(), 'botctl-learning-'));
 const FAQ = join(dir, 'faq.json');
 writeFileSync(FAQ, JSON.stringify([{ question: 'Do you repair gearboxes?', answer: 'Yes, gearbox repair starts at 70 000 ₸.' }]));
+const FORUM_CHAT = -1001000000404;
+const TYRES = { slug: 'tyres', name: 'Tyre Shop', phoneNumberId: '6200002', token: 'EAAGlearntyres0123456789abcdefghijk', chatId: FORUM_CHAT, locale: 'en' };
 const GARAGE = { slug: 'garage', name: 'Bolt Garage', phoneNumberId: '6200001', token: 'EAAGlearngarage0123456789abcdefghi', chatId: CHAT, locale: 'en', knowledge: [FAQ] };
 
 let tg: TelegramSimulator;
@@ -39,7 +41,8 @@ const digestIsDue = () => {
 beforeAll(async () => {
   tg = await startTelegramSimulator();
   tg.createChat({ id: CHAT, type: 'supergroup', title: 'Garage managers', members: [IGOR] });
-  h = await PipelineCell.start({ tenants: [GARAGE], telegram: tg });
+  tg.createChat({ id: FORUM_CHAT, type: 'supergroup', title: 'Tyre managers', isForum: true, botIsAdmin: true, botCanManageTopics: true, members: [IGOR] });
+  h = await PipelineCell.start({ tenants: [GARAGE, TYRES], telegram: tg });
 }, 60_000);
 afterAll(async () => h?.close());
 
@@ -107,4 +110,43 @@ describe('proposals from resolved requests (real worker, simulators)', () => {
     expect(h.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'kb.learned.%' ORDER BY id").map((r) => r.action)).toEqual(['kb.learned.approve', 'kb.learned.reject']);
     expect(h.query("SELECT count(*) AS n FROM jobs WHERE state = 'dead'")).toEqual([{ n: 0 }]);
   }, 120_000);
+
+  test('in a forum group: answer in the topic, resolve (the topic closes), Teach on the resolved card, Save; --learning off hides Teach', async () => {
+    const customer = '77017650000';
+    const ask = (body: string) => h.deliver(inboundNotification({ phoneNumberId: TYRES.phoneNumberId, messages: [textMessage({ from: customer, body })], contacts: [{ waId: customer, name: 'Olga' }] }));
+    const cardsHere = () => tg.historyIn(FORUM_CHAT).filter((m) => m.text?.startsWith('Request #'));
+    const buttonsOf = (id: number) => (tg.message(FORUM_CHAT, id)!.reply_markup?.inline_keyboard.flat() ?? []) as { text: string; callback_data: string }[];
+    await ask('Do you sell winter tyres?');
+    await until(() => cardsHere().length === 1, 15_000, 'the card in its topic');
+    const card = cardsHere()[0]!;
+    const handoverId = h.query<{ id: number }>("SELECT h.id FROM handovers h JOIN tenants t ON t.id = h.tenant_id WHERE t.slug = 'tyres'")[0]!.id;
+    await until(() => h.query('SELECT 1 FROM handovers WHERE id = ? AND telegram_message_id IS NOT NULL', handoverId).length === 1, 10_000, 'the card recorded');
+    tg.userSends(FORUM_CHAT, IGOR, 'Yes, winter tyres from 25 000 ₸ per wheel, fitting included.', { threadId: card.threadId! });
+    await until(() => h.graph.messagesTo(customer).some((m) => (m.body.text as { body: string }).body.includes('25 000')), 10_000, 'the answer on WhatsApp');
+    tg.userPresses(FORUM_CHAT, IGOR, card.message_id, `h:${handoverId}:r`);
+    await until(() => tg.topics(FORUM_CHAT).every((t) => t.closed), 15_000, 'the topic closed');
+    await until(() => buttonsOf(card.message_id).map((b) => b.text).join() === '🎓 Teach the bot', 45_000, 'Teach on the resolved card');
+
+    tg.userPresses(FORUM_CHAT, IGOR, card.message_id, buttonsOf(card.message_id)[0]!.callback_data);
+    const draftMessage = () => tg.historyIn(FORUM_CHAT).find((m) => m.text?.startsWith('🎓 Draft'));
+    await until(() => draftMessage() && (draftMessage()!.reply_markup?.inline_keyboard.flat().length ?? 0) === 3, 15_000, 'the draft');
+    expect(draftMessage()!.isTopicMessage).toBe(false); // the closed topic takes no messages: the general topic does
+    expect(draftMessage()!.text).toContain('winter tyres from 25 000 ₸ per wheel');
+    tg.userPresses(FORUM_CHAT, IGOR, draftMessage()!.message_id, (draftMessage()!.reply_markup!.inline_keyboard[0]![0] as { callback_data: string }).callback_data);
+    await until(() => h.query("SELECT 1 FROM learned_items i JOIN tenants t ON t.id = i.tenant_id WHERE t.slug = 'tyres' AND i.origin = 'taught' AND i.status = 'live'").length === 1, 10_000, 'saved');
+
+    // Learning off: the next answered request offers no Teach.
+    const off = await botctl(['tenant', 'update', 'tyres', '--learning', 'off'], h.cell.env);
+    expect(off.exitCode, off.stderr).toBe(0);
+    await ask('Do you store tyres for the summer?');
+    await until(() => cardsHere().length === 2, 15_000, 'the second card');
+    const second = cardsHere()[1]!;
+    await until(() => h.query("SELECT 1 FROM handovers h JOIN tenants t ON t.id = h.tenant_id WHERE t.slug = 'tyres' AND h.number = 2 AND h.telegram_message_id IS NOT NULL").length === 1, 10_000, 'the card recorded');
+    tg.userSends(FORUM_CHAT, IGOR, 'Yes, storage is 8 000 ₸ a season.', { threadId: second.threadId! });
+    await until(() => h.graph.messagesTo(customer).some((m) => (m.body.text as { body: string }).body.includes('8 000')), 10_000, 'the answer on WhatsApp');
+    await until(() => buttonsOf(second.message_id).some((b) => b.text === 'Take over')
+      && h.query("SELECT 1 FROM handovers h JOIN tenants t ON t.id = h.tenant_id WHERE t.slug = 'tyres' AND h.number = 2 AND h.first_response_at IS NOT NULL").length === 1
+      && h.query("SELECT 1 FROM jobs WHERE kind = 'desk.update_card' AND state IN ('pending', 'running')").length === 0, 45_000, 'the card redrawn after the answer');
+    expect(buttonsOf(second.message_id).map((b) => b.text)).toEqual(['Resolve', 'Release', 'Take over']);
+  }, 150_000);
 });
