@@ -103,11 +103,6 @@ export class LearningStore {
     return row ?? { ...DEFAULTS };
   }
 
-  /** Whether the tenant has its own row (export carries only what was set). */
-  hasSettings(tenantId: number): boolean {
-    return prepareCached(this.db, 'SELECT 1 FROM learning_settings WHERE tenant_id = ?').get(tenantId) !== undefined;
-  }
-
   saveSettings(tenantId: number, settings: LearningSettings, now: number): void {
     prepareCached(this.db, `INSERT INTO learning_settings (tenant_id, mode, approver_id, digest_at, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (tenant_id) DO UPDATE SET mode = excluded.mode, approver_id = excluded.approver_id, digest_at = excluded.digest_at, updated_at = excluded.updated_at`)

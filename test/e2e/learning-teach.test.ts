@@ -171,4 +171,25 @@ describe('managers teach the bot from the card (real worker, simulators)', () =>
     expect(h.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action LIKE 'kb.learned.%' ORDER BY id").slice(-2))
       .toEqual([{ action: 'kb.learned.submit', actor: `telegram:${CAROL.id} Carol` }, { action: 'kb.learned.approve', actor: `telegram:${DAN.id} Dan` }]);
   }, 90_000);
+
+  test('a kill -9 while the model drafts loses nothing and posts the draft once; Discard ends it', async () => {
+    const { cardId } = await answeredRequest('77011110005', 'Nurlan', 'Do you whiten teeth for teenagers?', 'Whitening is only for patients over 18.');
+    const drafting = () => h.llm!.requests.filter((r) => (r.body.tools ?? []).some((t) => t.type === 'function' && t.function.name === 'record_knowledge_entries')).length;
+    const before = { drafts: drafts(SMILE_CHAT).length, calls: drafting() };
+    h.llm!.enqueue({ hang: true });
+    tg.userPresses(SMILE_CHAT, ALICE, cardId, button(tg.message(SMILE_CHAT, cardId), 'Teach the bot'));
+    await until(() => drafting() === before.calls + 1, 15_000, 'the model asked');
+    await h.worker.kill();
+    await h.restartWorker();
+    await until(() => drafts(SMILE_CHAT).length === before.drafts + 1 && buttons(drafts(SMILE_CHAT).at(-1)).length === 3, 30_000, 'the draft after the restart');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(drafts(SMILE_CHAT)).toHaveLength(before.drafts + 1);
+    const draft = drafts(SMILE_CHAT).at(-1)!;
+    expect(draft.text).toContain('Whitening is only for patients over 18.');
+    tg.userPresses(SMILE_CHAT, ALICE, draft.message_id, button(draft, 'Discard'));
+    await until(() => items().at(-1)!.status === 'discarded', 10_000, 'discarded');
+    await until(() => tg.message(SMILE_CHAT, draft.message_id)!.text!.includes('Discarded by Alice'), 30_000, 'the draft shows it');
+    expect(buttons(tg.message(SMILE_CHAT, draft.message_id))).toEqual([]);
+    expect(h.query("SELECT count(*) AS n FROM learned_items WHERE question = 'Do you whiten teeth for teenagers?'")).toEqual([{ n: 1 }]);
+  }, 120_000);
 });
