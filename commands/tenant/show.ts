@@ -4,6 +4,7 @@ import { tenantLines } from '../../src/cli/print-tenant.js';
 import { slugArg } from '../../src/cli/tenant-flags.js';
 import { TenantService } from '../../src/tenants/tenant-service.js';
 import { viewTenant } from '../../src/tenants/tenant-view.js';
+import { learningLine, learningSettings } from '../../src/learning/learning-settings.js';
 
 export default class TenantShow extends BotctlCommand {
   static override summary = "Show a tenant's settings (secrets shown only as set or missing).";
@@ -14,8 +15,10 @@ export default class TenantShow extends BotctlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TenantShow);
     const cell = this.openCell(this.loadConfig(flags));
-    const tenant = viewTenant(new TenantService(cell).get(args.slug));
-    if (flags.json) return this.printJson(tenant);
+    const record = new TenantService(cell).get(args.slug);
+    const tenant = viewTenant(record);
+    if (flags.json) return this.printJson({ ...tenant, learning: learningSettings(cell, record) });
     for (const line of tenantLines(tenant)) this.log(line);
+    this.log(learningLine(cell, record));
   }
 }

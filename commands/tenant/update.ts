@@ -1,6 +1,7 @@
 import { BotctlCommand } from '../../src/cli/base-command.js';
 import { tenantLines } from '../../src/cli/print-tenant.js';
-import { slugArg, tenantSettingFlags, toTenantInput } from '../../src/cli/tenant-flags.js';
+import { learningFlags, slugArg, tenantSettingFlags, toLearningInput, toTenantInput } from '../../src/cli/tenant-flags.js';
+import { applyLearningInput, hasLearningInput, learningLine, validateLearningInput } from '../../src/learning/learning-settings.js';
 import { TenantService } from '../../src/tenants/tenant-service.js';
 import { viewTenant } from '../../src/tenants/tenant-view.js';
 
@@ -9,15 +10,23 @@ export default class TenantUpdate extends BotctlCommand {
   static override examples = [
     '<%= config.bin %> tenant update dental-almaty --locale kk --remind-after 3m',
     '<%= config.bin %> tenant update dental-almaty --whatsapp-token "$NEW_WA_TOKEN"',
+    '<%= config.bin %> tenant update dental-almaty --learning approve --learning-approver 123456789',
   ];
   static override args = slugArg;
-  static override flags = tenantSettingFlags;
+  static override flags = { ...tenantSettingFlags, ...learningFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TenantUpdate);
     const cell = this.openCell(this.loadConfig(flags));
-    const tenant = new TenantService(cell).update(args.slug, toTenantInput(flags));
+    const learning = toLearningInput(flags);
+    const service = new TenantService(cell);
+    validateLearningInput(learning);
+    const settings = toTenantInput(flags);
+    // Only learning flags: the tenant's own settings are left alone (TenantService.update refuses "nothing to change").
+    const tenant = hasLearningInput(learning) && Object.values(settings).every((v) => v === undefined) ? service.get(args.slug) : service.update(args.slug, settings);
+    if (hasLearningInput(learning)) applyLearningInput(cell, tenant.slug, learning);
     this.log(`Updated tenant ${tenant.slug}.`);
     for (const line of tenantLines(viewTenant(tenant))) this.log(line);
+    this.log(learningLine(cell, tenant));
   }
 }

@@ -22,6 +22,17 @@ export const tenantSettingFlags = {
   'llm-calls-per-hour': Flags.string({ description: 'most bot answers per customer per hour before a manager takes over (default 30)' }),
 };
 
+/** How managers teach the bot (src/learning/); `tenant add|update` apply them after the tenant's own settings. */
+export const learningFlags = {
+  learning: Flags.string({ description: 'what a manager\'s Save does: direct (goes live), approve (waits for the owner or --learning-approver), off (no Teach, no proposals); default direct' }),
+  'learning-approver': Flags.string({ description: 'Telegram user id of who approves learned entries under --learning approve (default: the owner chat)' }),
+  'learning-digest-at': Flags.string({ description: 'local time of the daily digest of proposed entries, HH:MM (default 18:00)' }),
+};
+
+export function toLearningInput(flags: { learning?: string | undefined; 'learning-approver'?: string | undefined; 'learning-digest-at'?: string | undefined }) {
+  return { learning: flags.learning, learningApprover: flags['learning-approver'], learningDigestAt: flags['learning-digest-at'] };
+}
+
 type SettingFlags = { [K in keyof typeof tenantSettingFlags]?: string | undefined };
 
 export function toTenantInput(flags: SettingFlags): TenantInput {

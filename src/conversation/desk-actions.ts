@@ -57,6 +57,8 @@ export class DeskActions {
       store.transition({ conversationId: h.conversationId, event: 'resolve', actor: actorOf(manager), reason: null, now });
       this.redrawCard(h);
       this.deps.queue.enqueue({ kind: JOB.deskCloseTopic, tenantId: h.tenantId, payload: { handoverId: h.id } });
+      // What the conversation taught is proposed for the knowledge (a person decides; see src/learning/).
+      this.deps.queue.enqueue({ kind: JOB.learningPropose, tenantId: h.tenantId, payload: { handoverId: h.id }, uniqueKey: `learning-propose:${h.id}` });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId: `handover-${h.id}`, step: 'handover.resolved', detail: { handoverId: h.id, manager: manager.name, durationMs: now - h.createdAt } });
       return { ok: true, handover: store.handover(handoverId)! };
     });
@@ -96,6 +98,8 @@ export class DeskActions {
         body: text, traceId, ...(file ? { type: file.type, media: file.media } : {}),
       });
       store.setFirstResponse(h.id, now);
+      // The first answer makes the request teachable: the card gets its "Teach the bot" button.
+      if (h.firstResponseAt === null) this.redrawCard(h);
       queue.enqueue({ kind: JOB.sendReply, tenantId: h.tenantId, payload: { messageId }, concurrencyKey: contactKey(h.contactId), traceId });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId, step: 'manager.replied', messageId, detail: { handoverId: h.id, manager: manager.name, firstResponse: h.firstResponseAt === null } });
       return { ok: true as const, messageId };

@@ -11,6 +11,7 @@ export const JOB = {
   deskNotify: 'desk.notify', // { chatId, html, threadId?, replyTo?, tenantId? }
   deskDigest: 'desk.digest', // {} (tenantId): list a group's waiting requests while their cards wait for its rate budget
   summarizeMemory: 'memory.summarize', // { contactId }: after the conversation went quiet
+  learningPropose: 'learning.propose', // { handoverId }: after resolve; the same kind as LEARNING_JOB.propose (src/learning/kinds.ts)
 } as const;
 
 export const contactKey = (contactId: number) => `contact:${contactId}`;

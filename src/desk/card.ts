@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import type { Locale } from '../tenants/settings.js';
 import type { DeskHandover, DeskTenant, TranscriptLine } from '../storage/desk-store.js';
 import { clockTime, deskText, escapeHtml, humanDuration } from './desk-texts.js';
+import { teachRow } from './learning-card.js';
 
 /** Telegram's limit for a message text; the conversation part is trimmed (oldest lines first) to fit. */
 const TELEGRAM_TEXT_LIMIT = 4096;
@@ -27,14 +28,17 @@ export function parseCallbackData(data: string): { handoverId: number; action: C
   return action ? { handoverId: Number(match[1]), action } : null;
 }
 
-export function cardKeyboard(h: DeskHandover, locale: Locale): InlineKeyboard | undefined {
+/** The card's buttons by state; `teach` adds "Teach the bot" once a manager has answered (learning not off). */
+export function cardKeyboard(h: DeskHandover, locale: Locale, options: { teach?: boolean } = {}): InlineKeyboard | undefined {
   const t = (key: string) => deskText(locale, key);
+  const teach = options.teach === true && h.firstResponseAt !== null;
   if (h.status === 'waiting') return new InlineKeyboard().text(t('btn_take'), callbackData('take', h.id)).text(t('btn_resolve'), callbackData('resolve', h.id));
   if (h.status === 'taken') {
-    return new InlineKeyboard().text(t('btn_resolve'), callbackData('resolve', h.id)).text(t('btn_release'), callbackData('release', h.id)).row()
+    const keyboard = new InlineKeyboard().text(t('btn_resolve'), callbackData('resolve', h.id)).text(t('btn_release'), callbackData('release', h.id)).row()
       .text(t('btn_take_over'), callbackData('takeover', h.id));
+    return teach ? teachRow(keyboard, h.id, locale) : keyboard;
   }
-  return undefined;
+  return teach ? teachRow(new InlineKeyboard(), h.id, locale) : undefined;
 }
 
 /**

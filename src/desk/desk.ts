@@ -21,6 +21,10 @@ import { deskBudget } from './desk-budget.js';
 import { createTelegramBot } from './telegram/client.js';
 import { DeskGateway } from './telegram/gateway.js';
 import { installUpdateHandlers } from './telegram/updates.js';
+import { LearningService } from '../learning/learning-service.js';
+import { AuditStore } from '../storage/audit-store.js';
+import { LearningStore } from '../storage/learning-store.js';
+import type { LearningJobContext } from './jobs/learning-messages.js';
 
 export interface DeskOptions {
   /** Receive updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling. */
@@ -36,6 +40,8 @@ export interface RunningDesk {
   webhookRoute: Hono | null;
   /** The desk's job handlers and their rate budget; the worker's job table says how each runs. */
   jobs: DeskJobs;
+  /** What the learning jobs that post in the managers group need (registered by registerLearningJobs). */
+  learningContext: LearningJobContext;
 }
 
 export interface DeskJobs {
@@ -69,7 +75,8 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   const bot = createTelegramBot({ token: telegramBotToken, apiRoot: telegramApiRoot });
   const store = new DeskStore(cell.db);
   const gateway = new DeskGateway(bot.api, store, queue, oncallChatId, Date.now, log);
-  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now };
+  const learning = new LearningStore(cell.db);
+  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now, teachable: (tenantId) => learning.settings(tenantId).mode !== 'off' };
 
   const jobs: DeskJobs = {
     postCard: (job, { signal }) => postCard(job, ctx, signal),
@@ -85,7 +92,8 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
 
   const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
-  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log });
+  const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
+  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning } });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 
   const secret = createHash('sha256').update(`botctl-telegram-webhook:${telegramBotToken}`).digest('base64url').slice(0, 48);
@@ -95,6 +103,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
 
   return {
     jobs,
+    learningContext: { ...ctx, learning },
     webhookRoute: options.webhook ? new Hono().post('/', webhookCallback(bot, 'hono', { secretToken: secret })) : null,
     async start() {
       try {

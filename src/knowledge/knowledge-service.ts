@@ -10,6 +10,7 @@ import { embedTenant, type EmbedProgress } from './embeddings/embed-job.js';
 import type { KnowledgeStats } from './knowledge-search.js';
 import { embedderFromConfig, enqueueEmbedding, knowledgeSearchFromConfig } from './wiring.js';
 import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
+import { LEARNED_SOURCE } from '../storage/learning-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import type { TrigramVocabulary } from './fuzzy.js';
@@ -272,6 +273,8 @@ function isRegularFile(path: string): boolean {
 function assertDistinctNames(parsed: readonly ParsedSource[]): void {
   const seen = new Map<string, string>();
   for (const source of parsed) {
+    // `learned` is rebuilt from what managers taught (src/learning/); a file of that name would be overwritten by it.
+    if (source.name === LEARNED_SOURCE) throw new UserError(`${source.path} is named "${LEARNED_SOURCE}", the source of what managers taught the bot`, 'rename the file (e.g. learned.md)');
     const other = seen.get(source.name);
     if (other !== undefined) {
       throw new UserError(`${other} and ${source.path} have the same file name, and a source is named by its file name`, 'rename one of them, or add them in two commands if the second should replace the first');

@@ -5,6 +5,8 @@ import { registerKinds, type KindEntry } from '../jobs/kind-table.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { RetryPolicy } from '../jobs/retry-policy.js';
 import type { MaintenanceJobs } from './maintenance-jobs.js';
+import { LEARNING_JOB } from '../learning/kinds.js';
+import { LEARNING_LLM_POLICY, type LearningJobs } from './learning-jobs.js';
 import { KNOWLEDGE_JOB } from '../knowledge/job-kinds.js';
 import { EMBED_POLICY, type KnowledgeJobs } from '../knowledge/wiring.js';
 import { PRUNE_JOBS } from './maintenance-jobs.js';
@@ -27,13 +29,14 @@ export interface JobTableDeps {
   /** Null when the cell has no Telegram bot: desk jobs then wait in the queue, unclaimed, until it has one. */
   desk: DeskJobs | null;
   knowledge: KnowledgeJobs;
+  learning: LearningJobs;
   maintenance: MaintenanceJobs;
 }
 
 const DESK_POLICY: Partial<RetryPolicy> = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
 
 export function jobTable(deps: JobTableDeps): KindEntry[] {
-  const { pipeline, pipelineOptions: options, desk, knowledge, maintenance } = deps;
+  const { pipeline, pipelineOptions: options, desk, knowledge, learning, maintenance } = deps;
   const rows: KindEntry[] = [
     {
       kind: JOB.sendReply, lane: 'reply', handler: pipeline.sendReply,
@@ -52,6 +55,9 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
     },
     // Vectors of imported knowledge: until they exist, turns rank by words (nothing waits for them).
     { kind: KNOWLEDGE_JOB.embed, lane: 'background', handler: knowledge.embed, policy: EMBED_POLICY },
+    // Managers teach the bot: drafts from an answer, proposals from a resolved request (both call the LLM).
+    { kind: LEARNING_JOB.draft, lane: 'background', handler: learning.draft, policy: LEARNING_LLM_POLICY },
+    { kind: LEARNING_JOB.propose, lane: 'background', handler: learning.propose, policy: LEARNING_LLM_POLICY },
     { kind: PRUNE_JOBS, lane: 'background', handler: maintenance.pruneJobs, policy: { maxAttempts: 3, timeoutMs: 5 * 60_000 } },
   ];
   if (desk) {
@@ -69,6 +75,14 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       // On-call alerts and owner notices are few and urgent.
       { kind: JOB.deskNotify, lane: 'desk', handler: desk.notify, policy: DESK_POLICY, budget, first: true },
     );
+    if (learning.telegram) {
+      // Drafts shown in a request's thread, and the day's digest of proposals: the group's budget, like cards.
+      rows.push(
+        { kind: LEARNING_JOB.show, lane: 'desk', handler: learning.telegram.show, policy: DESK_POLICY, budget },
+        { kind: LEARNING_JOB.digest, lane: 'desk', handler: learning.telegram.digest, policy: DESK_POLICY, budget },
+        { kind: LEARNING_JOB.redrawDigest, lane: 'desk', handler: learning.telegram.redrawDigest, policy: { ...DESK_POLICY, maxAttempts: 8 }, budget },
+      );
+    }
   }
   return rows;
 }

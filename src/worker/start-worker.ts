@@ -19,6 +19,7 @@ import { BudgetStore } from '../storage/budget-store.js';
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { embedderFromConfig, knowledgeJobs, knowledgeSearchFromConfig } from '../knowledge/wiring.js';
 import { registerDesk } from '../desk/desk.js';
+import { learningJobs } from './learning-jobs.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -60,15 +61,17 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const readiness: ReadinessCheck[] = [];
 
   const pipelineOptions = options.pipeline ?? DEFAULT_PIPELINE_OPTIONS;
+  const llm = llmFromConfig(cell);
   const embedder = embedderFromConfig(cell.config);
   const knowledge = knowledgeJobs(cell.db, { queue, embedder });
   const { webhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
-    queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm: llmFromConfig(cell), options: pipelineOptions, metrics,
+    queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm, options: pipelineOptions, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
   const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
-  registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge, maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
+  registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge,
+    learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
   if (desk) {
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);

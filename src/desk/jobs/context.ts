@@ -12,6 +12,8 @@ export interface DeskJobContext {
   channel: CustomerChannelPort;
   tracer: Tracer;
   clock: () => number;
+  /** Whether a tenant's cards offer "Teach the bot" (learning not off); absent = never. */
+  teachable?: (tenantId: number) => boolean;
 }
 
 export const TRANSCRIPT_LINES = 20;

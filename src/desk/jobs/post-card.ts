@@ -42,7 +42,7 @@ export async function postCard(job: Job, ctx: DeskJobContext, jobSignal?: AbortS
     ctx.store.setThread(h.id, tenant.chatId!, threadId);
   }
   const text = renderCard({ ...h, threadId }, tenant, ctx.store.transcript(h.contactId, TRANSCRIPT_LINES));
-  const keyboard = cardKeyboard(h, locale);
+  const keyboard = cardKeyboard(h, locale, { teach: ctx.teachable?.(h.tenantId) ?? false });
   // Another attempt may have posted it while this one waited (a topic, the throttler): never post a second card.
   if (ctx.store.handover(h.id)?.cardMessageId != null) return;
   jobSignal?.throwIfAborted();
@@ -74,7 +74,7 @@ export async function updateCard(job: Job, ctx: DeskJobContext): Promise<void> {
   if (!h) return;
   if (h.cardMessageId === null) throw new TransientJobError('the card is not posted yet; it is drawn when it is');
   const tenant = ctx.store.tenant(h.tenantId)!;
-  const keyboard = cardKeyboard(h, tenant.locale as Locale);
+  const keyboard = cardKeyboard(h, tenant.locale as Locale, { teach: ctx.teachable?.(h.tenantId) ?? false });
   const text = renderCard(h, tenant, ctx.store.transcript(h.contactId, TRANSCRIPT_LINES));
   await ctx.gateway.call(tenant, () => ctx.gateway.api.editMessageText(h.chatId ?? tenant.chatId!, h.cardMessageId!, text, {
     parse_mode: 'HTML', reply_markup: keyboard ?? { inline_keyboard: [] },

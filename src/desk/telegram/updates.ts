@@ -9,6 +9,7 @@ import { parseCallbackData } from '../card.js';
 import { deskText } from '../desk-texts.js';
 import { answerCommand } from './commands.js';
 import type { DeskGateway } from './gateway.js';
+import { installLearningHandlers, type LearningUpdateDeps } from './learning-updates.js';
 import { MembershipCache } from './membership.js';
 
 export interface UpdateDeps {
@@ -18,6 +19,8 @@ export interface UpdateDeps {
   queue: JobEnqueuer;
   clock: () => number;
   logger: Logger;
+  /** Teach, drafts and approvals (learning-updates.ts); absent: the cards have no Teach button to press. */
+  learning?: LearningUpdateDeps;
 }
 
 function managerOf(from: { id: number; first_name: string; last_name?: string; username?: string }): Manager {
@@ -39,6 +42,8 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
     await next();
     store.claimUpdate(ctx.update.update_id, clock());
   });
+
+  if (deps.learning) installLearningHandlers(bot, deps, deps.learning, members);
 
   bot.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;

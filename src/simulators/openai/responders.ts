@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { contentText } from './completion.js';
+import { draftingStep } from './drafter.js';
 import type { ChatRequest, Responder, Step } from './types.js';
 
 type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
@@ -28,8 +29,13 @@ type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
  *    offers a function tool whose name contains "handover" or "escalate" (any case), the first such
  *    tool is called with arguments { reason: "not in the knowledge base" }.
  * 5. Otherwise the answer is "I don't know." — in Russian when the question has Cyrillic letters.
+ *
+ * Before all of this, a request that asks for question/answer entries is answered by the note-taker
+ * (drafter.ts, `draftingStep`).
  */
 export const groundedResponder: Responder = (request: ChatRequest): Step => {
+  const drafted = draftingStep(request);
+  if (drafted) return drafted;
   const messages = (request.body.messages ?? []) as MessageParam[];
   const question = [...messages].reverse().find((m) => m.role === 'user');
   const questionText = question ? contentText(question.content) : '';

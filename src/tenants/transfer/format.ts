@@ -30,9 +30,15 @@ export interface FamilySpec {
 
 export const FAMILIES = [
   'tenant', 'channel_account', 'prompt', 'kb_source', 'kb_chunk', 'contact', 'conversation', 'handover',
-  'handover_event', 'message', 'desk_message', 'llm_call', 'audit',
+  'handover_event', 'message', 'desk_message', 'llm_call', 'audit', 'learning_setting', 'learning_digest', 'learned_item',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
+
+/**
+ * Families added to version 1 after files of it were written (new tables only, no changed columns): a file without
+ * their counts has none of their records. A botctl that does not know them refuses such a record by its type.
+ */
+export const OPTIONAL_FAMILIES: ReadonlySet<Family> = new Set(['learning_setting', 'learning_digest', 'learned_item']);
 
 const TIMES = { created_at: 'int', updated_at: 'int' } as const;
 
@@ -118,6 +124,25 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
   audit: {
     family: 'audit', table: 'audit_log', orderBy: 'id',
     fields: { id: 'id', at: 'int', actor: 'text', action: 'text', tenant_slug: 'text?', detail: 'json' },
+  },
+  learning_setting: {
+    family: 'learning_setting', table: 'learning_settings', orderBy: 'id',
+    fields: { id: 'id', mode: 'text', approver_id: 'int?', digest_at: 'text', updated_at: 'int' },
+  },
+  learning_digest: {
+    family: 'learning_digest', table: 'learning_digests', orderBy: 'id',
+    fields: { id: 'id', chat_id: 'int?', telegram_message_id: 'int?', created_at: 'int', sent_at: 'int?' },
+  },
+  learned_item: {
+    family: 'learned_item', table: 'learned_items', orderBy: 'id',
+    // Provenance travels with the entry: who taught or decided it, when, and from which request (by number).
+    fields: {
+      id: 'id', origin: 'text', status: 'text', handover_id: 'ref?:handover', handover_number: 'int?', ordinal: 'int', question: 'text?',
+      answer: 'text?', manager_text: 'text?', refusal: 'text?', updates_item_id: 'ref?:learned_item', updates_chunk_id: 'int?',
+      updates_source: 'text?', updates_question: 'text?', updates_answer: 'text?', editor_id: 'int?', created_by_id: 'int?',
+      created_by_name: 'text?', created_at: 'int', submitted_by_name: 'text?', decided_by_id: 'int?', decided_by_name: 'text?',
+      decided_at: 'int?', chat_id: 'int?', telegram_message_id: 'int?', thread_id: 'int?', digest_id: 'ref?:learning_digest', updated_at: 'int',
+    },
   },
 };
 

@@ -80,7 +80,24 @@ export function writeTenantRows(parsed: ParsedTransfer, deps: RowWriterDeps): Id
   each('desk_message', (r) => store.insert(SPECS.desk_message, mapped(r, tenantId)));
   each('llm_call', (r) => store.insert(SPECS.llm_call, mapped(r, tenantId)));
   for (const r of parsed.records.audit) guarded(r, () => store.insertAudit(tenantId, r.row, parsed.header.source_cell.id));
+  writeLearning(parsed, store, tenantId, each, mapped);
   return maps;
+}
+
+/**
+ * Learning: the setting, digests and every learned item with its provenance. Their Telegram messages belong to the
+ * source cell's bot, which this cell cannot edit, so those ids are dropped; a draft the source's model was still
+ * writing has no job here and is carried as discarded; an update's kb chunk id is the source's, so it is dropped
+ * (its source name, question and answer stay). The live entries are already in the carried `learned` source.
+ */
+function writeLearning(parsed: ParsedTransfer, store: TenantTransferStore, tenantId: number, each: (family: Family, write: (record: TransferRecord) => number) => void,
+  mapped: (record: TransferRecord, tenantId: number | null, overrides?: TransferRow) => Record<string, unknown>): void {
+  const away: TransferRow = { chat_id: null, telegram_message_id: null };
+  each('learning_setting', (r) => store.insert(SPECS.learning_setting, mapped(r, tenantId)));
+  each('learning_digest', (r) => store.insert(SPECS.learning_digest, mapped(r, tenantId, away)));
+  each('learned_item', (r) => store.insert(SPECS.learned_item, mapped(r, tenantId, {
+    ...away, thread_id: null, updates_chunk_id: null, ...(r.row.status === 'drafting' ? { status: 'discarded' } : {}),
+  })));
 }
 
 /** Knowledge goes through KnowledgeStore, which writes the full-text rows from normalised text as `kb add` does. */

@@ -176,6 +176,16 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
         VALUES (1, 'whatsapp', 'body.entry[0].changes[0].value.messages[0]', 'nested deeper than 32 levels', 'wamid.DEEP', 'abc', 1200, ?)`).run(NOW);
     },
   },
+  15: {
+    tables: ['learning_settings', 'learning_digests', 'learned_items'],
+    seed: (db) => {
+      db.prepare("INSERT INTO learning_settings (tenant_id, mode, approver_id, digest_at, updated_at) VALUES (1, 'approve', 555001, '09:30', ?)").run(NOW);
+      db.prepare('INSERT INTO learning_digests (tenant_id, chat_id, telegram_message_id, created_at, sent_at) VALUES (1, -1001234567890, 77, ?, ?)').run(NOW, NOW);
+      db.prepare(`INSERT INTO learned_items (tenant_id, origin, status, handover_id, handover_number, ordinal, question, answer, manager_text, created_by_id,
+        created_by_name, created_at, decided_by_name, decided_at, digest_id, updated_at) VALUES (1, 'proposed', 'live', 1, 1, 1, 'Есть парковка?', 'Да, на 20 машин.',
+        'Да, на 20 машин.', NULL, NULL, ?, 'Алия', ?, 1, ?)`).run(NOW, NOW, NOW);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {
