@@ -117,8 +117,17 @@ export interface IntakeStore {
   /** Runs `fn` in a transaction whose commit is fsynced (deliveries arriving together share one commit). */
   durableTransaction<T>(fn: () => T): Promise<T>;
   /** Stores a message unless its provider id is already stored; returns its ids, or null for a duplicate. */
-  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null;
+  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): StoredInboundIds | null;
   applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null;
+}
+
+export interface StoredInboundIds {
+  messageId: number;
+  contactId: number;
+  /** The contact's conversation was created by this message (its first). */
+  conversationStarted: boolean;
+  /** An existing contact's profile name changed. */
+  contactChanged: boolean;
 }
 
 export interface IntakeAccount {

@@ -3,6 +3,7 @@ import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { webhookCallback } from 'grammy';
 import { Hono } from 'hono';
 import type { Cell } from '../cell.js';
+import { integrationEvents } from '../integrations/outbox.js';
 import { DeskActions } from '../conversation/desk-actions.js';
 import { JOB } from '../conversation/job-kinds.js';
 import type { CustomerChannelPort, Tracer } from '../conversation/ports.js';
@@ -62,7 +63,7 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
   registry.register(JOB.deskDelivery, (job) => showDelivery(job, ctx), { ...DESK_POLICY, maxAttempts: 8 });
   registry.register(JOB.deskNotify, (job) => notify(job, ctx), DESK_POLICY);
 
-  const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, clock: Date.now });
+  const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, events: integrationEvents(cell.db, queue), clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
   installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));

@@ -1,5 +1,5 @@
 import type { AccountBatch } from '../channels/types.js';
-import type { IntakeAccount, IntakeStore } from '../conversation/ports.js';
+import type { IntakeAccount, IntakeStore, StoredInboundIds } from '../conversation/ports.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
 import { registerTenantSecret } from '../observability/redact.js';
@@ -20,6 +20,7 @@ export class SqlIntakeStore implements IntakeStore {
       account: db.prepare(`SELECT t.id AS tenantId, t.slug AS tenantSlug, t.status AS tenantStatus, c.id AS channelAccountId, c.app_secret_enc AS appSecretEnc
         FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.channel = ? AND c.external_id = ?`),
       exists: db.prepare('SELECT 1 FROM messages WHERE channel_account_id = ? AND provider_message_id = ?'),
+      contactName: db.prepare('SELECT display_name AS name FROM contacts WHERE channel_account_id = ? AND provider_id = ?'),
       contact: db.prepare(`INSERT INTO contacts (tenant_id, channel_account_id, provider_id, display_name, phone, metadata, created_at, updated_at)
         VALUES (@tenantId, @channelAccountId, @providerId, @name, @phone, json_object('last_seen_at', @now), @now, @now)
         ON CONFLICT (channel_account_id, provider_id) DO UPDATE SET display_name = coalesce(excluded.display_name, contacts.display_name),
@@ -49,18 +50,20 @@ export class SqlIntakeStore implements IntakeStore {
     return this.commits.run(fn);
   }
 
-  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): { messageId: number; contactId: number } | null {
+  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number): StoredInboundIds | null {
     if (this.statements.exists.get(account.channelAccountId, message.providerMessageId)) return null;
+    const before = this.statements.contactName.get(account.channelAccountId, message.from) as { name: string | null } | undefined;
     const contact = this.statements.contact.get({
       tenantId: account.tenantId, channelAccountId: account.channelAccountId, providerId: message.from, name: message.profileName, phone: message.from, now,
     }) as { id: number };
-    this.statements.conversation.run(account.tenantId, contact.id, now, now, now);
+    const conversationStarted = this.statements.conversation.run(account.tenantId, contact.id, now, now, now).changes === 1;
     const inserted = this.statements.message.get({
       tenantId: account.tenantId, channelAccountId: account.channelAccountId, contactId: contact.id, type: message.kind, body: message.text,
       payload: JSON.stringify({ media: message.media, replyTo: message.replyTo, forwarded: message.forwarded, reaction: message.reaction, raw: message.raw }),
       providerMessageId: message.providerMessageId, traceId, sentAt: message.sentAt, now, disabled: account.tenantStatus === 'disabled' ? 1 : 0,
     }) as { id: number } | undefined;
-    return inserted ? { messageId: inserted.id, contactId: contact.id } : null;
+    const contactChanged = before !== undefined && message.profileName !== null && message.profileName !== before.name;
+    return inserted ? { messageId: inserted.id, contactId: contact.id, conversationStarted, contactChanged } : null;
   }
 
   applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null {

@@ -16,6 +16,7 @@ import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-job
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
 import { registerDesk } from '../desk/desk.js';
+import { registerIntegrationJobs } from '../integrations/register.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -58,6 +59,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const { webhook, customerChannel, tracer } = registerPipeline(cell, {
     registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
   });
+  registerIntegrationJobs(cell, { registry });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
   const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });

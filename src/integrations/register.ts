@@ -1,0 +1,16 @@
+import type { Cell } from '../cell.js';
+import type { JobRegistry } from '../jobs/registry.js';
+import { SqlWebhookStore } from '../storage/integration-webhook-store.js';
+import { WEBHOOK_POLICY } from './delivery-policy.js';
+import { INTEGRATION_JOB } from './kinds.js';
+import { WebhookDeliverer } from './webhook-deliver.js';
+
+/**
+ * The ONE place the integrations module registers its job kinds (to be ported into the cell's kind table):
+ * webhook deliveries and CRM syncs, each with its retry policy. Lane: background (never `first`).
+ */
+export function registerIntegrationJobs(cell: Pick<Cell, 'db' | 'secrets'>, deps: { registry: JobRegistry; clock?: () => number }): void {
+  const clock = deps.clock ?? Date.now;
+  const deliverer = new WebhookDeliverer({ store: new SqlWebhookStore(cell.db), secrets: cell.secrets, clock });
+  deps.registry.register(INTEGRATION_JOB.webhookDeliver, (job, ctx) => deliverer.run(job, ctx.signal), WEBHOOK_POLICY);
+}
