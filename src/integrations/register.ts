@@ -1,8 +1,12 @@
 import type { Cell } from '../cell.js';
 import type { JobRegistry } from '../jobs/registry.js';
+import { SqlCrmStore } from '../storage/integration-crm-store.js';
 import { SqlWebhookStore } from '../storage/integration-webhook-store.js';
+import { CRM_SYNC_POLICY } from './crm-policy.js';
+import { CrmSync } from './crm-sync.js';
 import { WEBHOOK_POLICY } from './delivery-policy.js';
 import { INTEGRATION_JOB } from './kinds.js';
+import { RatePacer } from './rate-pacer.js';
 import { WebhookDeliverer } from './webhook-deliver.js';
 
 /**
@@ -13,4 +17,8 @@ export function registerIntegrationJobs(cell: Pick<Cell, 'db' | 'secrets'>, deps
   const clock = deps.clock ?? Date.now;
   const deliverer = new WebhookDeliverer({ store: new SqlWebhookStore(cell.db), secrets: cell.secrets, clock });
   deps.registry.register(INTEGRATION_JOB.webhookDeliver, (job, ctx) => deliverer.run(job, ctx.signal), WEBHOOK_POLICY);
+  // Budget hook: once the runner keeps per-destination budgets, this kind declares CRM_DESTINATIONS[provider].key
+  // with maxCallsPerJob units, and the RatePacer inside openCrm goes.
+  const sync = new CrmSync({ store: new SqlCrmStore(cell.db), secrets: cell.secrets, pacer: new RatePacer(), clock });
+  deps.registry.register(INTEGRATION_JOB.crmSync, (job, ctx) => sync.run(job, ctx.signal, ctx.logger), CRM_SYNC_POLICY);
 }
