@@ -102,7 +102,16 @@ describe('amoCRM: a handover becomes one lead with its contact, later requests a
     expect(show).not.toContain(amo.token);
     expect(h.worker.lines.join('\n')).not.toContain(amo.token);
 
+    // botctl watch sees one finding for the connection (the engine alerts once per finding, then on resolve).
+    const watchEnv = { ...h.env(), BOTCTL_HTTP_HOST: '127.0.0.1', BOTCTL_HTTP_PORT: String(h.worker.port) };
+    const integrationRule = async () => (JSON.parse((await botctl(['watch', '--once', '--json'], watchEnv)).stdout) as { rules: { rule: string; status: string; findings: { subject: string; summary: string; fix: string }[] }[] }).rules.find((r) => r.rule === 'integration_broken')!;
+    const watched = await integrationRule();
+    expect(watched.findings).toEqual([expect.objectContaining({ subject: 'smile', fix: expect.stringContaining('botctl integrations amocrm smile --token <token>') })]);
+    expect(watched.findings[0]!.summary).toContain('smile: amocrm refused its credential');
+    expect(JSON.stringify(watched)).not.toContain(amo.token);
+
     await cli('integrations', 'amocrm', TENANT.slug, '--token', amo.token);
     expect(JSON.parse(await cli('integrations', 'list', TENANT.slug, '--json')).crm[0].status).toBe('ok');
+    expect((await integrationRule()).status).toBe('ok');
   });
 });
