@@ -34,6 +34,7 @@ export default class IntegrationsAmoCrm extends BotctlCommand {
       ...(flags['pipeline-id'] !== undefined ? { pipelineId: flags['pipeline-id'] } : {}), ...(flags['status-id'] !== undefined ? { statusId: flags['status-id'] } : {}),
     });
     if (flags.json) return this.printJson(view);
+    if (view.resent) this.log(`${view.resent} event${view.resent === 1 ? '' : 's'} held while the connection was broken queued again.`);
     this.log(`amoCRM of ${args.slug}: ${JSON.stringify(view.settings)}, token set. Check it: botctl integrations test ${args.slug}`);
   }
 }

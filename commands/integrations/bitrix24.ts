@@ -27,6 +27,7 @@ export default class IntegrationsBitrix24 extends BotctlCommand {
     }
     const view = admin.setBitrix24(args.slug, { ...(flags['webhook-url'] ? { webhookUrl: flags['webhook-url'] } : {}), ...(flags['source-id'] ? { sourceId: flags['source-id'] } : {}) });
     if (flags.json) return this.printJson(view);
+    if (view.resent) this.log(`${view.resent} event${view.resent === 1 ? '' : 's'} held while the connection was broken queued again.`);
     this.log(`Bitrix24 of ${args.slug}: portal ${String(view.settings.portal)}, webhook set. Check it: botctl integrations test ${args.slug}`);
   }
 }

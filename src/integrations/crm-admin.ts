@@ -1,14 +1,20 @@
 import type { Cell } from '../cell.js';
 import { UserError } from '../errors.js';
+import { Queue } from '../jobs/queue.js';
 import { SqlCrmStore, type ConnectionRow, type Provider } from '../storage/integration-crm-store.js';
+import { JobStore } from '../storage/job-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import type { AmoSettings } from './amocrm/amocrm-crm.js';
 import type { Bitrix24Settings } from './bitrix24/bitrix24-crm.js';
+import { CRM_SYNC_POLICY } from './crm-policy.js';
+import { CRM_EVENTS, crmOrderKey, INTEGRATION_JOB } from './kinds.js';
 import { INTEGRATION_SECRET } from './secret-contexts.js';
 
 /** A CRM connection as the CLI shows it: settings and state, never the credential. */
 export interface ConnectionView {
   provider: Provider;
+  /** Events held while the connection was broken, queued again by this change. */
+  resent?: number;
   status: 'ok' | 'broken';
   statusDetail: string | null;
   settings: Record<string, unknown>;
@@ -57,8 +63,8 @@ export class CrmAdmin {
       ...((input.statusId ?? previous.statusId) !== undefined ? { statusId: input.statusId ?? previous.statusId! } : {}),
     };
     const secretEnc = input.token ? this.cell.secrets.seal(input.token, INTEGRATION_SECRET.crm(slug, 'amocrm')) : current!.secretEnc;
-    this.store.upsertConnection({ tenantId: tenant.id, provider: 'amocrm', settings: settings as unknown as Record<string, unknown>, secretEnc, now: this.clock() });
-    return connectionView(this.store.connection(tenant.id, 'amocrm')!);
+    const resent = this.save(current, { tenantId: tenant.id, provider: 'amocrm', settings: settings as unknown as Record<string, unknown>, secretEnc });
+    return { ...connectionView(this.store.connection(tenant.id, 'amocrm')!), resent };
   }
 
   setBitrix24(slug: string, input: { webhookUrl?: string; sourceId?: string }): ConnectionView {
@@ -77,8 +83,28 @@ export class CrmAdmin {
     }
     const previousSource = (current?.settings as Partial<Bitrix24Settings> | undefined)?.sourceId;
     const settings: Bitrix24Settings = { portal, ...(input.sourceId ?? previousSource ? { sourceId: (input.sourceId ?? previousSource)! } : {}) };
-    this.store.upsertConnection({ tenantId: tenant.id, provider: 'bitrix24', settings: settings as unknown as Record<string, unknown>, secretEnc: secretEnc!, now: this.clock() });
-    return connectionView(this.store.connection(tenant.id, 'bitrix24')!);
+    const resent = this.save(current, { tenantId: tenant.id, provider: 'bitrix24', settings: settings as unknown as Record<string, unknown>, secretEnc: secretEnc! });
+    return { ...connectionView(this.store.connection(tenant.id, 'bitrix24')!), resent };
+  }
+
+  /**
+   * Stores the connection (clearing a broken mark); when it was broken, the events held since are queued again in
+   * the same transaction, oldest first, so the CRM misses nothing that happened while its credential was refused.
+   */
+  private save(current: ConnectionRow | null, c: { tenantId: number; provider: Provider; settings: Record<string, unknown>; secretEnc: Buffer }): number {
+    const queue = new Queue(new JobStore(this.cell.db), null, this.clock);
+    return this.store.transaction(() => {
+      this.store.upsertConnection({ ...c, now: this.clock() });
+      if (current?.status !== 'broken' || current.heldFromEventId === null) return 0;
+      const held = this.store.eventsFrom(c.tenantId, current.heldFromEventId, [...CRM_EVENTS]);
+      for (const e of held) {
+        queue.enqueue({
+          kind: INTEGRATION_JOB.crmSync, tenantId: c.tenantId, payload: { eventId: e.id, provider: c.provider },
+          concurrencyKey: crmOrderKey(c.provider, e.contactId), maxAttempts: CRM_SYNC_POLICY.maxAttempts, traceId: `crm-${e.id}`,
+        });
+      }
+      return held.length;
+    });
   }
 
   remove(slug: string, provider: Provider): void {

@@ -14,8 +14,9 @@ import type { RatePacer } from './rate-pacer.js';
  * lead, and the link is committed at once; every event then adds a note to that lead (or contact). Duplicates:
  * the stored link means later events never search again, and a retry after a crash between the CRM's answer and
  * our commit searches by phone before creating, so it finds what the lost attempt created (decision 0029).
- * A credential the CRM refuses marks the connection broken (watch alerts once) and ends the job: nothing is
- * retried in a loop; later events are skipped until the operator sets a working credential.
+ * A credential the CRM refuses marks the connection broken from this event on (watch alerts once) and ends the
+ * job: nothing is retried in a loop; later events wait, and are sent again when the operator sets a working
+ * credential (CrmAdmin).
  */
 export class CrmSync {
   constructor(private readonly deps: { store: SqlCrmStore; secrets: SecretBox; pacer: RatePacer; clock: () => number }) {}
@@ -28,7 +29,7 @@ export class CrmSync {
     const conn = store.connection(event.tenantId, provider);
     if (!conn) return; // the tenant disconnected this CRM since
     if (conn.status === 'broken') {
-      logger.warn({ provider, event: event.id }, `${provider} connection of ${event.tenantSlug} is broken; event not sent (set a working credential: botctl integrations ${provider} ${event.tenantSlug})`);
+      logger.warn({ provider, event: event.id }, `${provider} connection of ${event.tenantSlug} is broken; event held until a working credential is set (botctl integrations ${provider} ${event.tenantSlug})`);
       return;
     }
     const texts = crmTexts(JSON.parse(event.payload) as WebhookPayload, event.tenantLocale);
@@ -46,7 +47,7 @@ export class CrmSync {
     } catch (err) {
       if (signal.aborted || !(err instanceof CrmApiError)) throw err;
       if (err.kind === 'auth') {
-        if (store.setStatus(event.tenantId, provider, 'broken', err.message, clock())) logger.error({ provider, status: err.status }, `${provider} refused the credential of ${event.tenantSlug}; the connection is marked broken`);
+        if (store.markBroken(event.tenantId, provider, err.message, event.id, clock())) logger.error({ provider, status: err.status }, `${provider} refused the credential of ${event.tenantSlug}; the connection is marked broken`);
         return;
       }
       if (err.kind === 'permanent') throw new PermanentJobError(err.message, err.hint || undefined);

@@ -13,6 +13,7 @@ export interface ConnectionRow {
   status: 'ok' | 'broken';
   statusDetail: string | null;
   statusChangedAt: number | null;
+  heldFromEventId: number | null;
   updatedAt: number;
 }
 
@@ -33,7 +34,7 @@ export interface EventForSync {
 }
 
 const CONNECTION = `SELECT c.id, c.tenant_id AS tenantId, t.slug AS tenantSlug, c.provider, c.settings, c.secret_enc AS secretEnc, c.status,
-  c.status_detail AS statusDetail, c.status_changed_at AS statusChangedAt, c.updated_at AS updatedAt FROM crm_connections c JOIN tenants t ON t.id = c.tenant_id`;
+  c.status_detail AS statusDetail, c.status_changed_at AS statusChangedAt, c.held_from_event_id AS heldFromEventId, c.updated_at AS updatedAt FROM crm_connections c JOIN tenants t ON t.id = c.tenant_id`;
 
 const row = (r: (Omit<ConnectionRow, 'settings'> & { settings: string }) | undefined): ConnectionRow | null => (r ? { ...r, settings: JSON.parse(r.settings) as Record<string, unknown> } : null);
 
@@ -43,7 +44,7 @@ export class SqlCrmStore {
 
   upsertConnection(c: { tenantId: number; provider: Provider; settings: Record<string, unknown>; secretEnc: Buffer; now: number }): void {
     prepareCached(this.db, `INSERT INTO crm_connections (tenant_id, provider, settings, secret_enc, created_at, updated_at) VALUES (@tenantId, @provider, @settings, @secretEnc, @now, @now)
-      ON CONFLICT (tenant_id, provider) DO UPDATE SET settings = excluded.settings, secret_enc = excluded.secret_enc, status = 'ok', status_detail = NULL,
+      ON CONFLICT (tenant_id, provider) DO UPDATE SET settings = excluded.settings, secret_enc = excluded.secret_enc, status = 'ok', status_detail = NULL, held_from_event_id = NULL,
         status_changed_at = CASE WHEN crm_connections.status = 'ok' THEN crm_connections.status_changed_at ELSE @now END, updated_at = @now`)
       .run({ ...c, settings: JSON.stringify(c.settings) });
   }
@@ -60,10 +61,20 @@ export class SqlCrmStore {
     return (prepareCached(this.db, `${CONNECTION} WHERE (? IS NULL OR c.tenant_id = ?) ORDER BY t.slug, c.provider`).all(tenantId, tenantId) as never[]).map((r) => row(r)!);
   }
 
-  /** Returns true when the status changed (the operator hears of it once). */
-  setStatus(tenantId: number, provider: Provider, status: 'ok' | 'broken', detail: string | null, now: number): boolean {
-    return prepareCached(this.db, 'UPDATE crm_connections SET status = ?, status_detail = ?, status_changed_at = ?, updated_at = ? WHERE tenant_id = ? AND provider = ? AND status <> ?')
-      .run(status, detail, now, now, tenantId, provider, status).changes === 1;
+  /** Marks the connection broken from `eventId` on; true when it was not broken yet (the operator hears of it once). */
+  markBroken(tenantId: number, provider: Provider, detail: string, eventId: number, now: number): boolean {
+    return prepareCached(this.db, `UPDATE crm_connections SET status = 'broken', status_detail = ?, status_changed_at = ?, held_from_event_id = ?, updated_at = ?
+      WHERE tenant_id = ? AND provider = ? AND status <> 'broken'`).run(detail, now, eventId, now, tenantId, provider).changes === 1;
+  }
+
+  /** Events of a tenant from `fromEventId` on that a CRM follows, oldest first (to resend after a broken spell). */
+  eventsFrom(tenantId: number, fromEventId: number, types: readonly string[]): { id: number; contactId: number }[] {
+    return prepareCached(this.db, `SELECT id, contact_id AS contactId FROM integration_events WHERE tenant_id = ? AND id >= ? AND contact_id IS NOT NULL
+      AND type IN (SELECT value FROM json_each(?)) ORDER BY id`).all(tenantId, fromEventId, JSON.stringify(types)) as { id: number; contactId: number }[];
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   brokenConnections(): { slug: string; provider: Provider; detail: string | null; since: number | null }[] {

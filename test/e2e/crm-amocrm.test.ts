@@ -84,7 +84,7 @@ describe('amoCRM: a handover becomes one lead with its contact, later requests a
     for (let i = 7; i < times.length; i++) expect(times[i]! - times[i - 7]!).toBeGreaterThan(1000);
   });
 
-  test('401: the connection is marked broken once, nothing is retried, later events are not sent until the token is set again', async () => {
+  test('401: the connection is marked broken once, nothing is retried; events wait and are sent once the token is set again', async () => {
     amo.fail({ status: 401 }, { times: 1 });
     const before = amo.requests.length;
     handOver('вопрос', 'Есть ли рассрочка');
@@ -110,8 +110,10 @@ describe('amoCRM: a handover becomes one lead with its contact, later requests a
     expect(watched.findings[0]!.summary).toContain('smile: amocrm refused its credential');
     expect(JSON.stringify(watched)).not.toContain(amo.token);
 
-    await cli('integrations', 'amocrm', TENANT.slug, '--token', amo.token);
+    // Setting a working token again sends what was held meanwhile: nothing the managers did is lost to the CRM.
+    expect(await cli('integrations', 'amocrm', TENANT.slug, '--token', amo.token)).toContain('2 events held while the connection was broken queued again.');
     expect(JSON.parse(await cli('integrations', 'list', TENANT.slug, '--json')).crm[0].status).toBe('ok');
     expect((await integrationRule()).status).toBe('ok');
+    await until(() => ['77051110003', '77051110004'].every((p) => leadsOf(p).length === 1 && notesOf(leadsOf(p)[0]!.id).length === 1), 20_000, 'the held requests in amoCRM');
   });
 });

@@ -53,6 +53,7 @@ CREATE TABLE crm_connections (
   status                TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'broken')),
   status_detail         TEXT,
   status_changed_at     INTEGER,
+  held_from_event_id    INTEGER,                                     -- first event not sent while broken: resent once fixed
   created_at            INTEGER NOT NULL,
   updated_at            INTEGER NOT NULL,
   UNIQUE (tenant_id, provider)
