@@ -15,12 +15,12 @@ export function openCrm(conn: ConnectionRow, secrets: SecretBox, pacer: RatePace
   const credential = secrets.open(conn.secretEnc, INTEGRATION_SECRET.crm(conn.tenantSlug, conn.provider), `the ${conn.provider} credential of tenant ${conn.tenantSlug}`);
   registerTenantSecret(credential);
   const destination = CRM_DESTINATIONS[conn.provider];
-  const before = (signal: AbortSignal) => pacer.take(destination.key(conn.tenantSlug), destination.perSecond, signal);
+  const pace = <T>(fn: () => Promise<T>, signal: AbortSignal) => pacer.run(destination.key(conn.tenantSlug), destination.perSecond, fn, signal);
   if (conn.provider === 'amocrm') {
     const settings = conn.settings as unknown as AmoSettings;
-    return new AmoCrm(new AmoCrmClient({ baseUrl: amoBaseUrl(settings), token: credential, timeoutMs, before }), settings);
+    return new AmoCrm(new AmoCrmClient({ baseUrl: amoBaseUrl(settings), token: credential, timeoutMs, pace }), settings);
   }
   // The secret part of a Bitrix24 webhook URL (/rest/<user>/<secret>/) is scrubbed on its own too.
   for (const part of credential.split('/')) if (part.length >= 10) registerTenantSecret(part);
-  return new Bitrix24Crm(new Bitrix24Client({ webhookUrl: credential, timeoutMs, before }), conn.settings as unknown as Bitrix24Settings);
+  return new Bitrix24Crm(new Bitrix24Client({ webhookUrl: credential, timeoutMs, pace }), conn.settings as unknown as Bitrix24Settings);
 }

@@ -9,11 +9,11 @@ export interface AmoContact {
 
 /**
  * A small typed client of amoCRM (Kommo) API v4 on fetch (PROTOCOLS.md 3d): `Authorization: Bearer <long-lived
- * token>`, HAL JSON answers. `before` runs ahead of every request (the rate pacer). Errors: 401/403 → auth,
+ * token>`, HAL JSON answers. `pace` wraps every request (the rate pacer: one at a time per destination, spaced). Errors: 401/403 → auth,
  * 402 → permanent (account not paid), 429 → rate, 5xx/network/timeout → transient, other 4xx → permanent.
  */
 export class AmoCrmClient {
-  constructor(private readonly options: { baseUrl: string; token: string; timeoutMs: number; before: (signal: AbortSignal) => Promise<void> }) {}
+  constructor(private readonly options: { baseUrl: string; token: string; timeoutMs: number; pace: <T>(fn: () => Promise<T>, signal: AbortSignal) => Promise<T> }) {}
 
   /** Contacts whose fields match `query` (a phone), with their leads. An empty result is an empty list (amoCRM answers 204). */
   async findContacts(query: string, signal: AbortSignal): Promise<AmoContact[]> {
@@ -56,22 +56,23 @@ export class AmoCrmClient {
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body: unknown, what: string, signal: AbortSignal): Promise<T> {
-    await this.options.before(signal);
-    let response: Response;
-    try {
-      response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/hal+json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
-      });
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw networkFailure('amocrm', what, err, this.options.timeoutMs);
-    }
-    const text = await response.text();
-    if (response.ok) return (text ? JSON.parse(text) : null) as T;
-    throw amoError(response.status, text, what, response.headers.get('retry-after'));
+    const { status, text, retryAfter } = await this.options.pace(async () => {
+      let response: Response;
+      try {
+        response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/hal+json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        });
+        return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
+      } catch (err) {
+        if (signal.aborted) throw err;
+        throw networkFailure('amocrm', what, err, this.options.timeoutMs);
+      }
+    }, signal);
+    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : null) as T;
+    throw amoError(status, text, what, retryAfter);
   }
 }
 

@@ -9,22 +9,23 @@ const AUTH_ERRORS = new Set(['expired_token', 'invalid_token', 'NO_AUTH_FOUND', 
  * never put in an error message. QUERY_LIMIT_EXCEEDED (HTTP 503) → rate; auth codes → auth; 5xx → transient.
  */
 export class Bitrix24Client {
-  constructor(private readonly options: { webhookUrl: string; timeoutMs: number; before: (signal: AbortSignal) => Promise<void> }) {}
+  constructor(private readonly options: { webhookUrl: string; timeoutMs: number; pace: <T>(fn: () => Promise<T>, signal: AbortSignal) => Promise<T> }) {}
 
   async call<T>(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<T> {
-    await this.options.before(signal);
     const base = this.options.webhookUrl.endsWith('/') ? this.options.webhookUrl : `${this.options.webhookUrl}/`;
-    let response: Response;
-    try {
-      response = await fetch(`${base}${method}.json`, {
-        method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(params),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
-      });
-    } catch (err) {
-      if (signal.aborted) throw err;
-      throw networkFailure('bitrix24', method, err, this.options.timeoutMs);
-    }
-    const text = await response.text();
+    const response = await this.options.pace(async () => {
+      try {
+        const answer = await fetch(`${base}${method}.json`, {
+          method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(params),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        });
+        return { ok: answer.ok, status: answer.status, text: await answer.text() };
+      } catch (err) {
+        if (signal.aborted) throw err;
+        throw networkFailure('bitrix24', method, err, this.options.timeoutMs);
+      }
+    }, signal);
+    const text = response.text;
     type Answer = { result?: T; error?: string; error_description?: string };
     let body: Answer | null;
     try {

@@ -8,7 +8,7 @@ import { startBitrix24Simulator, type Bitrix24Simulator, type BitrixFault } from
 
 let amo: AmoCrmSimulator;
 let b24: Bitrix24Simulator;
-const none = async () => undefined;
+const none = <T>(fn: () => Promise<T>) => fn();
 
 beforeAll(async () => {
   [amo, b24] = await Promise.all([startAmoCrmSimulator({ perSecond: 1000 }), startBitrix24Simulator({ perSecond: 1000 })]);
@@ -26,7 +26,7 @@ async function failure(call: () => Promise<unknown>): Promise<CrmApiError> {
 }
 
 describe('the amoCRM client classifies what amoCRM says', () => {
-  const client = (token = amo.token) => new AmoCrmClient({ baseUrl: amo.url, token, timeoutMs: 300, before: none });
+  const client = (token = amo.token) => new AmoCrmClient({ baseUrl: amo.url, token, timeoutMs: 300, pace: none });
   test.each<[string, AmoFault | 'wrong token', { kind: string; status: number | null; retryable: boolean }]>([
     ['a wrong token', 'wrong token', { kind: 'auth', status: 401, retryable: false }],
     ['a revoked token', { status: 401 }, { kind: 'auth', status: 401, retryable: false }],
@@ -51,7 +51,7 @@ describe('the amoCRM client classifies what amoCRM says', () => {
 });
 
 describe('the Bitrix24 client classifies what Bitrix24 says, and never shows the webhook URL', () => {
-  const client = (url = b24.webhookUrl) => new Bitrix24Client({ webhookUrl: url, timeoutMs: 300, before: none });
+  const client = (url = b24.webhookUrl) => new Bitrix24Client({ webhookUrl: url, timeoutMs: 300, pace: none });
   const secret = () => b24.webhookUrl.split('/').at(-2)!;
   test.each<[string, BitrixFault | 'wrong secret' | 'unknown method', { kind: string; code: string | null; retryable: boolean }]>([
     ['a wrong webhook secret', 'wrong secret', { kind: 'auth', code: 'NO_AUTH_FOUND', retryable: false }],
@@ -71,17 +71,21 @@ describe('the Bitrix24 client classifies what Bitrix24 says, and never shows the
 });
 
 describe('RatePacer', () => {
-  test('spaces calls to one destination so no second holds more than its rate; other destinations are not slowed', async () => {
+  test('calls to one destination run one at a time, each its interval after the previous ended; other destinations are not slowed', async () => {
     const pacer = new RatePacer();
     const times: number[] = [];
     const start = Date.now();
-    await Promise.all(Array.from({ length: 5 }, () => pacer.take('bitrix24:acme', 2).then(() => times.push(Date.now() - start))));
-    await pacer.take('amocrm:acme', 7);
+    const call = async () => {
+      times.push(Date.now() - start);
+      await new Promise((r) => setTimeout(r, 100)); // the request's own latency counts before the next may start
+    };
+    await Promise.all(Array.from({ length: 5 }, () => pacer.run('bitrix24:acme', 2, call)));
+    await pacer.run('amocrm:acme', 7, async () => undefined);
     expect(Date.now() - start).toBeGreaterThanOrEqual(2000);
     times.sort((a, b) => a - b);
     for (let i = 2; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThan(1000);
     const other = Date.now();
-    await pacer.take('amocrm:other', 7);
+    await pacer.run('amocrm:other', 7, async () => undefined);
     expect(Date.now() - other).toBeLessThan(50);
   });
 });
