@@ -2,6 +2,7 @@
 export const INTEGRATION_JOB = {
   webhookDeliver: 'integrations.webhook_deliver', // { deliveryId }
   crmSync: 'integrations.crm_sync', // { eventId, provider }
+  prune: 'integrations.prune', // {}: events and their delivery log past the retention
 } as const;
 
 /** Events a CRM gets: a new request creates or finds the lead, later ones add notes. */

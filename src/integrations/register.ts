@@ -1,5 +1,7 @@
 import type { Cell } from '../cell.js';
 import type { JobRegistry } from '../jobs/registry.js';
+import type { ScheduleEntry } from '../scheduler/scheduler.js';
+import { SqlIntegrationEventStore } from '../storage/integration-event-store.js';
 import { SqlCrmStore } from '../storage/integration-crm-store.js';
 import { SqlWebhookStore } from '../storage/integration-webhook-store.js';
 import { CRM_SYNC_POLICY } from './crm-policy.js';
@@ -21,4 +23,16 @@ export function registerIntegrationJobs(cell: Pick<Cell, 'db' | 'secrets'>, deps
   // with maxCallsPerJob units, and the RatePacer inside openCrm goes.
   const sync = new CrmSync({ store: new SqlCrmStore(cell.db), secrets: cell.secrets, pacer: new RatePacer(), clock });
   deps.registry.register(INTEGRATION_JOB.crmSync, (job, ctx) => sync.run(job, ctx.signal, ctx.logger), CRM_SYNC_POLICY);
+  const events = new SqlIntegrationEventStore(cell.db);
+  deps.registry.register(INTEGRATION_JOB.prune, async (_job, { logger }) => {
+    const pruned = events.prune(clock() - EVENT_RETENTION_MS);
+    if (pruned > 0) logger.info({ pruned }, 'pruned integration events and their deliveries');
+  }, { maxAttempts: 3, timeoutMs: 5 * 60_000 });
 }
+
+/** Events and their delivery log are kept 30 days for `deliveries` and `redeliver`; pending ones until delivered. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
+export const INTEGRATION_SCHEDULE: ScheduleEntry[] = [
+  { cron: '41 * * * *', job: () => ({ kind: INTEGRATION_JOB.prune, uniqueKey: INTEGRATION_JOB.prune }) },
+];

@@ -55,4 +55,18 @@ export class SqlIntegrationEventStore {
     return Number(prepareCached(this.db, 'INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
       .run(d.tenantId, d.endpointId, d.eventId, d.now, d.now).lastInsertRowid);
   }
+
+  /**
+   * Deletes events older than `before` with their deliveries, in batches so no transaction is long; an event with a
+   * delivery still pending stays (its receiver may come back). Returns how many events went.
+   */
+  prune(before: number, batch = 1000): number {
+    let total = 0;
+    for (;;) {
+      const { changes } = prepareCached(this.db, `DELETE FROM integration_events WHERE id IN (SELECT v.id FROM integration_events v WHERE v.created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = v.id AND d.state = 'pending') LIMIT ?)`).run(before, batch);
+      total += changes;
+      if (changes < batch) return total;
+    }
+  }
 }

@@ -16,7 +16,7 @@ import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-job
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
 import { registerDesk } from '../desk/desk.js';
-import { registerIntegrationJobs } from '../integrations/register.js';
+import { INTEGRATION_SCHEDULE, registerIntegrationJobs } from '../integrations/register.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -73,7 +73,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;
 
   runner.start();
-  scheduler.start(MAINTENANCE_SCHEDULE);
+  scheduler.start([...MAINTENANCE_SCHEDULE, ...INTEGRATION_SCHEDULE]);
   await desk?.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 

@@ -27,6 +27,7 @@ CREATE TABLE integration_events (
   created_at            INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX integration_events_tenant ON integration_events (tenant_id, id);
+CREATE INDEX integration_events_created ON integration_events (created_at);
 
 CREATE TABLE webhook_deliveries (
   id                    INTEGER PRIMARY KEY,
@@ -43,6 +44,7 @@ CREATE TABLE webhook_deliveries (
 ) STRICT;
 CREATE INDEX webhook_deliveries_tenant ON webhook_deliveries (tenant_id, id);
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 
 CREATE TABLE crm_connections (
   id                    INTEGER PRIMARY KEY,

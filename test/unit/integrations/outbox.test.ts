@@ -60,3 +60,28 @@ describe('the integrations outbox', () => {
     expect(jobs[0]).toMatchObject({ maxAttempts: 16, tenantId: 1 });
   });
 });
+
+describe('pruning the event log', () => {
+  test('old events go with their deliveries; an old event still pending delivery stays; recent ones stay', () => {
+    const { db } = setUp({});
+    const store = new SqlIntegrationEventStore(db);
+    const day = 86_400_000;
+    db.prepare("INSERT INTO webhook_endpoints (id, tenant_id, url, events, secret_enc, created_at, updated_at) VALUES (1, 1, 'https://h.example.com', '[]', x'00', 0, 0)").run();
+    const event = (at: number, state: string | null) => {
+      const id = store.insertEvent({ tenantId: 1, contactId: 7, type: 'message.created', now: at });
+      if (state) db.prepare('INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, state, created_at, updated_at) VALUES (1, 1, ?, ?, ?, ?)').run(id, state, at, at);
+      return id;
+    };
+    const now = 100 * day;
+    const oldDelivered = event(now - 40 * day, 'delivered');
+    const oldFailed = event(now - 40 * day, 'failed');
+    const oldPending = event(now - 40 * day, 'pending');
+    const oldCrmOnly = event(now - 40 * day, null);
+    const recent = event(now - 2 * day, 'delivered');
+    expect(store.prune(now - 30 * day, 2)).toBe(3);
+    const left = (db.prepare('SELECT id FROM integration_events ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    expect(left).toEqual([oldPending, recent]);
+    expect(db.prepare('SELECT count(*) AS n FROM webhook_deliveries').get()).toEqual({ n: 2 });
+    void oldDelivered; void oldFailed; void oldCrmOnly;
+  });
+});
