@@ -48,15 +48,15 @@ export class Intake {
             continue;
           }
           result.stored++;
-          const { tenantId } = account;
-          if (stored.conversationStarted) this.events.emit({ type: 'conversation.started', tenantId, contactId: stored.contactId });
-          if (stored.contactChanged) this.events.emit({ type: 'contact.updated', tenantId, contactId: stored.contactId });
-          this.events.emit({ type: 'message.created', tenantId, contactId: stored.contactId, messageId: stored.messageId });
           this.tracer.record({ tenantId: account.tenantId, traceId, step: 'webhook.received', messageId: stored.messageId, at: now, detail: { wamid: message.providerMessageId, kind: message.kind } });
           if (account.tenantStatus === 'disabled') {
             result.ignoredDisabled++;
             continue;
           }
+          const { tenantId } = account;
+          if (stored.conversationStarted) this.events.emit({ type: 'conversation.started', tenantId, contactId: stored.contactId });
+          if (stored.contactChanged) this.events.emit({ type: 'contact.updated', tenantId, contactId: stored.contactId });
+          this.events.emit({ type: 'message.created', tenantId, contactId: stored.contactId, messageId: stored.messageId });
           this.queue.enqueue({
             kind: JOB.handleInbound, tenantId: account.tenantId, payload: { contactId: stored.contactId },
             concurrencyKey: contactKey(stored.contactId), uniqueKey: `inbound:${stored.contactId}`, runAt: now + this.debounceMs, traceId,

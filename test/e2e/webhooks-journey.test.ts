@@ -64,5 +64,9 @@ describe('webhooks on the real worker: what a receiver sees of a whole conversat
     expect(JSON.parse(receiver.rejected[0]!.raw).id).toBe(opened.eventKey);
     const after = (JSON.parse(await cli('integrations', 'deliveries', TENANT.slug, '--json')) as typeof deliveries).find((d) => d.id === opened.id)!;
     expect(after).toMatchObject({ state: 'delivered', attempts: 2 });
+    // The endpoint's secret is in no log line of the worker and no output of the CLI after `webhook add`.
+    for (const out of [h.worker.lines.join('\n'), await cli('integrations', 'list', TENANT.slug, '--json'), await cli('tenant', 'show', TENANT.slug, '--json'), await cli('integrations', 'deliveries', TENANT.slug, '--json')]) {
+      expect(out).not.toContain(receiver.secrets[0]!);
+    }
   });
 });

@@ -51,6 +51,21 @@ describe('outbound webhooks: signed, durable, in order per contact', { timeout: 
     expect(receiver.accepted).toHaveLength(3);
   });
 
+  test('a new profile name is contact.updated; a disabled tenant\'s messages are stored but followed by nobody', async () => {
+    await setUp('conversation.started,contact.updated');
+    await h.customerSays('77010000009', 'Aigerim', 'one');
+    await h.customerSays('77010000009', 'Aigerim', 'two'); // same name: nothing
+    await h.customerSays('77010000009', 'Aigerim Sadykova', 'three');
+    await h.settle();
+    expect(receiver.accepted.map((r) => [r.type, (r.body.data as { contact: { name: string } }).contact.name])).toEqual([
+      ['conversation.started', 'Aigerim'], ['contact.updated', 'Aigerim Sadykova'],
+    ]);
+    h.db.prepare("UPDATE tenants SET status = 'disabled'").run();
+    await h.customerSays('77010000010', 'Bob', 'hello');
+    await h.settle();
+    expect(receiver.accepted).toHaveLength(2);
+  });
+
   test('a receiver down for an hour gets everything afterwards, in order per contact, each event once', async () => {
     await setUp();
     receiver.down = 503;
