@@ -1,4 +1,5 @@
 import { renderText } from '../texts/texts.js';
+import type { IntegrationEvents } from './integration-events.js';
 import { contactKey, JOB } from './job-kinds.js';
 import type { ConversationStore, HandoverState, JobEnqueuer, OutboundMedia, Tracer } from './ports.js';
 
@@ -20,7 +21,7 @@ export type ActionResult =
  * serialises writers, the first of two simultaneous Take presses wins and the second sees the new owner.
  */
 export class DeskActions {
-  constructor(private readonly deps: { store: ConversationStore; queue: JobEnqueuer; tracer: Tracer; clock: () => number }) {}
+  constructor(private readonly deps: { store: ConversationStore; queue: JobEnqueuer; tracer: Tracer; events: IntegrationEvents; clock: () => number }) {}
 
   take(handoverId: number, manager: Manager, options: { takeOver?: boolean } = {}): ActionResult {
     const { store, queue, clock } = this.deps;
@@ -39,6 +40,8 @@ export class DeskActions {
       const greeting = renderText(locale, 'manager_greeting', { manager: firstName(manager.name), business: h.tenantName }, h.texts);
       const traceId = `handover-${h.id}`;
       const messageId = store.insertOutbound({ tenantId: h.tenantId, channelAccountId: h.channelAccountId, contactId: h.contactId, handoverId: h.id, authorKind: 'bot', body: greeting, traceId });
+      this.deps.events.emit({ type: 'handover.taken', tenantId: h.tenantId, contactId: h.contactId, handoverId: h.id });
+      this.deps.events.emit({ type: 'message.created', tenantId: h.tenantId, contactId: h.contactId, messageId });
       queue.enqueue({ kind: JOB.sendReply, tenantId: h.tenantId, payload: { messageId }, concurrencyKey: contactKey(h.contactId), traceId });
       this.redrawCard(h);
       queue.enqueue({ kind: JOB.deskRemind, tenantId: h.tenantId, payload: { handoverId: h.id, reminder: 'no_reply', n: 1 }, uniqueKey: `remind-reply:${h.id}`, runAt: now + 1, traceId });
@@ -55,6 +58,7 @@ export class DeskActions {
       if (h.status === 'resolved' || !h.current) return { ok: false, reason: 'resolved' };
       const now = clock();
       store.transition({ conversationId: h.conversationId, event: 'resolve', actor: actorOf(manager), reason: null, now });
+      this.deps.events.emit({ type: 'handover.resolved', tenantId: h.tenantId, contactId: h.contactId, handoverId: h.id });
       this.redrawCard(h);
       this.deps.queue.enqueue({ kind: JOB.deskCloseTopic, tenantId: h.tenantId, payload: { handoverId: h.id } });
       // What the conversation taught is proposed for the knowledge (a person decides; see src/learning/).
@@ -100,6 +104,7 @@ export class DeskActions {
       store.setFirstResponse(h.id, now);
       // The first answer makes the request teachable: the card gets its "Teach the bot" button.
       if (h.firstResponseAt === null) this.redrawCard(h);
+      this.deps.events.emit({ type: 'message.created', tenantId: h.tenantId, contactId: h.contactId, messageId });
       queue.enqueue({ kind: JOB.sendReply, tenantId: h.tenantId, payload: { messageId }, concurrencyKey: contactKey(h.contactId), traceId });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId, step: 'manager.replied', messageId, detail: { handoverId: h.id, manager: manager.name, firstResponse: h.firstResponseAt === null } });
       return { ok: true as const, messageId };

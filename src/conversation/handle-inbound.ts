@@ -4,6 +4,7 @@ import type { LlmPort } from '../brain/llm.js';
 import type { Logger } from '../observability/logger.js';
 import type { Locale } from '../tenants/settings.js';
 import { renderText, type TextKey } from '../texts/texts.js';
+import type { IntegrationEvents } from './integration-events.js';
 import { contactKey, JOB } from './job-kinds.js';
 import type { ConversationStore, CustomerChannelPort, JobEnqueuer, KnowledgePort, StoredInbound, Tracer, TurnData } from './ports.js';
 import { readMessages } from './read-messages.js';
@@ -19,6 +20,8 @@ export interface InboundHandlerDeps {
   channel: CustomerChannelPort;
   llm: LlmPort | null;
   tracer: Tracer;
+  /** Where webhooks and CRMs hear of new messages, handovers and contact changes. */
+  events: IntegrationEvents;
   clock: () => number;
   /** How long after a "manager is on it" notice the next one may be sent. */
   noticeWindowMs: number;
@@ -71,7 +74,12 @@ export class InboundHandler {
     }
 
     const language = detectLanguage(read.texts.join(' ')) ?? turn.contact.locale ?? turn.tenant.locale;
-    if (language !== turn.contact.locale) store.setContactLocale(contactId, language);
+    if (language !== turn.contact.locale) {
+      store.transaction(() => {
+        store.setContactLocale(contactId, language);
+        this.deps.events.emit({ type: 'contact.updated', tenantId: turn.tenant.id, contactId });
+      });
+    }
 
     const since = clock() - HOUR;
     if (store.llmCallsSince(contactId, since) >= turn.tenant.llmCallsPerHour) {
@@ -92,6 +100,7 @@ export class InboundHandler {
     if (decision.kind === 'reply') {
       const messageId = store.transaction(() => {
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, handoverId: null, authorKind: 'bot', body: decision.text, traceId });
+        this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId, messageId: id });
         store.markOutcome(ids, 'replied');
         this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(contactId), traceId });
         if (this.deps.llm) {
@@ -120,6 +129,7 @@ export class InboundHandler {
     const body = renderText(locale, key, { business: turn.tenant.name }, turn.tenant.texts);
     store.transaction(() => {
       const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: null, authorKind: 'bot', body, traceId });
+      this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });
       store.markOutcome(turn.pending.map((m) => m.id), 'replied');
       this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
     });
@@ -134,6 +144,8 @@ export class InboundHandler {
     const handover = store.transaction(() => {
       const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, actor: { kind: 'bot', id: null, name: null }, now: clock() });
       const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: opened.handoverId, authorKind: 'bot', body, traceId });
+      this.deps.events.emit({ type: 'handover.opened', tenantId: turn.tenant.id, contactId: turn.contact.id, handoverId: opened.handoverId });
+      this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });
       store.markOutcome(turn.pending.map((m) => m.id), 'escalated');
       this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
       this.deps.queue.enqueue({ kind: JOB.postHandoverCard, tenantId: turn.tenant.id, payload: { handoverId: opened.handoverId }, traceId });
@@ -172,6 +184,7 @@ export class InboundHandler {
         const locale = turn.contact.locale ?? turn.tenant.locale;
         const body = renderText(locale, 'manager_already_handling', { business: turn.tenant.name }, turn.tenant.texts);
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId, authorKind: 'bot', body, traceId });
+        this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });
         this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
         store.setNoticeSentAt(turn.conversation.id, now);
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountBatch } from '../channels/types.js';
+import { NO_INTEGRATION_EVENTS, type IntegrationEvents } from './integration-events.js';
 import { contactKey, JOB } from './job-kinds.js';
 import type { IntakeAccount, IntakeStore, JobEnqueuer, Tracer } from './ports.js';
 
@@ -30,6 +31,8 @@ export class Intake {
     private readonly clock: () => number = Date.now,
     /** Called when a delivery status changed an outbound message (the desk shows managers theirs). */
     private readonly onStatus: (message: { id: number; authorKind: string }) => void = () => undefined,
+    /** Integrations follow new conversations, contacts and messages (reported inside the intake transaction). */
+    private readonly events: IntegrationEvents = NO_INTEGRATION_EVENTS,
   ) {}
 
   async accept(batches: readonly VerifiedBatch[]): Promise<IntakeResult> {
@@ -56,6 +59,10 @@ export class Intake {
             result.ignoredDisabled++;
             continue;
           }
+          const { tenantId } = account;
+          if (stored.conversationStarted) this.events.emit({ type: 'conversation.started', tenantId, contactId: stored.contactId });
+          if (stored.contactChanged) this.events.emit({ type: 'contact.updated', tenantId, contactId: stored.contactId });
+          this.events.emit({ type: 'message.created', tenantId, contactId: stored.contactId, messageId: stored.messageId });
           this.queue.enqueue({
             kind: JOB.handleInbound, tenantId: account.tenantId, payload: { contactId: stored.contactId },
             concurrencyKey: contactKey(stored.contactId), uniqueKey: `inbound:${stored.contactId}`, runAt: now + this.debounceMs, traceId,

@@ -121,7 +121,7 @@ export interface IntakeStore {
    * contact is found by the customer's user id or phone number, whichever the message carries, and learns the
    * other one when it first appears. `ignored` stores it as needing no answer.
    */
-  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number, options?: { ignored?: boolean }): { messageId: number; contactId: number } | null;
+  storeInbound(account: IntakeAccount, message: AccountBatch['messages'][number], traceId: string, now: number, options?: { ignored?: boolean }): StoredInboundIds | null;
   /**
    * The customer edited message `target`: its text becomes `text`. Returns 'pending' when the edited message was
    * not answered yet (its answer will read the new text), 'handled' when it was, 'missing' when it is unknown.
@@ -134,6 +134,15 @@ export interface IntakeStore {
   /** Keeps a part of a signed delivery that could not be stored, for support; `tenantId` null when no tenant matched. */
   recordRejection(rejection: { tenantId: number | null; channel: string; path: string; reason: string; providerMessageId: string | null; bodySha256: string; bodyBytes: number; now: number }): void;
   applyStatus(account: IntakeAccount, status: AccountBatch['statuses'][number], now: number): { messageId: number; traceId: string; authorKind: string; changed: boolean } | null;
+}
+
+export interface StoredInboundIds {
+  messageId: number;
+  contactId: number;
+  /** The contact's conversation was created by this message (its first). */
+  conversationStarted: boolean;
+  /** An existing contact's profile name changed. */
+  contactChanged: boolean;
 }
 
 export interface IntakeAccount {

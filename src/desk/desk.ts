@@ -3,6 +3,7 @@ import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { webhookCallback } from 'grammy';
 import { Hono } from 'hono';
 import type { Cell } from '../cell.js';
+import { integrationEvents } from '../integrations/outbox.js';
 import { DeskActions } from '../conversation/desk-actions.js';
 import type { CustomerChannelPort, Tracer } from '../conversation/ports.js';
 import type { BudgetOf, JobHandler } from '../jobs/registry.js';
@@ -90,7 +91,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
     budget: deskBudget(store),
   };
 
-  const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, clock: Date.now });
+  const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, events: integrationEvents(cell.db, queue), clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
   const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
   installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning } });

@@ -1,4 +1,5 @@
 import type { Cell } from '../cell.js';
+import { integrationEvents } from '../integrations/outbox.js';
 import { DeskActions } from '../conversation/desk-actions.js';
 import { UserError } from '../errors.js';
 import { AuditStore, currentActor } from '../storage/audit-store.js';
@@ -42,7 +43,8 @@ export class HandoverAdmin {
 
   private act(slug: string, number: number, action: 'resolve' | 'release'): DeskHandover {
     const handover = this.find(slug, number);
-    const actions = new DeskActions({ store: new SqlConversationStore(this.cell.db), queue: new Queue(new JobStore(this.cell.db), null), tracer: new TraceStore(this.cell.db), clock: Date.now });
+    const queue = new Queue(new JobStore(this.cell.db), null);
+    const actions = new DeskActions({ store: new SqlConversationStore(this.cell.db), queue, tracer: new TraceStore(this.cell.db), events: integrationEvents(this.cell.db, queue), clock: Date.now });
     const operator = { id: 0, name: `operator ${currentActor()}`, operator: true };
     // Release as an operator: hand it back whoever holds it (the assignee may be away).
     const result = action === 'resolve' ? actions.resolve(handover.id, operator) : actions.release(handover.id, { ...operator, id: handover.assignedToId ?? 0 });

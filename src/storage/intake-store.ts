@@ -1,5 +1,5 @@
 import type { AccountBatch, InboundMessage } from '../channels/types.js';
-import type { IntakeAccount, IntakeStore } from '../conversation/ports.js';
+import type { IntakeAccount, IntakeStore, StoredInboundIds } from '../conversation/ports.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
 import { registerTenantSecret } from '../observability/redact.js';
@@ -21,8 +21,8 @@ export class SqlIntakeStore implements IntakeStore {
       account: db.prepare(`SELECT t.id AS tenantId, t.slug AS tenantSlug, t.status AS tenantStatus, c.id AS channelAccountId, c.app_secret_enc AS appSecretEnc
         FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.channel = ? AND c.external_id = ?`),
       exists: db.prepare('SELECT 1 FROM messages WHERE channel_account_id = ? AND provider_message_id = ?'),
-      byUserId: db.prepare('SELECT id, phone FROM contacts WHERE channel_account_id = ? AND user_id = ?'),
-      byPhone: db.prepare('SELECT id, user_id AS userId FROM contacts WHERE channel_account_id = ? AND provider_id = ?'),
+      byUserId: db.prepare('SELECT id, phone, display_name AS name FROM contacts WHERE channel_account_id = ? AND user_id = ?'),
+      byPhone: db.prepare('SELECT id, user_id AS userId, display_name AS name FROM contacts WHERE channel_account_id = ? AND provider_id = ?'),
       newContact: db.prepare(`INSERT INTO contacts (tenant_id, channel_account_id, provider_id, display_name, phone, user_id, metadata, created_at, updated_at)
         VALUES (@tenantId, @channelAccountId, @providerId, @name, @phone, @userId, json_object('last_seen_at', @now), @now, @now) RETURNING id`),
       seen: db.prepare(`UPDATE contacts SET display_name = coalesce(@name, display_name), metadata = json_set(metadata, '$.last_seen_at', @now),
@@ -71,40 +71,44 @@ export class SqlIntakeStore implements IntakeStore {
     return this.commits.run(fn);
   }
 
-  storeInbound(account: IntakeAccount, message: InboundMessage, traceId: string, now: number, options: { ignored?: boolean } = {}): { messageId: number; contactId: number } | null {
+  storeInbound(account: IntakeAccount, message: InboundMessage, traceId: string, now: number, options: { ignored?: boolean } = {}): StoredInboundIds | null {
     if (this.statements.exists.get(account.channelAccountId, message.providerMessageId)) return null;
-    const contactId = this.contactOf(account, message, now);
-    this.statements.conversation.run(account.tenantId, contactId, now, now, now);
+    const { id: contactId, changed: contactChanged } = this.contactOf(account, message, now);
+    const conversationStarted = this.statements.conversation.run(account.tenantId, contactId, now, now, now).changes === 1;
     const payload = { media: message.media, replyTo: message.replyTo, forwarded: message.forwarded, reaction: message.reaction, ...(message.target !== undefined && { target: message.target }), ...(message.system !== undefined && { system: message.system }), raw: message.raw };
     const inserted = this.statements.message.get({
       tenantId: account.tenantId, channelAccountId: account.channelAccountId, contactId, type: message.kind, body: message.text,
       payload: JSON.stringify(payload),
       providerMessageId: message.providerMessageId, traceId, sentAt: message.sentAt, now, ignored: account.tenantStatus === 'disabled' || options.ignored ? 1 : 0,
     }) as { id: number } | undefined;
-    return inserted ? { messageId: inserted.id, contactId } : null;
+    return inserted ? { messageId: inserted.id, contactId, conversationStarted, contactChanged } : null;
   }
 
-  /** The contact of whoever sent `message`: by user id first (it survives a hidden number), then by phone number. */
-  private contactOf(account: IntakeAccount, message: InboundMessage, now: number): number {
+  /**
+   * The contact of whoever sent `message`: by user id first (it survives a hidden number), then by phone number;
+   * `changed` when a known contact's profile name changed.
+   */
+  private contactOf(account: IntakeAccount, message: InboundMessage, now: number): { id: number; changed: boolean } {
     const s = this.statements;
-    const byUser = message.userId ? (s.byUserId.get(account.channelAccountId, message.userId) as { id: number; phone: string | null } | undefined) : undefined;
-    const byPhone = message.phone ? (s.byPhone.get(account.channelAccountId, message.phone) as { id: number; userId: string | null } | undefined) : undefined;
+    const byUser = message.userId ? (s.byUserId.get(account.channelAccountId, message.userId) as { id: number; phone: string | null; name: string | null } | undefined) : undefined;
+    const byPhone = message.phone ? (s.byPhone.get(account.channelAccountId, message.phone) as { id: number; userId: string | null; name: string | null } | undefined) : undefined;
+    const renamed = (known: { name: string | null }) => message.profileName !== null && message.profileName !== known.name;
     if (byUser) {
       // The number appears for a customer known by user id only: learn it, unless another contact already has it
       // (then the user id's contact stays the one, see docs/decisions/0022).
       if (message.phone && byUser.phone === null && !byPhone) s.learnPhone.run({ id: byUser.id, phone: message.phone, now });
       s.seen.run({ id: byUser.id, name: message.profileName, userId: null, now });
-      return byUser.id;
+      return { id: byUser.id, changed: renamed(byUser) };
     }
     if (byPhone) {
       s.seen.run({ id: byPhone.id, name: message.profileName, userId: message.userId, now });
-      return byPhone.id;
+      return { id: byPhone.id, changed: renamed(byPhone) };
     }
     const created = s.newContact.get({
       tenantId: account.tenantId, channelAccountId: account.channelAccountId, providerId: message.phone ?? message.userId ?? message.from,
       name: message.profileName, phone: message.phone, userId: message.userId, now,
     }) as { id: number };
-    return created.id;
+    return { id: created.id, changed: false };
   }
 
   applyEdit(account: IntakeAccount, target: string, text: string | null, now: number): 'pending' | 'handled' | 'missing' {
@@ -120,7 +124,7 @@ export class SqlIntakeStore implements IntakeStore {
   }
 
   applyIdentityChange(account: IntakeAccount, message: InboundMessage, now: number): void {
-    const contactId = this.contactOf(account, message, now);
+    const contactId = this.contactOf(account, message, now).id;
     const newPhone = message.system?.newPhone;
     const newUserId = message.system?.newUserId;
     if (newPhone && /^\d{5,20}$/.test(newPhone) && !this.statements.byPhone.get(account.channelAccountId, newPhone)) {

@@ -6,6 +6,10 @@ import type { JobRegistry } from '../jobs/registry.js';
 import type { RetryPolicy } from '../jobs/retry-policy.js';
 import type { MaintenanceJobs } from './maintenance-jobs.js';
 import { LEARNING_JOB } from '../learning/kinds.js';
+import { CRM_SYNC_POLICY, crmBudget } from '../integrations/crm-policy.js';
+import { WEBHOOK_POLICY } from '../integrations/delivery-policy.js';
+import { INTEGRATION_JOB } from '../integrations/kinds.js';
+import { INTEGRATION_PRUNE_POLICY, type IntegrationJobs } from '../integrations/register.js';
 import { LEARNING_LLM_POLICY, type LearningJobs } from './learning-jobs.js';
 import { KNOWLEDGE_JOB } from '../knowledge/job-kinds.js';
 import { EMBED_POLICY, type KnowledgeJobs } from '../knowledge/wiring.js';
@@ -30,13 +34,14 @@ export interface JobTableDeps {
   desk: DeskJobs | null;
   knowledge: KnowledgeJobs;
   learning: LearningJobs;
+  integrations: IntegrationJobs;
   maintenance: MaintenanceJobs;
 }
 
 const DESK_POLICY: Partial<RetryPolicy> = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
 
 export function jobTable(deps: JobTableDeps): KindEntry[] {
-  const { pipeline, pipelineOptions: options, desk, knowledge, learning, maintenance } = deps;
+  const { pipeline, pipelineOptions: options, desk, knowledge, learning, integrations, maintenance } = deps;
   const rows: KindEntry[] = [
     {
       kind: JOB.sendReply, lane: 'reply', handler: pipeline.sendReply,
@@ -58,6 +63,10 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
     // Managers teach the bot: drafts from an answer, proposals from a resolved request (both call the LLM).
     { kind: LEARNING_JOB.draft, lane: 'background', handler: learning.draft, policy: LEARNING_LLM_POLICY },
     { kind: LEARNING_JOB.propose, lane: 'background', handler: learning.propose, policy: LEARNING_LLM_POLICY },
+    // Signed webhooks and CRM syncs: a CRM account's calls are spaced by its budget (src/integrations/crm-policy.ts).
+    { kind: INTEGRATION_JOB.webhookDeliver, lane: 'background', handler: integrations.webhookDeliver, policy: WEBHOOK_POLICY },
+    { kind: INTEGRATION_JOB.crmSync, lane: 'background', handler: integrations.crmSync, policy: CRM_SYNC_POLICY, budget: crmBudget },
+    { kind: INTEGRATION_JOB.prune, lane: 'background', handler: integrations.prune, policy: INTEGRATION_PRUNE_POLICY },
     { kind: PRUNE_JOBS, lane: 'background', handler: maintenance.pruneJobs, policy: { maxAttempts: 3, timeoutMs: 5 * 60_000 } },
   ];
   if (desk) {

@@ -10,6 +10,7 @@ import { Intake } from '../conversation/intake.js';
 import type { CustomerChannelPort, KnowledgePort } from '../conversation/ports.js';
 import { SendReply } from '../conversation/send-reply.js';
 import { summarizeMemory } from '../conversation/summarize-memory.js';
+import { integrationEvents } from '../integrations/outbox.js';
 import { SqlMemoryStore } from '../storage/memory-store.js';
 import type { JobHandler } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
@@ -66,8 +67,9 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     fetchMedia: (tenantId, mediaId, signal) => channel.fetchMedia(credentials.forTenant(tenantId), mediaId, signal),
   };
 
+  const events = integrationEvents(cell.db, queue);
   const handler = new InboundHandler({
-    store: new SqlConversationStore(cell.db), queue, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
+    store: new SqlConversationStore(cell.db), queue, events, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
     clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
   });
 
@@ -82,7 +84,7 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
-  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery);
+  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery, events);
   const webhook = whatsappWebhook({
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
     events: deps.metrics?.webhookEvents(),

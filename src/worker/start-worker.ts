@@ -20,6 +20,7 @@ import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type Pipelin
 import { embedderFromConfig, knowledgeJobs, knowledgeSearchFromConfig } from '../knowledge/wiring.js';
 import { registerDesk } from '../desk/desk.js';
 import { learningJobs } from './learning-jobs.js';
+import { INTEGRATION_SCHEDULE, integrationJobs } from '../integrations/register.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -71,7 +72,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   app.route('/webhooks/whatsapp', webhook);
   const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
   registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge,
-    learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
+    learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), integrations: integrationJobs(cell), maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
   if (desk) {
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);
@@ -82,7 +83,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;
 
   runner.start();
-  scheduler.start(MAINTENANCE_SCHEDULE);
+  scheduler.start([...MAINTENANCE_SCHEDULE, ...INTEGRATION_SCHEDULE]);
   await desk?.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 

@@ -1,5 +1,6 @@
 import type { CheckResult, DoctorContext } from './check.js';
 import { databaseChecks } from './database-checks.js';
+import { integrationChecks } from './integration-checks.js';
 import { litestreamChecks } from './litestream-checks.js';
 import { llmChecks } from './llm-checks.js';
 import { configCheck, dataDirCheck, diskCheck, nodeVersionCheck } from './system-checks.js';
@@ -18,7 +19,7 @@ export interface DoctorReport {
  */
 export async function runDoctor(ctx: DoctorContext, dbOpenError: string | null): Promise<DoctorReport> {
   const checks: CheckResult[] = [nodeVersionCheck(), ...configCheck(ctx), ...dataDirCheck(ctx), await diskCheck(ctx), ...databaseChecks(ctx, dbOpenError)];
-  const remote = await Promise.all([litestreamChecks(ctx), webhookCheck(ctx), llmChecks(ctx), telegramChecks(ctx), whatsappTokenChecks(ctx).then((r) => [r])]);
+  const remote = await Promise.all([litestreamChecks(ctx), webhookCheck(ctx), llmChecks(ctx), telegramChecks(ctx), whatsappTokenChecks(ctx).then((r) => [r]), integrationChecks(ctx)]);
   checks.push(...remote.flat());
   const counts = { ok: 0, fail: 0, warn: 0, skip: 0 };
   for (const c of checks) counts[c.status]++;

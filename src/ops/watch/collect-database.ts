@@ -1,5 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import { openDatabase, type Db } from '../../storage/open-db.js';
+import { SqlCrmStore } from '../../storage/integration-crm-store.js';
+import { SqlWebhookStore } from '../../storage/integration-webhook-store.js';
 import { OpsStore } from '../../storage/ops-store.js';
 import type { Facts } from './facts.js';
 import type { Limits } from './rule.js';
@@ -43,6 +45,11 @@ export class DatabaseFacts {
     facts.overdueHandovers = read('handovers', () => ops.overdueHandovers(now));
     // Null while migration 0012 (rate_budgets) is missing: read() reports it as blind, rules say nothing.
     facts.saturated = read('rate budgets', () => ops.destinations(100));
+    const db = this.db;
+    facts.integrations = read('integrations', () => [
+      ...new SqlWebhookStore(db).failingEndpoints().map((e) => ({ slug: e.slug, kind: 'webhook' as const, id: e.endpointId, detail: e.detail, since: e.since })),
+      ...new SqlCrmStore(db).brokenConnections().map((c) => ({ slug: c.slug, kind: c.provider, id: null, detail: c.detail, since: c.since })),
+    ]);
     if (!this.history || now - this.history.at >= this.slowEveryMs) {
       const rows = read('inbound history', () => ops.inboundHistory(l.silentHistoryMs, l.silentMinMessages));
       if (rows) this.history = { at: now, rows };

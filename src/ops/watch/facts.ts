@@ -22,10 +22,21 @@ export interface Facts {
   inboundHistory: InboundHistoryRow[] | null;
   /** Destinations (a tenant's managers group, its WhatsApp number) with jobs waiting for their rate budget. */
   saturated: DestinationRow[] | null;
+  /** Failing webhook endpoints and CRM connections whose credential was refused. */
+  integrations: IntegrationIssue[] | null;
   disk: { path: string; usedRatio: number; freeBytes: number; totalBytes: number } | null;
   replication: ReplicationFacts | null;
   /** Parts of the cell watch could not look at this time, and why (rule `watch_blind`). */
   blind: { what: string; error: string }[];
+}
+
+export interface IntegrationIssue {
+  slug: string;
+  kind: 'webhook' | 'amocrm' | 'bitrix24';
+  /** The endpoint id for a webhook, null for a CRM. */
+  id: number | null;
+  detail: string | null;
+  since: number | null;
 }
 
 export interface WorkerFacts {
@@ -50,6 +61,6 @@ export interface ReplicationFacts {
 export function emptyFacts(at: number, target: string): Facts {
   return {
     at, target, worker: null, queue: null, deadJobs: null, outbound: null, llm: null, whatsappBroken: null,
-    telegramUnreachable: null, overdueHandovers: null, inboundHistory: null, saturated: null, disk: null, replication: null, blind: [],
+    telegramUnreachable: null, overdueHandovers: null, inboundHistory: null, saturated: null, integrations: null, disk: null, replication: null, blind: [],
   };
 }

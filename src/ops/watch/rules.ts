@@ -1,9 +1,10 @@
 import type { Facts } from './facts.js';
 import type { Finding, Limits, Rule } from './rule.js';
+import { INTEGRATION_RULES } from './rules-integrations.js';
 import { TENANT_RULES } from './rules-tenants.js';
 import { WORKER_RULES } from './rules-worker.js';
 
-export const RULES: readonly Rule[] = [...WORKER_RULES, ...TENANT_RULES];
+export const RULES: readonly Rule[] = [...WORKER_RULES, ...TENANT_RULES, ...INTEGRATION_RULES];
 
 export interface Evaluation {
   rule: Rule;

@@ -186,6 +186,21 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
         'Да, на 20 машин.', NULL, NULL, ?, 'Алия', ?, 1, ?)`).run(NOW, NOW, NOW);
     },
   },
+  16: {
+    tables: ['webhook_endpoints', 'integration_events', 'webhook_deliveries', 'crm_connections', 'crm_links'],
+    seed: (db) => {
+      db.prepare(`INSERT INTO webhook_endpoints (id, tenant_id, url, events, secret_enc, status, created_at, updated_at)
+        VALUES (1, 1, 'https://hooks.example.com/botctl', '["handover.opened"]', ?, 'ok', ?, ?)`).run(randomBytes(40), NOW, NOW);
+      db.prepare(`INSERT INTO integration_events (id, tenant_id, contact_id, type, payload, created_at)
+        VALUES (1, 1, 1, 'handover.opened', '{"id":"evt_1","type":"handover.opened","version":1}', ?)`).run(NOW);
+      db.prepare(`INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, state, attempts, last_status, created_at, updated_at, delivered_at)
+        VALUES (1, 1, 1, 'delivered', 1, 204, ?, ?, ?)`).run(NOW, NOW, NOW);
+      db.prepare(`INSERT INTO crm_connections (tenant_id, provider, settings, secret_enc, created_at, updated_at)
+        VALUES (1, 'amocrm', '{"subdomain":"dental"}', ?, ?, ?)`).run(randomBytes(40), NOW, NOW);
+      db.prepare(`INSERT INTO crm_links (tenant_id, provider, contact_id, external_contact_id, entity_type, entity_id, created_at)
+        VALUES (1, 'amocrm', 1, '1001', 'lead', '1002', ?)`).run(NOW);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {
