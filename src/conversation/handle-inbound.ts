@@ -130,7 +130,8 @@ export class InboundHandler {
     const traceId = turn.pending.at(-1)!.traceId;
     const body = this.holdingText(turn, key, locale);
     const handover = store.transaction(() => {
-      const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, actor: { kind: 'bot', id: null, name: null }, now: clock() });
+      const question = turn.pending.map((m) => m.body?.trim()).filter(Boolean).join('\n') || null;
+      const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, cause, question, actor: { kind: 'bot', id: null, name: null }, now: clock() });
       const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: opened.handoverId, authorKind: 'bot', body, traceId });
       store.markOutcome(turn.pending.map((m) => m.id), 'escalated');
       this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
