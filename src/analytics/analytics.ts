@@ -4,6 +4,7 @@ import { CONVERSATION_GAP_MS, conversationsOf, LOOKAHEAD_MS, type Conversation }
 import { knowledgeGaps, type KnowledgeGap } from './knowledge-gaps.js';
 import { managersTable, type ManagerRow } from './managers.js';
 import { computeOverview, type Overview } from './overview.js';
+import { searchConversations, toRows, type ConversationFilter, type ConversationRow } from './conversation-search.js';
 import { countReasons, type ReasonCount } from './reasons.js';
 import type { TimeRange } from './time-range.js';
 
@@ -44,8 +45,11 @@ export class Analytics {
     return knowledgeGaps(this.store.knowledgeGaps(tenantId, range.from, range.to));
   }
 
-  contacts(tenantId: number, ids: readonly number[]) {
-    return this.store.contacts(tenantId, ids);
+  /** The conversations of the range that match `filter`, newest first, with their customers' names. */
+  searchConversations(tenantId: number, range: TimeRange, filter: ConversationFilter = {}): ConversationRow[] {
+    const conversations = this.conversations(tenantId, range);
+    const contacts = this.store.contacts(tenantId, [...new Set(conversations.map((c) => c.contactId))]);
+    return searchConversations(toRows(conversations, contacts), filter);
   }
 
   private read(tenantId: number, range: TimeRange): { points: ReturnType<AnalyticsStore['messagePoints']>; handovers: HandoverFacts[]; conversations: Conversation[] } {

@@ -18,6 +18,7 @@ import { notify, relayToDesk } from './jobs/relay.js';
 import { remind } from './jobs/remind.js';
 import { createTelegramBot } from './telegram/client.js';
 import { DeskGateway } from './telegram/gateway.js';
+import type { DashboardLinkPort } from './telegram/dashboard-command.js';
 import { installUpdateHandlers } from './telegram/updates.js';
 
 export interface DeskOptions {
@@ -40,7 +41,7 @@ const DESK_POLICY = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_00
  * The managers' desk: one grammY bot per cell. Every message it sends or edits is a durable job (registered
  * here); updates from Telegram (presses, replies, commands) are turned into desk actions.
  */
-export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; tracer: Tracer; channel: CustomerChannelPort; options: DeskOptions }): RunningDesk | null {
+export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Queue; logger: Logger; tracer: Tracer; channel: CustomerChannelPort; options: DeskOptions; dashboard?: DashboardLinkPort }): RunningDesk | null {
   const { registry, queue, logger, tracer, channel, options } = deps;
   const { telegramBotToken, telegramApiRoot, oncallChatId, publicUrl } = cell.config;
   if (!telegramBotToken) {
@@ -64,7 +65,7 @@ export function registerDesk(cell: Cell, deps: { registry: JobRegistry; queue: Q
 
   const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
-  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log });
+  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 
   const secret = createHash('sha256').update(`botctl-telegram-webhook:${telegramBotToken}`).digest('base64url').slice(0, 48);

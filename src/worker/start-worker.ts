@@ -16,6 +16,7 @@ import { MAINTENANCE_SCHEDULE, registerMaintenanceJobs } from './maintenance-job
 import { DEFAULT_PIPELINE_OPTIONS, llmFromConfig, registerPipeline, type PipelineOptions } from './pipeline.js';
 import { KnowledgeSearch } from '../knowledge/knowledge-search.js';
 import { registerDesk } from '../desk/desk.js';
+import { wireDashboard } from '../dashboard/wire.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -58,9 +59,10 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const { webhook, customerChannel, tracer } = registerPipeline(cell, {
     registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
   });
-  const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
+  const dashboard = wireDashboard(cell);
+  const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics, dashboard: dashboard.app });
   app.route('/webhooks/whatsapp', webhook);
-  const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
+  const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false }, dashboard: dashboard.links });
   if (desk) {
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);

@@ -1,0 +1,25 @@
+import { Analytics } from '../analytics/analytics.js';
+import type { Cell } from '../cell.js';
+import type { DashboardLinkPort } from '../desk/telegram/dashboard-command.js';
+import { AnalyticsStore } from '../storage/analytics-store.js';
+import { DashboardAuthStore } from '../storage/dashboard-auth-store.js';
+import { DashboardStore } from '../storage/dashboard-store.js';
+import { createDashboard } from './app.js';
+import { DashboardAuth } from './auth.js';
+
+/**
+ * The dashboard on one cell: its Hono app (the worker mounts it at /dashboard), and the port the desk's `/dashboard`
+ * command issues links through. Links point at BOTCTL_PUBLIC_URL; cookies are Secure when it is https.
+ */
+export function wireDashboard(cell: Cell, clock: () => number = Date.now) {
+  const authStore = new DashboardAuthStore(cell.db);
+  const auth = new DashboardAuth(authStore, cell.config.publicUrl ?? null, clock);
+  const analytics = new Analytics(new AnalyticsStore(cell.db));
+  const app = createDashboard({ auth, analytics, store: new DashboardStore(cell.db), secureCookies: (cell.config.publicUrl ?? '').startsWith('https:'), clock });
+  const links: DashboardLinkPort = {
+    tenantsFor: (userId) => authStore.tenantsFor(userId),
+    tenantByChat: (chatId) => authStore.tenantByChat(chatId),
+    issue: (tenant, user) => auth.issue(tenant, user),
+  };
+  return { app, links, auth, authStore, analytics };
+}
