@@ -45,7 +45,10 @@ export class DashboardAuth {
     const now = this.clock();
     if (!this.publicUrl) return { ok: false, why: 'no_public_url' };
     const role = this.roleOf(tenant, user);
-    if (!role) return { ok: false, why: 'managers_off' };
+    if (!role) {
+      this.store.audit({ at: now, actor: actorOf(user), action: 'dashboard.link_refused', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { why: 'managers_off' } });
+      return { ok: false, why: 'managers_off' };
+    }
     if (this.store.linksIssuedSince(user.id, now - LINK_WINDOW_MS) >= LINKS_PER_WINDOW) {
       this.store.audit({ at: now, actor: actorOf(user), action: 'dashboard.link_refused', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { why: 'rate_limited' } });
       return { ok: false, why: 'rate_limited' };
