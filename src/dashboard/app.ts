@@ -70,14 +70,14 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
       return c.html(message(locale, title, dashText(locale, `login_${result.why}`), 'login-refused'), result.why === 'rate_limited' ? 429 : 403);
     }
     setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, secure: deps.secureCookies, sameSite: 'Lax', path: '/dashboard', maxAge: Math.floor(SESSION_TTL_MS / 1000) });
-    return c.redirect('/dashboard/', 303);
+    return c.redirect('/dashboard', 303);
   });
 
   app.get('/language/:locale', (c) => {
     const locale = c.req.param('locale');
     if (isLocale(locale)) setCookie(c, LANG_COOKIE, locale, { httpOnly: true, secure: deps.secureCookies, sameSite: 'Lax', path: '/dashboard', maxAge: 365 * 86_400 });
-    const back = c.req.query('back') ?? '/dashboard/';
-    return c.redirect(back.startsWith('/dashboard') && !back.startsWith('//') ? back : '/dashboard/', 303);
+    const back = c.req.query('back') ?? '/dashboard';
+    return c.redirect(/^\/dashboard(?:[/?]|$)/.test(back) ? back : '/dashboard', 303);
   });
 
   // Everything below needs a session.

@@ -25,7 +25,7 @@ export function href(ctx: PageContext, path: string, extra: Record<string, strin
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...ctx.period, ...extra })) if (v !== undefined && v !== '') params.set(k, String(v));
   const q = params.toString();
-  return `/dashboard${path}${q ? `?${q}` : ''}`;
+  return `/dashboard${path === '/' ? '' : path}${q ? `?${q}` : ''}`;
 }
 
 const NAV = [['/', 'nav_overview'], ['/managers', 'nav_managers'], ['/reasons', 'nav_reasons'], ['/gaps', 'nav_gaps'], ['/conversations', 'nav_conversations']] as const;
@@ -37,12 +37,12 @@ export function layout(ctx: PageContext, current: string, body: string, options:
   const custom = ctx.period.from !== undefined || ctx.period.to !== undefined;
   const presets = (['today', '7d', '30d'] as const).map((p) => {
     const active = !custom && (ctx.period.period ?? '7d') === p;
-    const url = `/dashboard${current === '/' ? '/' : current}?period=${p}`;
+    const url = `/dashboard${current === '/' ? '' : current}?period=${p}`;
     return `<a href="${esc(url)}"${active ? ' aria-current="true"' : ''} data-testid="period-${p}">${esc(t(`period_${p}`))}</a>`;
   }).join('');
   const day = (i: number) => ctx.range.dayLabels[i] ?? '';
   const periodBar = options.withPeriod === false ? '' : `<section class="period">${presets}
-    <form method="get" action="/dashboard${current === '/' ? '/' : current}" class="custom">
+    <form method="get" action="/dashboard${current === '/' ? '' : current}" class="custom">
       <label>${esc(t('from'))} <input type="date" name="from" value="${esc(day(0))}" required></label>
       <label>${esc(t('to'))} <input type="date" name="to" value="${esc(day(ctx.range.dayLabels.length - 1))}" required></label>
       <button type="submit">${esc(t('apply'))}</button>

@@ -61,7 +61,8 @@ export function createServer(deps: ServerDeps): Hono {
 
   if (deps.dashboard) {
     const dashboard = deps.dashboard;
-    app.get('/dashboard', (c) => c.redirect('/dashboard/', 301));
+    // The overview is /dashboard; a trailing slash (typed, or added by a proxy) leads there with its query.
+    app.get('/dashboard/', (c) => c.redirect(`/dashboard${new URL(c.req.url).search}`, 301));
     app.route('/dashboard', dashboard);
   }
 

@@ -11,9 +11,9 @@
     var el = document.getElementById(id);
     if (!el) return;
     var opts = {
-      width: width(el), height: 220, legend: { show: true },
+      width: width(el), height: 220, legend: { show: true, live: false },
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
-      axes: [{ values: function (u, splits) { return splits.map(function (s) { return new Date(s * 1000).toISOString().slice(5, 10); }); } }, { size: 40 }],
+      axes: [{ splits: function () { return xs; }, values: function (u, splits) { return splits.map(function (s) { return new Date(s * 1000).toISOString().slice(5, 10); }); } }, { size: 40 }],
       series: [{}].concat(series.map(function (s) {
         return { label: s.label, stroke: s.color, fill: bars ? s.color + '55' : undefined, width: 2, spanGaps: true, points: { show: true } };
       })),

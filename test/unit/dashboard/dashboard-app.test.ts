@@ -57,7 +57,7 @@ describe('login by one-time link', () => {
     expect(await page.text()).toContain(`action="/dashboard${path}"`);
     const first = await app.request(path, { method: 'POST' });
     expect(first.status).toBe(303);
-    expect(first.headers.get('location')).toBe('/dashboard/');
+    expect(first.headers.get('location')).toBe('/dashboard');
     const cookie = first.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
