@@ -44,6 +44,19 @@ const HANDOVER = `SELECT h.id, h.contact_id AS contactId, h.number, h.status, h.
   (SELECT count(*) FROM desk_messages d WHERE d.handover_id = h.id AND d.kind = 'reminder' AND (h.taken_at IS NULL OR d.created_at < h.taken_at)) AS remindersUntaken
   FROM handovers h`;
 
+/** Every statement the overview runs, by name (test/unit/storage/analytics-store-plans.test.ts explains each). */
+export const ANALYTICS_SQL = {
+  messagePoints: `SELECT contact_id, created_at, CASE author_kind WHEN 'customer' THEN 0 WHEN 'bot' THEN 1 ELSE 2 END
+    FROM messages WHERE tenant_id = ? AND created_at >= ? AND created_at < ? AND author_kind <> 'system' ORDER BY created_at`,
+  handovers: `${HANDOVER} WHERE h.tenant_id = ? AND h.created_at >= ? AND h.created_at < ? ORDER BY h.created_at`,
+  knowledgeGaps: `${HANDOVER} WHERE h.tenant_id = ? AND h.cause = 'no_knowledge' AND h.created_at >= ? AND h.created_at < ?
+    AND h.question IS NOT NULL ORDER BY h.created_at DESC`,
+  openRequests: `SELECT count(*) AS count, min(created_at) AS oldestAt,
+    (SELECT number FROM handovers WHERE tenant_id = ? AND status <> 'resolved' ORDER BY created_at LIMIT 1) AS oldestNumber
+    FROM handovers WHERE tenant_id = ? AND status <> 'resolved'`,
+  contact: 'SELECT display_name AS name, provider_id AS phone FROM contacts WHERE id = ? AND tenant_id = ?',
+} as const;
+
 /**
  * SQL of the owner's numbers. Every read takes the tenant id and a time range, and runs on an index that starts with
  * the tenant (test/unit/storage/analytics-store-plan.test.ts proves it); the arithmetic is in src/analytics/.
@@ -61,35 +74,29 @@ export class AnalyticsStore {
 
   /** Customer, bot and manager messages of the tenant created in [from, to), oldest first. */
   messagePoints(tenantId: number, from: number, to: number): MessagePoint[] {
-    const rows = prepareCached(this.db, `SELECT contact_id, created_at, CASE author_kind WHEN 'customer' THEN 0 WHEN 'bot' THEN 1 ELSE 2 END
-      FROM messages WHERE tenant_id = ? AND created_at >= ? AND created_at < ? AND author_kind <> 'system' ORDER BY created_at`)
-      .raw(true).all(tenantId, from, to);
+    const rows = prepareCached(this.db, ANALYTICS_SQL.messagePoints).raw(true).all(tenantId, from, to);
     return rows as MessagePoint[];
   }
 
   /** Handovers of the tenant opened in [from, to), oldest first. */
   handovers(tenantId: number, from: number, to: number): HandoverFacts[] {
-    return prepareCached(this.db, `${HANDOVER} WHERE h.tenant_id = ? AND h.created_at >= ? AND h.created_at < ? ORDER BY h.created_at`).all(tenantId, from, to) as HandoverFacts[];
+    return prepareCached(this.db, ANALYTICS_SQL.handovers).all(tenantId, from, to) as HandoverFacts[];
   }
 
   /** Handovers of the tenant opened in [from, to) for lack of knowledge, with the customer's question, newest first. */
   knowledgeGaps(tenantId: number, from: number, to: number): HandoverFacts[] {
-    return prepareCached(this.db, `${HANDOVER} WHERE h.tenant_id = ? AND h.cause = 'no_knowledge' AND h.created_at >= ? AND h.created_at < ?
-      AND h.question IS NOT NULL ORDER BY h.created_at DESC`).all(tenantId, from, to) as HandoverFacts[];
+    return prepareCached(this.db, ANALYTICS_SQL.knowledgeGaps).all(tenantId, from, to) as HandoverFacts[];
   }
 
   /** Requests nobody has resolved yet, whenever they were opened: how many, and when the oldest was. */
   openRequests(tenantId: number): { count: number; oldestAt: number | null; oldestNumber: number | null } {
-    const row = prepareCached(this.db, `SELECT count(*) AS count, min(created_at) AS oldestAt,
-      (SELECT number FROM handovers WHERE tenant_id = ? AND status <> 'resolved' ORDER BY created_at LIMIT 1) AS oldestNumber
-      FROM handovers WHERE tenant_id = ? AND status <> 'resolved'`).get(tenantId, tenantId) as { count: number; oldestAt: number | null; oldestNumber: number | null };
-    return row;
+    return prepareCached(this.db, ANALYTICS_SQL.openRequests).get(tenantId, tenantId) as { count: number; oldestAt: number | null; oldestNumber: number | null };
   }
 
   /** Names and phones of the tenant's contacts among `ids`. */
   contacts(tenantId: number, ids: readonly number[]): Map<number, { name: string | null; phone: string }> {
     const out = new Map<number, { name: string | null; phone: string }>();
-    const stmt = prepareCached(this.db, 'SELECT display_name AS name, provider_id AS phone FROM contacts WHERE id = ? AND tenant_id = ?');
+    const stmt = prepareCached(this.db, ANALYTICS_SQL.contact);
     for (const id of ids) {
       const row = stmt.get(id, tenantId) as { name: string | null; phone: string } | undefined;
       if (row) out.set(id, row);

@@ -1,5 +1,6 @@
 import type { Machine } from './machine.js';
 import type { Hops } from './pipeline-hops.js';
+import type { DashboardFigures } from './scenario-dashboard.js';
 import type { IngestFigures, LoadFigures } from './scenario-ingest.js';
 import type { PipelineFigures } from './scenario-pipeline.js';
 import type { QueueFigures } from './scenario-queue.js';
@@ -19,6 +20,7 @@ export interface Results {
   queue?: QueueFigures;
   search?: SearchFigures;
   start?: StartFigures;
+  dashboard?: DashboardFigures;
   totalSeconds?: number;
   errors: string[];
 }
@@ -102,6 +104,13 @@ function rows(r: Results): Row[] {
       ['Search', `searchKnowledge in one tenant (${n0(k.queries)} queries, ~${k.chunksPerTenant} chunks/tenant): p50 / p99`, `${ms(k.search.p50)} / ${ms(k.search.p99)}`, 'p99 ≤ 20 ms', check(k.search.p99 <= 20)],
       ['Search', '… one turn\'s retrieval (search + FAQ match): p50 / p99', `${ms(k.turn.p50)} / ${ms(k.turn.p99)}`, '', ''],
       ['Search', '… slowest question, p99', `${ms(k.slowest.p99)} «${k.slowest.question}»`, '', ''],
+    );
+  }
+  const dash = r.dashboard;
+  if (dash) {
+    out.push(
+      ['Dashboard', `overview of one tenant, 30 days, ${n0(dash.messages)} messages, ${n0(dash.handovers)} requests (server time): p50 / p99`, `${ms(dash.report.p50)} / ${ms(dash.report.p99)}`, 'p99 ≤ 200 ms', check(dash.report.p99 <= 200)],
+      ['Dashboard', '… GET /dashboard/api/overview through the Hono app (JSON included): p50 / p99', `${ms(dash.http.p50)} / ${ms(dash.http.p99)}`, '', ''],
     );
   }
   const st = r.start;

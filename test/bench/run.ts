@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--only search,start,ingest,pipeline,queue] [--keep] [--profile] [--out FILE]`
+ * `npm run bench -- [--quick] [--only search,start,ingest,pipeline,queue,dashboard] [--keep] [--profile] [--out FILE]`
  *
  * Seeds one cell under the OS temp folder (10,000 tenants and a million messages; 600 and 60,000 with --quick), runs
  * every scenario on it in turn, and prints one Markdown report: the machine, the cell, each figure next to its
@@ -18,6 +18,7 @@ import type { BenchContext } from './context.js';
 import { describeMachine, uptime } from './machine.js';
 import { renderReport, type Results } from './report.js';
 import { FULL, QUICK } from './scales.js';
+import { dashboardScenario } from './scenario-dashboard.js';
 import { ingestScenario } from './scenario-ingest.js';
 import { pipelineScenario } from './scenario-pipeline.js';
 import { queueScenario } from './scenario-queue.js';
@@ -25,7 +26,7 @@ import { searchScenario } from './scenario-search.js';
 import { startScenario } from './scenario-start.js';
 import { loadSeeded, seedCell, type SeededTenant } from './seed.js';
 
-const SCENARIOS = ['search', 'start', 'ingest', 'pipeline', 'queue'] as const;
+const SCENARIOS = ['search', 'start', 'ingest', 'pipeline', 'queue', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]) {
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     await run('ingest', () => ingestScenario(ctx), (v) => (results.ingest = v));
     await run('pipeline', () => pipelineScenario(ctx), (v) => (results.pipeline = v));
     await run('queue', () => queueScenario(ctx), (v) => (results.queue = v));
+    await run('dashboard', () => dashboardScenario(ctx), (v) => (results.dashboard = v));
   } finally {
     results.uptimeAfter = uptime();
     results.totalSeconds = (Date.now() - began) / 1000;

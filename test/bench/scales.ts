@@ -8,6 +8,8 @@ export interface Scale {
   pipeline: { conversations: number; tenants: number; unanswerableShare: number; probe: number; postMaxMs: number; drainTimeoutMs: number };
   queue: { pending: number; cycles: number; maxMs: number };
   search: { queries: number };
+  /** The owner's overview of one tenant with this many messages, timed `runs` times. */
+  dashboard: { messages: number; runs: number };
   starts: number;
 }
 
@@ -18,6 +20,7 @@ export const FULL: Scale = {
   pipeline: { conversations: 5000, tenants: 1000, unanswerableShare: 0.05, probe: 40, postMaxMs: 300_000, drainTimeoutMs: 300_000 },
   queue: { pending: 100_000, cycles: 50_000, maxMs: 10_000 },
   search: { queries: 3000 },
+  dashboard: { messages: 100_000, runs: 30 },
   starts: 3,
 };
 
@@ -28,6 +31,7 @@ export const QUICK: Scale = {
   pipeline: { conversations: 300, tenants: 60, unanswerableShare: 0.05, probe: 10, postMaxMs: 30_000, drainTimeoutMs: 45_000 },
   queue: { pending: 10_000, cycles: 10_000, maxMs: 2000 },
   search: { queries: 300 },
+  dashboard: { messages: 100_000, runs: 10 },
   starts: 1,
 };
 

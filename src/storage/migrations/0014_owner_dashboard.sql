@@ -19,9 +19,12 @@ UPDATE handovers SET question = (
     AND m.body IS NOT NULL
 );
 
--- The numbers of a range read handovers by creation time, and sessions of a contact in time order.
+-- The numbers of a range read a tenant's handovers by creation time, and its messages of the range: the messages
+-- index gains the two columns the overview reads (who wrote, which contact), so a range of 100,000 messages is read
+-- from the index alone instead of 100,000 row lookups. Same name and leading columns: every query that used it still does.
 CREATE INDEX handovers_tenant_created ON handovers (tenant_id, created_at);
-CREATE INDEX handovers_tenant_cause ON handovers (tenant_id, cause, created_at);
+DROP INDEX messages_tenant_created;
+CREATE INDEX messages_tenant_created ON messages (tenant_id, created_at, contact_id, author_kind);
 
 -- A one-time link the bot sent privately after `/dashboard`: only its SHA-256 is stored, it is used once and expires.
 CREATE TABLE dashboard_links (
