@@ -30,31 +30,32 @@ interface Building extends Omit<Conversation, 'outcome'> {
  * must cover [from − gap, to + lookahead) and be in time order, `handovers` those opened from `from` on.
  */
 export function conversationsOf(points: readonly MessagePoint[], handovers: readonly HandoverFacts[], from: number, to: number): Conversation[] {
-  const byContact = new Map<number, Building[]>();
-  const lastSeen = new Map<number, number>();
+  // One entry per contact: when it last wrote or was written to, and its conversations so far (one Map lookup per point).
+  const byContact = new Map<number, { last: number; list: Building[] }>();
   for (const [contactId, at, author] of points) {
-    const previous = lastSeen.get(contactId);
-    lastSeen.set(contactId, at);
-    let list = byContact.get(contactId);
-    if (!list) byContact.set(contactId, (list = []));
-    if (author === 0 && (previous === undefined || at - previous > CONVERSATION_GAP_MS)) {
+    let state = byContact.get(contactId);
+    if (!state) byContact.set(contactId, (state = { last: Number.NEGATIVE_INFINITY, list: [] }));
+    const previous = state.last;
+    state.last = at;
+    const list = state.list;
+    if (author === 0 && at - previous > CONVERSATION_GAP_MS) {
       list.push({ contactId, startedAt: at, lastAt: at, customerMessages: 0, botFirstReplyMs: null, handovers: [], counted: at >= from && at < to });
     }
-    const current = list.at(-1);
+    const current = list[list.length - 1];
     if (!current) continue; // a bot or manager message before the contact's first customer message in view
     current.lastAt = at;
     if (author === 0) current.customerMessages++;
     else if (author === 1 && current.botFirstReplyMs === null) current.botFirstReplyMs = at - current.startedAt;
   }
   for (const h of handovers) {
-    const list = byContact.get(h.contactId);
+    const list = byContact.get(h.contactId)?.list;
     if (!list) continue;
     let owner: Building | undefined;
     for (const c of list) if (c.startedAt <= h.createdAt) owner = c;
     owner?.handovers.push(h);
   }
   const out: Conversation[] = [];
-  for (const list of byContact.values()) {
+  for (const { list } of byContact.values()) {
     for (const { counted, ...c } of list) {
       if (!counted) continue;
       const outcome: Outcome = c.handovers.length === 0 ? 'bot' : c.handovers.some((h) => h.status !== 'resolved') ? 'open' : 'handed_over';

@@ -1,5 +1,6 @@
 import type { HandoverFacts, MessagePoint } from '../storage/analytics-store.js';
-import { isOpen, type BusinessHours } from '../tenants/business-hours.js';
+import type { BusinessHours } from '../tenants/business-hours.js';
+import { LocalClock } from './local-clock.js';
 import type { Conversation } from './conversations.js';
 import { quantile, ratio, spread, type Spread } from './stats.js';
 import { dayIndex, type TimeRange } from './time-range.js';
@@ -47,6 +48,7 @@ export interface Overview {
 
 export interface OverviewInput {
   range: TimeRange;
+  /** In time order (AnalyticsStore.messagePoints); may extend past the range on both sides. */
   points: readonly MessagePoint[];
   /** Handovers opened in the range. */
   handovers: readonly HandoverFacts[];
@@ -60,12 +62,15 @@ export function computeOverview(input: OverviewInput): Overview {
   const { range, points, handovers, conversations, businessHours, open } = input;
   const days = range.dayLabels.map((date) => ({ date, conversations: 0, customerMessages: 0, botOnly: 0, handedOver: 0, bot: [] as number[], human: [] as number[] }));
   let customerMessages = 0;
+  // Points come in time order: walk the days alongside them instead of searching each point's day.
+  const starts = range.dayStarts;
+  let day = 0;
   for (const [, at, author] of points) {
-    if (author !== 0) continue;
-    const i = dayIndex(range, at);
-    if (i < 0) continue;
+    if (author !== 0 || at < range.from) continue;
+    if (at >= range.to) break;
+    while (at >= starts[day + 1]!) day++;
     customerMessages++;
-    days[i]!.customerMessages++;
+    days[day]!.customerMessages++;
   }
   const botFirst: number[] = [];
   let handedOver = 0;
@@ -85,6 +90,7 @@ export function computeOverview(input: OverviewInput): Overview {
   const resolve: number[] = [];
   let neverTaken = 0;
   let outsideHours = 0;
+  const clock = new LocalClock(range.timezone);
   for (const h of handovers) {
     if (h.firstResponseAt !== null) {
       human.push(h.firstResponseAt - h.createdAt);
@@ -93,7 +99,7 @@ export function computeOverview(input: OverviewInput): Overview {
     if (h.takenAt !== null) take.push(h.takenAt - h.createdAt);
     else neverTaken++;
     if (h.resolvedAt !== null) resolve.push(h.resolvedAt - h.createdAt);
-    if (businessHours && !isOpen(businessHours, range.timezone, h.createdAt)) outsideHours++;
+    if (businessHours && !clock.isOpen(businessHours, h.createdAt)) outsideHours++;
   }
   return {
     from: range.from,
