@@ -4,14 +4,18 @@ import type { DashboardLinkPort } from '../desk/telegram/dashboard-command.js';
 import { AnalyticsStore } from '../storage/analytics-store.js';
 import { DashboardAuthStore } from '../storage/dashboard-auth-store.js';
 import { DashboardStore } from '../storage/dashboard-store.js';
+import { DigestStore } from '../storage/digest-store.js';
+import type { JobRegistry } from '../jobs/registry.js';
+import type { JobEnqueuer } from '../conversation/ports.js';
+import { registerDashboardJobs } from './digest.js';
 import { createDashboard } from './app.js';
 import { DashboardAuth } from './auth.js';
 
 /**
- * The dashboard on one cell: its Hono app (the worker mounts it at /dashboard), and the port the desk's `/dashboard`
- * command issues links through. Links point at BOTCTL_PUBLIC_URL; cookies are Secure when it is https.
+ * The dashboard on one cell: its Hono app (the worker mounts it at /dashboard), the port the desk's `/dashboard`
+ * command issues links through, and the digest job with its schedule. Links point at BOTCTL_PUBLIC_URL; cookies are Secure when it is https.
  */
-export function wireDashboard(cell: Cell, clock: () => number = Date.now) {
+export function wireDashboard(cell: Cell, jobs: { registry: JobRegistry; queue: JobEnqueuer }, clock: () => number = Date.now) {
   const authStore = new DashboardAuthStore(cell.db);
   const auth = new DashboardAuth(authStore, cell.config.publicUrl ?? null, clock);
   const analytics = new Analytics(new AnalyticsStore(cell.db));
@@ -21,5 +25,7 @@ export function wireDashboard(cell: Cell, clock: () => number = Date.now) {
     tenantByChat: (chatId) => authStore.tenantByChat(chatId),
     issue: (tenant, user) => auth.issue(tenant, user),
   };
-  return { app, links, auth, authStore, analytics };
+  // The owner's digest: its job kind and its schedule entry (the worker starts the scheduler with it).
+  const schedule = registerDashboardJobs(jobs.registry, { store: new DigestStore(cell.db), analytics, queue: jobs.queue, publicUrl: cell.config.publicUrl ?? null, clock });
+  return { app, links, auth, authStore, analytics, schedule };
 }

@@ -59,7 +59,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const { webhook, customerChannel, tracer } = registerPipeline(cell, {
     registry, queue, logger, knowledge: new KnowledgeSearch(cell.db), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
   });
-  const dashboard = wireDashboard(cell);
+  const dashboard = wireDashboard(cell, { registry, queue });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics, dashboard: dashboard.app });
   app.route('/webhooks/whatsapp', webhook);
   const desk = registerDesk(cell, { registry, queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false }, dashboard: dashboard.links });
@@ -73,7 +73,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;
 
   runner.start();
-  scheduler.start(MAINTENANCE_SCHEDULE);
+  scheduler.start([...MAINTENANCE_SCHEDULE, ...dashboard.schedule]);
   await desk?.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 
