@@ -42,14 +42,20 @@ export class DashboardAuth {
 
   /** A one-time link for `user` to `tenant`'s dashboard. Membership must have been checked by the caller. */
   issue(tenant: DashboardTenant, user: TelegramUser): IssueResult {
-    const now = this.clock();
     if (!this.publicUrl) return { ok: false, why: 'no_public_url' };
+    const issued = this.issuePath(tenant, user);
+    return issued.ok ? { ok: true, url: `${this.publicUrl.replace(/\/$/, '')}${issued.path}`, expiresAt: issued.expiresAt, role: issued.role } : issued;
+  }
+
+  /** The same link as a path on this server (`/dashboard/login/…`), for a page served by the worker itself (the demo). */
+  issuePath(tenant: DashboardTenant, user: TelegramUser, options: { rateLimit?: boolean } = {}): { ok: true; path: string; expiresAt: number; role: DashboardRole } | { ok: false; why: 'managers_off' | 'rate_limited' } {
+    const now = this.clock();
     const role = this.roleOf(tenant, user);
     if (!role) {
       this.store.audit({ at: now, actor: actorOf(user), action: 'dashboard.link_refused', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { why: 'managers_off' } });
       return { ok: false, why: 'managers_off' };
     }
-    if (this.store.linksIssuedSince(user.id, now - LINK_WINDOW_MS) >= LINKS_PER_WINDOW) {
+    if (options.rateLimit !== false && this.store.linksIssuedSince(user.id, now - LINK_WINDOW_MS) >= LINKS_PER_WINDOW) {
       this.store.audit({ at: now, actor: actorOf(user), action: 'dashboard.link_refused', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { why: 'rate_limited' } });
       return { ok: false, why: 'rate_limited' };
     }
@@ -57,7 +63,7 @@ export class DashboardAuth {
     const expiresAt = now + LINK_TTL_MS;
     this.store.insertLink({ tenantId: tenant.id, tokenHash: hash(token), userId: user.id, userName: user.name, role, now, expiresAt });
     this.store.audit({ at: now, actor: actorOf(user), action: 'dashboard.link', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { role, expiresAt } });
-    return { ok: true, url: `${this.publicUrl.replace(/\/$/, '')}/dashboard/login/${token}`, expiresAt, role };
+    return { ok: true, path: `/dashboard/login/${token}`, expiresAt, role };
   }
 
   /** Opens a session with a link's token, once. `client` (the address) is rate-limited on refusals. */
