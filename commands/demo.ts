@@ -38,7 +38,6 @@ export default class Demo extends BotctlCommand {
     this.log(`  log:  ${demo.logFile}`);
     this.log('');
     this.log(`  Open ${demo.url}`);
-    this.log(`  The owner's dashboard of what you do there: ${demo.dashboardUrl}`);
     this.log('');
     this.log('Ctrl-C stops it.');
 

@@ -35,8 +35,6 @@ export interface DemoOptions {
 export interface RunningDemo {
   /** The console: the one address a person needs. */
   url: string;
-  /** Opens the demo clinic's dashboard (a fresh one-time login each time), filled by what was done in the console. */
-  dashboardUrl: string;
   dataDir: string;
   envFile: string;
   logFile: string;
@@ -116,7 +114,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
     return {
       url: `http://${connectHost}:${worker.port}${BASE}/`,
-      dashboardUrl: `http://${connectHost}:${worker.port}${BASE}/dashboard`,
       dataDir, envFile, logFile, llm, port: worker.port,
       removesDataDir: temporary && !options.keep,
       stop: teardown,
