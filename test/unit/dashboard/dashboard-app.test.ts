@@ -80,6 +80,11 @@ describe('login by one-time link', () => {
     expect(JSON.stringify(db.prepare('SELECT * FROM dashboard_links').all())).not.toContain(token);
   });
 
+  test('without BOTCTL_PUBLIC_URL no link is made (the bot says the operator must set it)', () => {
+    expect(new DashboardAuth(store, null, () => now).issue(tenant('clinic'), { id: 501, name: 'Dana' })).toEqual({ ok: false, why: 'no_public_url' });
+    expect(db.prepare('SELECT count(*) AS n FROM dashboard_links').get()).toEqual({ n: 0 });
+  });
+
   test('without https the cookie is not Secure', async () => {
     build('http://127.0.0.1:8080');
     const res = await app.request(linkFor('clinic'), { method: 'POST' });
