@@ -41,9 +41,13 @@ type Env = { Variables: { session: DashboardSession } };
 export function createDashboard(deps: DashboardDeps): Hono<Env> {
   const clock = deps.clock ?? Date.now;
   const app = new Hono<Env>();
-  const localeOf = (c: Context, fallback: string): Locale => {
+  // The language chosen with the switch, else the tenant's; before login, the browser's (Accept-Language).
+  const localeOf = (c: Context, fallback: string | null): Locale => {
     const chosen = getCookie(c, LANG_COOKIE);
-    return isLocale(chosen) ? chosen : isLocale(fallback) ? fallback : 'en';
+    if (isLocale(chosen)) return chosen;
+    if (fallback !== null && isLocale(fallback)) return fallback;
+    const browser = (c.req.header('accept-language') ?? '').split(',').map((l) => l.trim().slice(0, 2).toLowerCase()).find((l) => isLocale(l));
+    return isLocale(browser) ? browser : 'en';
   };
 
   app.use('*', async (c, next) => {
@@ -60,11 +64,11 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     return c.body(new Uint8Array(file.body), 200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
   });
 
-  app.get('/login/:token', (c) => c.html(loginPage(localeOf(c, 'en'), c.req.param('token'))));
+  app.get('/login/:token', (c) => c.html(loginPage(localeOf(c, null), c.req.param('token'))));
 
   app.post('/login/:token', (c) => {
     const result = deps.auth.redeem(c.req.param('token'), clientOf(c));
-    const locale = localeOf(c, 'en');
+    const locale = localeOf(c, null);
     if (!result.ok) {
       const title = dashText(locale, 'login_title');
       return c.html(message(locale, title, dashText(locale, `login_${result.why}`), 'login-refused'), result.why === 'rate_limited' ? 429 : 403);
@@ -84,7 +88,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.use('*', async (c, next) => {
     const session = deps.auth.session(getCookie(c, SESSION_COOKIE));
     if (!session) {
-      const locale = localeOf(c, 'en');
+      const locale = localeOf(c, null);
       if (isData(c.req.path)) return c.json({ ok: false, error: 'not logged in', fix: 'send /dashboard to the bot in Telegram and open the link it sends' }, 401);
       return c.html(message(locale, dashText(locale, 'login_title'), dashText(locale, 'login_needed'), 'login-needed'), 401);
     }
@@ -96,7 +100,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const session = c.get('session');
     deps.auth.logout(session);
     deleteCookie(c, SESSION_COOKIE, { path: '/dashboard', secure: deps.secureCookies });
-    const locale = localeOf(c, 'en');
+    const locale = localeOf(c, null);
     return c.html(message(locale, dashText(locale, 'logout'), dashText(locale, 'logged_out'), 'logged-out'));
   });
 

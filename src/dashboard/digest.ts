@@ -12,11 +12,17 @@ import { duration } from './texts.js';
 /** Job kinds of the dashboard (ported into the kind table at merge). */
 export const DASHBOARD_JOB = {
   digest: 'dashboard.digest', // {}: sends the digests that are due
+  prune: 'dashboard.prune', // {}: forgets login links and sessions that ended a day ago
 } as const;
 
 /** The local hour from which the day's digest goes out. */
 export const DIGEST_HOUR = 9;
 const DAY = 86_400_000;
+
+export interface DashboardJobDeps extends DigestDeps {
+  /** Login links and sessions (DashboardAuthStore). */
+  logins: { prune(before: number): number };
+}
 
 export interface DigestDeps {
   store: DigestStore;
@@ -77,12 +83,20 @@ export function digestHtml(tenant: DigestTenant, deps: Pick<DigestDeps, 'analyti
 }
 
 /**
- * The dashboard's jobs and schedule, in one place: the digest sweep runs every 15 minutes and sends what is due.
+ * The dashboard's jobs and schedule, in one place: the digest sweep runs every 15 minutes and sends what is due;
+ * ended login links and sessions are forgotten hourly (the audit log keeps the logins).
  */
-export function registerDashboardJobs(registry: JobRegistry, deps: DigestDeps): ScheduleEntry[] {
+export function registerDashboardJobs(registry: JobRegistry, deps: DashboardJobDeps): ScheduleEntry[] {
   registry.register(DASHBOARD_JOB.digest, async (_job, { logger }) => {
     const sent = sendDueDigests(deps);
     if (sent.length > 0) logger.info({ tenants: sent }, 'owner digests queued');
   }, { maxAttempts: 3, timeoutMs: 5 * 60_000 });
-  return [{ cron: '*/15 * * * *', job: () => ({ kind: DASHBOARD_JOB.digest, uniqueKey: DASHBOARD_JOB.digest }) }];
+  registry.register(DASHBOARD_JOB.prune, async (_job, { logger }) => {
+    const pruned = deps.logins.prune(deps.clock() - DAY);
+    if (pruned > 0) logger.info({ pruned }, 'pruned ended dashboard links and sessions');
+  }, { maxAttempts: 3, timeoutMs: 60_000 });
+  return [
+    { cron: '*/15 * * * *', job: () => ({ kind: DASHBOARD_JOB.digest, uniqueKey: DASHBOARD_JOB.digest }) },
+    { cron: '23 * * * *', job: () => ({ kind: DASHBOARD_JOB.prune, uniqueKey: DASHBOARD_JOB.prune }) },
+  ];
 }

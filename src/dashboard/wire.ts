@@ -26,6 +26,8 @@ export function wireDashboard(cell: Cell, jobs: { registry: JobRegistry; queue: 
     issue: (tenant, user) => auth.issue(tenant, user),
   };
   // The owner's digest: its job kind and its schedule entry (the worker starts the scheduler with it).
-  const schedule = registerDashboardJobs(jobs.registry, { store: new DigestStore(cell.db), analytics, queue: jobs.queue, publicUrl: cell.config.publicUrl ?? null, clock });
+  const schedule = registerDashboardJobs(jobs.registry, {
+    store: new DigestStore(cell.db), logins: authStore, analytics, queue: jobs.queue, publicUrl: cell.config.publicUrl ?? null, clock,
+  });
   return { app, links, auth, authStore, analytics, schedule };
 }

@@ -85,6 +85,15 @@ describe('login by one-time link', () => {
     expect(db.prepare('SELECT count(*) AS n FROM dashboard_links').get()).toEqual({ n: 0 });
   });
 
+  test('before login the page speaks the browser\'s language; ended links and sessions are pruned a day later', async () => {
+    const page = await app.request(linkFor('clinic'), { headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.8' } });
+    expect(await page.text()).toContain('Открыть панель');
+    await login('clinic');
+    expect(store.prune(now - 86_400_000)).toBe(0);
+    now += 13 * 3_600_000 + 86_400_000;
+    expect(store.prune(now - 86_400_000)).toBe(3); // two links, one session
+  });
+
   test('without https the cookie is not Secure', async () => {
     build('http://127.0.0.1:8080');
     const res = await app.request(linkFor('clinic'), { method: 'POST' });
