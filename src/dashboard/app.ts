@@ -112,7 +112,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     if (!tenant) return c.html(message(locale, '404', dashText(locale, 'not_found'), 'not-found'), 404);
     const period = { period: c.req.query('period'), from: c.req.query('from'), to: c.req.query('to') };
     try {
-      const range = parseRange(period, clock(), tenant.timezone);
+      const range = parseRange({ preset: period.period, from: period.from, to: period.to }, clock(), tenant.timezone);
       const kept = Object.fromEntries(Object.entries(period).filter(([, v]) => v !== undefined && v !== '')) as PageContext['period'];
       return { locale, tenant, session, range, period: kept, t: (key, vars) => dashText(locale, key, vars) };
     } catch (err) {

@@ -24,7 +24,7 @@ export interface DashboardFigures {
 
 const DAY = 86_400_000;
 /** Runs before the timed ones: a worker serves many overviews, and the first few run before V8 optimises the code. */
-const WARMUP = 10;
+const WARMUP = 30;
 const TIMEZONE = 'Asia/Almaty';
 
 /**

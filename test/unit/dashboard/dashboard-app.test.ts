@@ -140,6 +140,19 @@ describe('pages, API and CSV of the session\'s tenant only', () => {
     expect(api.managers.map((m) => m.name)).toEqual(['Dana', 'Eve']);
   });
 
+  test('the period switch: today, 7 days, 30 days end today in the tenant\'s timezone', async () => {
+    const cookie = await login('clinic');
+    now = msk('2026-11-03 12:00');
+    const range = async (q: string) => ((await (await get(`/api/overview?${q}`, cookie)).json()) as { overview: { from: number; to: number; days: unknown[]; conversations: number } }).overview;
+    expect(await range('period=today')).toMatchObject({ from: msk('2026-11-03 00:00'), to: msk('2026-11-04 00:00'), conversations: 1 });
+    expect((await range('period=7d')).days).toHaveLength(7);
+    expect(await range('period=30d')).toMatchObject({ from: msk('2026-10-05 00:00'), conversations: 6 }); // Erin's, begun on the 1st, too
+    expect((await range('')).days).toHaveLength(7); // the default
+    const html = await (await get('/?period=today', cookie)).text();
+    expect(html).toMatch(/data-testid="period-today" aria-current="true"|aria-current="true" data-testid="period-today"/);
+    expect(html).toContain('2026-11-03 – 2026-11-03');
+  });
+
   test('a bad period is a 400 naming the fix', async () => {
     const cookie = await login('clinic');
     const res = await get('/api/overview?from=2026-02-30', cookie);
