@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Analytics } from '../analytics/analytics.js';
-import type { ConversationFilter } from '../analytics/conversation-search.js';
+import { searchConversations, type ConversationFilter } from '../analytics/conversation-search.js';
 import { CONVERSATION_GAP_MS, LOOKAHEAD_MS } from '../analytics/conversations.js';
 import { parseRange } from '../analytics/time-range.js';
 import { UserError } from '../errors.js';
@@ -131,7 +131,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const all = deps.analytics.searchConversations(ctx.tenant.id, ctx.range);
     const managers = [...new Set(all.flatMap((r) => r.managers))].sort();
     const filter = filterOf(c);
-    return c.html(conversationsPage(ctx, deps.analytics.searchConversations(ctx.tenant.id, ctx.range, filter), filter, managers));
+    return c.html(conversationsPage(ctx, searchConversations(all, filter), filter, managers));
   }));
   app.get('/conversations/:contactId', (c) => withContext(c, (ctx) => {
     const found = conversationData(ctx, c.req.param('contactId'), c.req.query('since'));

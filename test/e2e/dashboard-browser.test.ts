@@ -229,6 +229,12 @@ describe('the owner\'s dashboard in Chromium, on the real worker with the Telegr
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: join(ARTIFACTS, 'phone-managers.png'), fullPage: true });
 
+    await page.getByTestId('period-30d').click();
+    await page.waitForURL(/period=30d/);
+    await expect(page.getByTestId('period-30d').getAttribute('aria-current')).resolves.toBe('true');
+    const days = await page.getByTestId('range').textContent();
+    const [first, last] = /(\d{4}-\d{2}-\d{2}) – (\d{4}-\d{2}-\d{2})/.exec(days!)!.slice(1) as [string, string];
+    expect((Date.parse(last) - Date.parse(first)) / 86_400_000).toBe(29);
     await page.locator('header .lang a[lang=ru]').click();
     await expect(page.getByTestId('nav-overview').textContent()).resolves.toBe('Обзор');
     await page.screenshot({ path: join(ARTIFACTS, 'phone-managers-ru.png'), fullPage: true });
