@@ -10,6 +10,7 @@ export function tenantLines(t: TenantView): string[] {
     `  telegram managers chat: ${t.telegramChatId ?? 'not set'}; owner chat: ${t.ownerChatId ?? 'not set'}`,
     `  reminders: after ${t.remindAfter}, every ${t.remindEvery}, ${t.remindMax} times; reply timeout ${t.replyTimeout}`,
     `  bot: voice transcription ${t.voiceTranscription ? 'on' : 'off'}, at most ${t.llmCallsPerHour} answers per customer per hour`,
+    `  dashboard: ${t.dashboardManagers ? 'owner and managers' : 'owner only'}; digest ${t.digest}`,
     `  created ${t.createdAt}, updated ${t.updatedAt}`,
   ];
 }

@@ -20,6 +20,8 @@ export const tenantSettingFlags = {
   'reply-timeout': Flags.string({ description: 'remind the assignee when a taken request has no reply after this long (default 15m)' }),
   'voice-transcription': Flags.string({ description: 'transcribe voice notes with the LLM provider: on or off (default off: customers are asked to write)' }),
   'llm-calls-per-hour': Flags.string({ description: 'most bot answers per customer per hour before a manager takes over (default 30)' }),
+  'dashboard-managers': Flags.string({ description: 'managers may open the dashboard with /dashboard too: on or off (default on; the owner always may)' }),
+  digest: Flags.string({ description: "the owner's digest of the main numbers in Telegram: off, daily or weekly (default off; needs --owner-chat-id)" }),
 };
 
 /** How managers teach the bot (src/learning/); `tenant add|update` apply them after the tenant's own settings. */
@@ -52,5 +54,7 @@ export function toTenantInput(flags: SettingFlags): TenantInput {
     replyTimeout: flags['reply-timeout'],
     voiceTranscription: flags['voice-transcription'],
     llmCallsPerHour: flags['llm-calls-per-hour'],
+    dashboardManagers: flags['dashboard-managers'],
+    digest: flags.digest,
   };
 }

@@ -142,7 +142,8 @@ export class InboundHandler {
     const traceId = turn.pending.at(-1)!.traceId;
     const body = this.holdingText(turn, key, locale);
     const handover = store.transaction(() => {
-      const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, actor: { kind: 'bot', id: null, name: null }, now: clock() });
+      const question = turn.pending.map((m) => m.body?.trim()).filter(Boolean).join('\n') || null;
+      const opened = store.openHandover({ tenantId: turn.tenant.id, conversationId: turn.conversation.id, contactId: turn.contact.id, reason, summary, cause, question, actor: { kind: 'bot', id: null, name: null }, now: clock() });
       const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: opened.handoverId, authorKind: 'bot', body, traceId });
       this.deps.events.emit({ type: 'handover.opened', tenantId: turn.tenant.id, contactId: turn.contact.id, handoverId: opened.handoverId });
       this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });

@@ -80,7 +80,9 @@ export interface ConversationStore {
   setContactLocale(contactId: number, locale: Locale): void;
   insertOutbound(draft: OutboundDraft): number;
   /** Opens a handover for the conversation (state must be bot) and moves ownership to waiting. */
-  openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number }): { handoverId: number; number: number };
+  openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number;
+    /** Why, as a code the owner's reasons and knowledge gaps group by (the brain's cause, `media`, `rate_cap`); the customer's text. */
+    cause?: string | null; question?: string | null }): { handoverId: number; number: number };
   /** Applies an ownership event to the conversation's open handover, recording the transition. */
   transition(input: { conversationId: number; event: OwnershipEvent; actor: Actor; reason: string | null; now: number }): { from: OwnerState; to: OwnerState; handoverId: number };
   setNoticeSentAt(conversationId: number, at: number): void;

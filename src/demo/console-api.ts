@@ -42,6 +42,8 @@ export interface ConsoleDeps {
   customer: { name: string; waId: string };
   /** The LLM in use, shown in the header. */
   llm: { label: string; detail: string };
+  /** A fresh one-time login path to the demo clinic's dashboard (`/dashboard/login/…`), or null when none can be made. */
+  dashboardLink?: () => string | null;
 }
 
 export interface ConsoleRoutes {
@@ -66,6 +68,11 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
   // sub-app cannot tell /demo from /demo/, hence these two routes on their own.
   root.get(BASE, (c) => c.redirect(`${BASE}/`, 301));
   root.get(`${BASE}/`, (c) => asset(c, 'index.html'));
+  // The owner's dashboard of the demo clinic, showing what was done here: logs the visitor in as its first manager.
+  root.get(`${BASE}/dashboard`, (c) => {
+    const path = deps.dashboardLink?.() ?? null;
+    return path ? c.redirect(path, 302) : c.json({ error: 'the dashboard is not available in this demo' }, 503);
+  });
   const streams = new Set<Promise<void>>();
   let closing = false;
   const state = () => buildState(deps);

@@ -10,9 +10,11 @@ import { UserError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { DeskBoardStore } from '../storage/desk-board-store.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
+import { DashboardAuth } from '../dashboard/auth.js';
+import { DashboardAuthStore } from '../storage/dashboard-auth-store.js';
 import { BASE, consoleRoutes, type ConsoleRoutes } from './console-api.js';
 import { CustomerPhone } from './customer-phone.js';
-import { DEMO_CUSTOMER, DEMO_MANAGERS, DEMO_TENANT, seedDemoTenant } from './demo-tenant.js';
+import { DEMO_CUSTOMER, DEMO_MANAGERS, DEMO_TENANT, displayName, seedDemoTenant } from './demo-tenant.js';
 import { DeskConsole } from './desk-view.js';
 import { startDemoSimulators, type DemoSimulators } from './demo-simulators.js';
 
@@ -95,6 +97,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const routes: ConsoleRoutes = consoleRoutes({
       phone, desk: new DeskConsole(sims.telegram, DEMO_TENANT.managersChatId, DEMO_MANAGERS, (chatId) => board.roles(chatId)),
       business: { name: DEMO_TENANT.name, phone: DEMO_TENANT.displayPhone, timezone: DEMO_TENANT.timezone }, customer: DEMO_CUSTOMER, llm,
+      dashboardLink: () => demoDashboardLink(cell),
     });
     worker = await startWorker(cell, logger, { concurrency: 8, leaseMs: 30_000, pollMs: 100, routes: [{ path: '/', app: routes.app }] }).catch((err: Error & { hint?: string }) => {
       // startWorker's hint names BOTCTL_HTTP_PORT, which the demo does not read.
@@ -156,4 +159,15 @@ function reachableHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A one-time login to the demo clinic's dashboard as its first manager (the console acts as the managers). */
+function demoDashboardLink(cell: Cell): string | null {
+  const store = new DashboardAuthStore(cell.db);
+  const tenant = store.tenantByChat(DEMO_TENANT.managersChatId);
+  const manager = DEMO_MANAGERS[0]!;
+  if (!tenant) return null;
+  // No rate limit: the console is the visitor's own, and each click on its link makes a new one.
+  const issued = new DashboardAuth(store, null).issuePath(tenant, { id: manager.id, name: displayName(manager) }, { rateLimit: false });
+  return issued.ok ? issued.path : null;
 }

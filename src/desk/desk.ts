@@ -21,6 +21,7 @@ import { remind } from './jobs/remind.js';
 import { deskBudget } from './desk-budget.js';
 import { createTelegramBot } from './telegram/client.js';
 import { DeskGateway } from './telegram/gateway.js';
+import type { DashboardLinkPort } from './telegram/dashboard-command.js';
 import { installUpdateHandlers } from './telegram/updates.js';
 import { LearningService } from '../learning/learning-service.js';
 import { AuditStore } from '../storage/audit-store.js';
@@ -65,7 +66,7 @@ const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'chat_me
  * The managers' desk: one grammY bot per cell. Every message it sends or edits is a durable job (their handlers
  * are built here; src/worker/job-table.ts registers them); updates from Telegram (presses, replies, commands) are turned into desk actions.
  */
-export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; tracer: Tracer; channel: CustomerChannelPort; options: DeskOptions }): RunningDesk | null {
+export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; tracer: Tracer; channel: CustomerChannelPort; options: DeskOptions; dashboard?: DashboardLinkPort }): RunningDesk | null {
   const { queue, logger, tracer, channel, options } = deps;
   const { telegramBotToken, telegramApiRoot, oncallChatId, publicUrl } = cell.config;
   if (!telegramBotToken) {
@@ -94,7 +95,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, events: integrationEvents(cell.db, queue), clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
   const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
-  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning } });
+  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning }, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 
   const secret = createHash('sha256').update(`botctl-telegram-webhook:${telegramBotToken}`).digest('base64url').slice(0, 48);

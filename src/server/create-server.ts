@@ -17,6 +17,8 @@ export interface ServerDeps {
   eventLoopLimitMs?: number;
   /** The worker's metrics (src/observability/metrics.ts); without them `/metrics` is not served. */
   metrics?: { contentType: string; metrics(): Promise<string> };
+  /** The business owner's dashboard (src/dashboard/), served at /dashboard. */
+  dashboard?: Hono<any>;
 }
 
 /**
@@ -59,6 +61,13 @@ export function createServer(deps: ServerDeps): Hono {
         return c.text(`metrics could not be collected: ${(err as Error).message}`, 500);
       }
     });
+  }
+
+  if (deps.dashboard) {
+    const dashboard = deps.dashboard;
+    // The overview is /dashboard; a trailing slash (typed, or added by a proxy) leads there with its query.
+    app.get('/dashboard/', (c) => c.redirect(`/dashboard${new URL(c.req.url).search}`, 301));
+    app.route('/dashboard', dashboard);
   }
 
   app.notFound((c) => c.json({ ok: false, error: `no route ${c.req.method} ${c.req.path}` }, 404));

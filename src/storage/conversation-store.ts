@@ -81,13 +81,14 @@ export class SqlConversationStore implements ConversationStore {
         draft.type ?? 'text', draft.body, JSON.stringify(draft.media ? { media: draft.media } : {}), draft.traceId, now, now).lastInsertRowid);
   }
 
-  openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number }): { handoverId: number; number: number } {
+  openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number; cause?: string | null; question?: string | null }): { handoverId: number; number: number } {
     const conversation = prepareCached(this.db, 'SELECT state FROM conversations WHERE id = ? AND tenant_id = ?').get(input.conversationId, input.tenantId) as { state: OwnerState } | undefined;
     if (!conversation) throw new Error(`conversation ${input.conversationId} of tenant ${input.tenantId} does not exist`);
     const to = nextState(conversation.state, 'escalate');
     const number = (prepareCached(this.db, 'SELECT coalesce(max(number), 0) + 1 AS n FROM handovers WHERE tenant_id = ?').get(input.tenantId) as { n: number }).n;
-    const handoverId = Number(prepareCached(this.db, `INSERT INTO handovers (tenant_id, conversation_id, contact_id, number, status, reason, summary, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.tenantId, input.conversationId, input.contactId, number, handoverStatusOf(to), input.reason, input.summary, input.now, input.now).lastInsertRowid);
+    const handoverId = Number(prepareCached(this.db, `INSERT INTO handovers (tenant_id, conversation_id, contact_id, number, status, reason, summary, cause, question, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.tenantId, input.conversationId, input.contactId, number, handoverStatusOf(to), input.reason, input.summary,
+        input.cause ?? null, input.question ?? null, input.now, input.now).lastInsertRowid);
     prepareCached(this.db, 'UPDATE conversations SET state = ?, handover_id = ?, state_changed_at = ?, notice_sent_at = NULL, updated_at = ? WHERE id = ?')
       .run(to, handoverId, input.now, input.now, input.conversationId);
     this.recordEvent(input.tenantId, handoverId, 'created', conversation.state, to, input.actor, input.reason, input.now);

@@ -17,6 +17,10 @@ export interface TenantRecord {
   replyTimeoutMs: number;
   voiceTranscription: boolean;
   llmCallsPerHour: number;
+  /** Managers may open the dashboard too, not only the owner. */
+  dashboardManagers: boolean;
+  /** The owner's digest in Telegram: off, daily or weekly. */
+  digest: 'off' | 'daily' | 'weekly';
   createdAt: number;
   updatedAt: number;
   whatsapp: WhatsappAccountRecord | null;
@@ -39,6 +43,7 @@ const SELECT = `
          t.owner_chat_id AS ownerChatId, t.business_hours AS businessHours, t.remind_after_ms AS remindAfterMs,
          t.remind_every_ms AS remindEveryMs, t.remind_max AS remindMax, t.reply_timeout_ms AS replyTimeoutMs,
          t.voice_transcription AS voiceTranscription, t.llm_calls_per_hour AS llmCallsPerHour,
+         t.dashboard_managers AS dashboardManagers, t.digest,
          t.created_at AS createdAt, t.updated_at AS updatedAt,
          c.id AS caId, c.external_id AS phoneNumberId, c.access_token_enc AS accessTokenEnc,
          c.app_secret_enc AS appSecretEnc, c.status AS caStatus, c.status_detail AS caStatusDetail
@@ -58,6 +63,7 @@ function toRecord(row: Row): TenantRecord {
   return {
     ...tenant,
     voiceTranscription: Boolean(tenant.voiceTranscription),
+    dashboardManagers: Boolean(tenant.dashboardManagers),
     whatsapp: caId === null ? null : { id: caId, phoneNumberId: phoneNumberId!, accessTokenEnc, appSecretEnc, status: caStatus!, statusDetail: caStatusDetail },
   };
 }
@@ -66,7 +72,7 @@ const COLUMNS: Record<keyof TenantFields, string> = {
   slug: 'slug', name: 'name', status: 'status', locale: 'locale', timezone: 'timezone', telegramChatId: 'telegram_chat_id',
   ownerChatId: 'owner_chat_id', businessHours: 'business_hours', remindAfterMs: 'remind_after_ms',
   remindEveryMs: 'remind_every_ms', remindMax: 'remind_max', replyTimeoutMs: 'reply_timeout_ms',
-  voiceTranscription: 'voice_transcription', llmCallsPerHour: 'llm_calls_per_hour',
+  voiceTranscription: 'voice_transcription', llmCallsPerHour: 'llm_calls_per_hour', dashboardManagers: 'dashboard_managers', digest: 'digest',
 };
 
 /** SQL for tenants and their channel accounts. Every lookup is by slug or id; nothing crosses tenants. */

@@ -26,6 +26,8 @@ export interface TenantInput {
   replyTimeout?: string;
   voiceTranscription?: string;
   llmCallsPerHour?: string;
+  dashboardManagers?: string;
+  digest?: string;
 }
 
 export const SECRET_CONTEXT = {
@@ -86,6 +88,8 @@ export class TenantService {
       replyTimeoutMs: 15 * MINUTE,
       voiceTranscription: false,
       llmCallsPerHour: 30,
+      dashboardManagers: true,
+      digest: 'off',
       ...this.validate(input),
     };
     const phoneNumberId = input.whatsappPhoneNumberId ? validatePhoneNumberId(input.whatsappPhoneNumberId) : null;
@@ -198,6 +202,12 @@ export class TenantService {
     if (input.replyTimeout !== undefined) out.replyTimeoutMs = validateDuration(input.replyTimeout, '--reply-timeout', 1000, DAY);
     if (input.voiceTranscription !== undefined) out.voiceTranscription = validateSwitch(input.voiceTranscription, '--voice-transcription');
     if (input.llmCallsPerHour !== undefined) out.llmCallsPerHour = validateCount(input.llmCallsPerHour, '--llm-calls-per-hour', 1, 1000);
+    if (input.dashboardManagers !== undefined) out.dashboardManagers = validateSwitch(input.dashboardManagers, '--dashboard-managers');
+    if (input.digest !== undefined) {
+      const digest = input.digest.trim().toLowerCase();
+      if (digest !== 'off' && digest !== 'daily' && digest !== 'weekly') throw new UserError(`--digest "${input.digest}" is not off, daily or weekly`, 'write --digest daily (every morning), --digest weekly (Mondays) or --digest off');
+      out.digest = digest;
+    }
     if (input.whatsappToken !== undefined && !input.whatsappToken.trim()) throw new UserError('--whatsapp-token is empty', "give the WhatsApp access token of the Meta app's system user");
     if (input.whatsappAppSecret !== undefined && !input.whatsappAppSecret.trim()) throw new UserError('--whatsapp-app-secret is empty', 'give the App Secret of the Meta app, or leave the flag out to use the cell default');
     return out;

@@ -19,6 +19,8 @@ export interface TenantView {
   replyTimeout: string;
   voiceTranscription: boolean;
   llmCallsPerHour: number;
+  dashboardManagers: boolean;
+  digest: 'off' | 'daily' | 'weekly';
   createdAt: string;
   updatedAt: string;
 }
@@ -46,6 +48,8 @@ export function viewTenant(t: TenantRecord): TenantView {
     replyTimeout: formatDuration(t.replyTimeoutMs),
     voiceTranscription: t.voiceTranscription,
     llmCallsPerHour: t.llmCallsPerHour,
+    dashboardManagers: t.dashboardManagers,
+    digest: t.digest,
     createdAt: new Date(t.createdAt).toISOString(),
     updatedAt: new Date(t.updatedAt).toISOString(),
   };

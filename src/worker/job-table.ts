@@ -6,6 +6,7 @@ import type { JobRegistry } from '../jobs/registry.js';
 import type { RetryPolicy } from '../jobs/retry-policy.js';
 import type { MaintenanceJobs } from './maintenance-jobs.js';
 import { LEARNING_JOB } from '../learning/kinds.js';
+import { DASHBOARD_JOB, DASHBOARD_JOB_POLICY, type DashboardJobs } from '../dashboard/digest.js';
 import { CRM_SYNC_POLICY, crmBudget } from '../integrations/crm-policy.js';
 import { WEBHOOK_POLICY } from '../integrations/delivery-policy.js';
 import { INTEGRATION_JOB } from '../integrations/kinds.js';
@@ -35,13 +36,14 @@ export interface JobTableDeps {
   knowledge: KnowledgeJobs;
   learning: LearningJobs;
   integrations: IntegrationJobs;
+  dashboard: DashboardJobs;
   maintenance: MaintenanceJobs;
 }
 
 const DESK_POLICY: Partial<RetryPolicy> = { maxAttempts: 25, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, timeoutMs: 60_000 };
 
 export function jobTable(deps: JobTableDeps): KindEntry[] {
-  const { pipeline, pipelineOptions: options, desk, knowledge, learning, integrations, maintenance } = deps;
+  const { pipeline, pipelineOptions: options, desk, knowledge, learning, integrations, dashboard, maintenance } = deps;
   const rows: KindEntry[] = [
     {
       kind: JOB.sendReply, lane: 'reply', handler: pipeline.sendReply,
@@ -67,6 +69,9 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
     { kind: INTEGRATION_JOB.webhookDeliver, lane: 'background', handler: integrations.webhookDeliver, policy: WEBHOOK_POLICY },
     { kind: INTEGRATION_JOB.crmSync, lane: 'background', handler: integrations.crmSync, policy: CRM_SYNC_POLICY, budget: crmBudget },
     { kind: INTEGRATION_JOB.prune, lane: 'background', handler: integrations.prune, policy: INTEGRATION_PRUNE_POLICY },
+    // The owners' digests (they queue desk notices) and the pruning of ended dashboard logins.
+    { kind: DASHBOARD_JOB.digest, lane: 'background', handler: dashboard.digest, policy: DASHBOARD_JOB_POLICY },
+    { kind: DASHBOARD_JOB.prune, lane: 'background', handler: dashboard.prune, policy: { ...DASHBOARD_JOB_POLICY, timeoutMs: 60_000 } },
     { kind: PRUNE_JOBS, lane: 'background', handler: maintenance.pruneJobs, policy: { maxAttempts: 3, timeoutMs: 5 * 60_000 } },
   ];
   if (desk) {

@@ -21,6 +21,7 @@ import { embedderFromConfig, knowledgeJobs, knowledgeSearchFromConfig } from '..
 import { registerDesk } from '../desk/desk.js';
 import { learningJobs } from './learning-jobs.js';
 import { INTEGRATION_SCHEDULE, integrationJobs } from '../integrations/register.js';
+import { wireDashboard } from '../dashboard/wire.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -68,11 +69,13 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const { webhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
     queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm, options: pipelineOptions, metrics,
   });
-  const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
+  const dashboard = wireDashboard(cell, { queue });
+  const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics, dashboard: dashboard.app });
   app.route('/webhooks/whatsapp', webhook);
-  const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
+  const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false }, dashboard: dashboard.links });
   registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge,
-    learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), integrations: integrationJobs(cell), maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
+    learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), integrations: integrationJobs(cell), dashboard: dashboard.jobs,
+    maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
   if (desk) {
     readiness.push({ name: 'telegram', check: () => desk.readiness() });
     if (desk.webhookRoute) app.route('/webhooks/telegram', desk.webhookRoute);
@@ -83,7 +86,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const port = typeof address === 'object' && address ? address.port : cell.config.httpPort;
 
   runner.start();
-  scheduler.start([...MAINTENANCE_SCHEDULE, ...INTEGRATION_SCHEDULE]);
+  scheduler.start([...MAINTENANCE_SCHEDULE, ...INTEGRATION_SCHEDULE, ...dashboard.schedule]);
   await desk?.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 

@@ -21,6 +21,7 @@ const FIGURES: [string, string][] = [
   ['Limits', '20 msgs/min per group'], ['Limits', '30 msgs/s overall'],
   ['Burst', 'other tenants answered'], ['Burst', 'holding reply'], ['Burst', 'every request named in the group'],
   ['Burst', 'messages into the group in any minute'], ['Burst', 'refused by the simulators'],
+  ['Dashboard', 'overview of one tenant, 30 days, 100,000 messages'],
 ];
 
 test('npm run bench -- --quick prints every figure with a measured value, and what it measured holds', async () => {

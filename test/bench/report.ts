@@ -1,5 +1,6 @@
 import type { Machine } from './machine.js';
 import type { Hops } from './pipeline-hops.js';
+import type { DashboardFigures } from './scenario-dashboard.js';
 import type { IngestFigures, LoadFigures } from './scenario-ingest.js';
 import type { PipelineFigures } from './scenario-pipeline.js';
 import type { BurstFigures } from './scenario-burst.js';
@@ -24,6 +25,7 @@ export interface Results {
   search?: SearchFigures;
   retrieval?: RetrievalFigures;
   start?: StartFigures;
+  dashboard?: DashboardFigures;
   totalSeconds?: number;
   errors: string[];
 }
@@ -136,6 +138,14 @@ function rows(r: Results): Row[] {
       ['Retrieval', `embedding cost of importing the ${g.embedding.knowledge} (${n0(g.embedding.chunks)} chunks, text-embedding-3-small at $0.02/1M)`, `${n0(g.embedding.tokens)} tokens, ${usd(g.embedding.usd)} (${g.embedding.seconds.toFixed(1)} s against the simulator)`, '', ''],
       ['Retrieval', `one turn's hybrid retrieval p99 at 2,000 chunks (words + fuzzy + cosine + fusion; p50 ${ms(g.hybrid2000.p50)}, ${n0(g.hybrid2000.n)} turns, ${n0(g.hybrid2000.chunks)} chunks)`, ms(g.hybrid2000.p99), 'p99 ≤ 50 ms', check(g.hybrid2000.p99 <= 50)],
       ['Retrieval', '… the same by words alone (lexical + fuzzy): p50 / p99', `${ms(g.lexical2000.p50)} / ${ms(g.lexical2000.p99)}`, '', ''],
+      );
+    }
+  const dash = r.dashboard;
+  if (dash) {
+    out.push(
+      ['Dashboard', `overview of one tenant, 30 days, ${n0(dash.messages)} messages, ${n0(dash.handovers)} requests (server time): p50 / p99`, `${ms(dash.report.p50)} / ${ms(dash.report.p99)}`, 'p99 ≤ 200 ms', check(dash.report.p99 <= 200)],
+      ['Dashboard', '… the first one after start (cold)', ms(dash.coldMs), '', ''],
+      ['Dashboard', '… GET /dashboard/api/overview through the Hono app (JSON included): p50 / p99', `${ms(dash.http.p50)} / ${ms(dash.http.p99)}`, '', ''],
     );
   }
   const st = r.start;

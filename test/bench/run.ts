@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--only search,retrieval,start,ingest,pipeline,burst,queue] [--keep] [--profile] [--out FILE]`
+ * `npm run bench -- [--quick] [--only search,retrieval,start,ingest,pipeline,burst,queue,dashboard] [--keep] [--profile] [--out FILE]`
  *
  * Seeds one cell under the OS temp folder (10,000 tenants and a million messages; 600 and 60,000 with --quick), runs
  * every scenario on it in turn, and prints one Markdown report: the machine, the cell, each figure next to its
@@ -18,6 +18,7 @@ import type { BenchContext } from './context.js';
 import { describeMachine, uptime } from './machine.js';
 import { renderReport, type Results } from './report.js';
 import { FULL, QUICK } from './scales.js';
+import { dashboardScenario } from './scenario-dashboard.js';
 import { ingestScenario } from './scenario-ingest.js';
 import { pipelineScenario } from './scenario-pipeline.js';
 import { burstScenario } from './scenario-burst.js';
@@ -27,7 +28,7 @@ import { searchScenario } from './scenario-search.js';
 import { startScenario } from './scenario-start.js';
 import { loadSeeded, seedCell, type SeededTenant } from './seed.js';
 
-const SCENARIOS = ['search', 'retrieval', 'start', 'ingest', 'pipeline', 'burst', 'queue'] as const;
+const SCENARIOS = ['search', 'retrieval', 'start', 'ingest', 'pipeline', 'burst', 'queue', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]) {
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     await run('pipeline', () => pipelineScenario(ctx), (v) => (results.pipeline = v));
     await run('burst', () => burstScenario(ctx), (v) => (results.burst = v));
     await run('queue', () => queueScenario(ctx), (v) => (results.queue = v));
+    await run('dashboard', () => dashboardScenario(ctx), (v) => (results.dashboard = v));
   } finally {
     results.uptimeAfter = uptime();
     results.totalSeconds = (Date.now() - began) / 1000;

@@ -11,6 +11,8 @@ export interface Scale {
   /** Burst into one group: handovers of one tenant, probe tenants writing during it, and the wait for visibility. */
   burst: { handovers: number; probeTenants: number; probesEach: number; visibleTimeoutMs: number };
   search: { queries: number };
+  /** The owner's overview of one tenant with this many messages, timed `runs` times. */
+  dashboard: { messages: number; runs: number };
   starts: number;
 }
 
@@ -22,6 +24,7 @@ export const FULL: Scale = {
   queue: { pending: 100_000, cycles: 50_000, maxMs: 10_000 },
   burst: { handovers: 500, probeTenants: 10, probesEach: 3, visibleTimeoutMs: 300_000 },
   search: { queries: 3000 },
+  dashboard: { messages: 100_000, runs: 30 },
   starts: 3,
 };
 
@@ -33,6 +36,7 @@ export const QUICK: Scale = {
   queue: { pending: 10_000, cycles: 10_000, maxMs: 2000 },
   burst: { handovers: 100, probeTenants: 5, probesEach: 2, visibleTimeoutMs: 180_000 },
   search: { queries: 300 },
+  dashboard: { messages: 100_000, runs: 10 },
   starts: 1,
 };
 

@@ -86,8 +86,9 @@ describe('WhatsApp pipeline on the real worker', () => {
     await until(() => repliesTo(from).length === 1, 10_000, 'the holding reply');
     expect(repliesTo(from)[0]).toContain(HOLDING_RU);
     expect(repliesTo(from).join()).not.toContain('30 000');
-    const [handover] = h.query<{ status: string; reason: string }>('SELECT status, reason FROM handovers WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?)', from);
-    expect(handover).toMatchObject({ status: 'waiting' });
+    const [handover] = h.query<{ status: string; reason: string }>('SELECT status, reason, cause, question FROM handovers WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?)', from);
+    // The owner's reasons and knowledge gaps read why and on what question (src/analytics/).
+    expect(handover).toMatchObject({ status: 'waiting', cause: 'unsupported_facts', question: 'Сколько стоит отбеливание?' });
     expect(handover!.reason).toContain('30000');
     expect(h.query('SELECT state FROM conversations WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?)', from)).toEqual([{ state: 'waiting' }]);
     expect(h.query("SELECT kind FROM jobs WHERE kind = 'post_handover_card' AND payload ->> 'handoverId' = (SELECT id FROM handovers WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?))", from)).toHaveLength(1);
@@ -107,8 +108,9 @@ describe('WhatsApp pipeline on the real worker', () => {
       h.llm!.reset();
     }
     expect(repliesTo(from)[0]).toContain('Извините, я сейчас не могу ответить сам');
-    const [handover] = h.query<{ reason: string }>('SELECT reason FROM handovers WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?)', from);
+    const [handover] = h.query<{ reason: string; cause: string }>('SELECT reason, cause FROM handovers WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?)', from);
     expect(handover!.reason).toMatch(/^the LLM is unavailable/);
+    expect(handover!.cause).toBe('llm_unavailable');
   }, 30_000);
 
   test("tenant A's prompt and documents never reach a request made for tenant B", async () => {

@@ -15,8 +15,8 @@ export function tenantRows(dataDir: string, slug: string): Record<string, unknow
     const handover = (col: string) => `(SELECT number FROM handovers WHERE id = ${col})`;
     return {
       tenant: all(`SELECT slug, name, status, locale, timezone, telegram_chat_id, owner_chat_id, business_hours, remind_after_ms, remind_every_ms,
-        remind_max, reply_timeout_ms, prompt_version, voice_transcription, llm_calls_per_hour, texts, telegram_is_forum, created_at, updated_at
-        FROM tenants WHERE slug = ?`),
+        remind_max, reply_timeout_ms, prompt_version, voice_transcription, llm_calls_per_hour, texts, telegram_is_forum, dashboard_managers, digest, digest_sent_for,
+        created_at, updated_at FROM tenants WHERE slug = ?`),
       accounts: all(`SELECT channel, external_id, status, status_detail, created_at, updated_at FROM channel_accounts WHERE tenant_id = ${T}`),
       prompts: all(`SELECT version, body, actor, note, created_at FROM prompts WHERE tenant_id = ${T} ORDER BY version`),
       knowledge: all(`SELECT s.name, s.format, s.checksum, s.chunk_count, s.created_at, s.updated_at, c.ordinal, c.heading, c.question, c.answer, c.text, c.created_at AS chunk_created_at
@@ -26,7 +26,7 @@ export function tenantRows(dataDir: string, slug: string): Record<string, unknow
         FROM conversations WHERE tenant_id = ${T} ORDER BY contact`),
       handovers: all(`SELECT number, ${contact('contact_id')} AS contact, (SELECT ${contact('v.contact_id')} FROM conversations v WHERE v.id = conversation_id) AS conversation_of,
         status, reason, summary, created_at, assigned_to_id, assigned_to_name, taken_at, first_response_at, resolved_by_id, resolved_by_name, resolved_at,
-        reminders_sent, escalated_at, CASE WHEN status = 'resolved' THEN json_array(telegram_chat_id, telegram_message_id, telegram_thread_id) END AS card
+        reminders_sent, escalated_at, cause, question, CASE WHEN status = 'resolved' THEN json_array(telegram_chat_id, telegram_message_id, telegram_thread_id) END AS card
         FROM handovers WHERE tenant_id = ${T} ORDER BY number`),
       handoverEvents: all(`SELECT ${handover('handover_id')} AS handover, event, from_state, to_state, actor_kind, actor_id, actor_name, reason, at
         FROM handover_events WHERE tenant_id = ${T} ORDER BY at, id`),

@@ -89,6 +89,8 @@ describe('moving a tenant between cells with tenant export and tenant import', (
     // No command writes long-term memory yet; this is where the summariser will put it.
     const db = new Database(join(src.cell.dataDir, 'botctl.db'));
     db.prepare("UPDATE contacts SET metadata = json_set(metadata, '$.summary', 'Боится уколов, удобнее утром.') WHERE provider_id = ?").run(AIGERIM);
+    // The owner's dashboard settings move with the tenant (export format version 2).
+    db.prepare("UPDATE tenants SET digest = 'weekly', dashboard_managers = 0, digest_sent_for = '2026-11-30' WHERE slug = 'smile'").run();
     db.close();
 
     // The target's own tenant has traffic too, so the moved rows cannot keep their ids there.
@@ -97,6 +99,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
     await until(() => texts(dst, '77019990000').length === 1, 10_000, 'the target tenant answer');
     await quiet(dst);
     expect(src.query('SELECT status FROM handovers ORDER BY number')).toEqual([{ status: 'resolved' }, { status: 'waiting' }]);
+    expect(src.query('SELECT cause, question FROM handovers ORDER BY number')[1]).toEqual({ cause: 'model_handover', question: 'Хочу вернуть деньги за отбеливание' });
   }, 90_000);
 
   test('export writes one private file with this tenant only, its secrets sealed with the passphrase, and an audit row', async () => {
@@ -110,7 +113,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
 
     const lines = exportLines(file);
     const header = JSON.parse(lines[0]!) as Record<string, any>;
-    expect(header).toMatchObject({ type: 'header', format: 'botctl-tenant', format_version: 1, tenant: 'smile', secrets: { mode: 'passphrase' } });
+    expect(header).toMatchObject({ type: 'header', format: 'botctl-tenant', format_version: 2, tenant: 'smile', secrets: { mode: 'passphrase' } });
     expect(header.counts).toMatchObject({ tenant: 1, channel_account: 1, prompt: 2, kb_source: 3, contact: 2, conversation: 2, handover: 2 });
     expect(header.counts.message).toBe(lines.filter((l) => l.startsWith('{"type":"message"')).length);
     const text = lines.join('\n');
@@ -120,7 +123,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
     expect(text).not.toContain('Bolt Garage');
     const audit = src.query<{ action: string; detail: string }>("SELECT action, detail FROM audit_log WHERE action = 'tenant.export'");
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ file, secrets: 'passphrase', format_version: 1 });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ file, secrets: 'passphrase', format_version: 2 });
   }, 30_000);
 
   test('a file that is wrong, damaged, truncated or meets a taken number is refused with nothing written', async () => {
@@ -136,7 +139,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
       { what: 'no passphrase', args: [file], error: /sealed with a passphrase and none was given/ },
       { what: 'wrong passphrase', args: [file], error: /the passphrase does not open the secrets/, env: { BOTCTL_TRANSFER_PASSPHRASE: 'not the right passphrase' } },
       { what: 'not JSON', args: [bad('broken.jsonl', (l) => { l[message.line - 1] = '{"type":"message",'; }), ...withPassphrase], error: new RegExp(`line ${message.line} of broken\\.jsonl: it is not valid JSON`) },
-      { what: 'newer format', args: [bad('newer.jsonl', (l) => { l[0] = l[0]!.replace('"format_version":1', '"format_version":2'); }), ...withPassphrase], error: /format version 2, which this botctl .* upgrade botctl/ },
+      { what: 'newer format', args: [bad('newer.jsonl', (l) => { l[0] = l[0]!.replace('"format_version":2', '"format_version":3'); }), ...withPassphrase], error: /format version 3, which this botctl .* upgrade botctl/ },
       { what: 'truncated', args: [bad('short.jsonl', (l) => l.splice(-2)), ...withPassphrase], error: /holds \d+ \w+ records but its header says \d+ .*truncated/ },
       {
         what: 'refused by a constraint after the tenant row was written',

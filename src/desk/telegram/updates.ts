@@ -8,6 +8,7 @@ import type { Locale } from '../../tenants/settings.js';
 import { parseCallbackData } from '../card.js';
 import { deskText } from '../desk-texts.js';
 import { answerCommand } from './commands.js';
+import { answerDashboardCommand, type DashboardLinkPort } from './dashboard-command.js';
 import type { DeskGateway } from './gateway.js';
 import { installLearningHandlers, type LearningUpdateDeps } from './learning-updates.js';
 import { MembershipCache } from './membership.js';
@@ -21,6 +22,8 @@ export interface UpdateDeps {
   logger: Logger;
   /** Teach, drafts and approvals (learning-updates.ts); absent: the cards have no Teach button to press. */
   learning?: LearningUpdateDeps;
+  /** One-time dashboard links for `/dashboard`; without it the command is ignored (no BOTCTL_PUBLIC_URL wiring). */
+  dashboard?: DashboardLinkPort;
 }
 
 function managerOf(from: { id: number; first_name: string; last_name?: string; username?: string }): Manager {
@@ -94,8 +97,12 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
 
   bot.on('message', async (ctx: Context) => {
     const message = ctx.message!;
-    if (message.chat.type !== 'group' && message.chat.type !== 'supergroup') return;
     if (message.from?.is_bot) return;
+    if (deps.dashboard && /^\/dashboard(?:@\w+)?(?:\s|$)/i.test((message.text ?? '').trim())) {
+      await answerDashboardCommand(message, { api: ctx.api, links: deps.dashboard, members, queue: deps.queue, clock, logger });
+      return;
+    }
+    if (message.chat.type !== 'group' && message.chat.type !== 'supergroup') return;
     const tenant = store.tenantByChat(message.chat.id);
     if (!tenant || !message.from) return;
     // Every manager action checks membership, not only buttons: a public group may let non-members write, and a

@@ -158,8 +158,15 @@ export class Humans {
     return wire;
   }
 
+  /** A person opens a private chat with the bot and presses Start: the bot gets `/start`. */
+  startsPrivateChat(user: User): Message {
+    const chat = this.world.openPrivateChat(user);
+    return this.sends(chat.id, user, '/start');
+  }
+
   private botSees(chat: SimChat, addressedToBot: boolean): boolean {
     if (chat.botStatus === 'kicked') return false;
+    if (chat.type === 'private') return true;
     return !this.privacyMode || chat.botStatus === 'administrator' || addressedToBot;
   }
 }

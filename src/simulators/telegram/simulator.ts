@@ -128,6 +128,11 @@ export class TelegramSimulator {
 
   // ── what people do ──
 
+  /** `user` opens a private chat with the bot (Start); afterwards userSends(user.id, user, …) writes in it. */
+  userStartsPrivateChat(user: User): Message {
+    return this.humans.startsPrivateChat(user);
+  }
+
   userSends(chatId: number, user: User, text: string, options?: UserSendOptions): Message {
     return this.humans.sends(chatId, user, text, options);
   }

@@ -22,7 +22,8 @@ export interface Topic { threadId: number; name: string; iconColor: number; clos
 
 export interface SimChat {
   id: number;
-  type: 'group' | 'supergroup';
+  /** `private`: a person's chat with the bot, id = the person's id, opened by them (openPrivateChat). */
+  type: 'group' | 'supergroup' | 'private';
   title: string;
   isForum: boolean;
   members: Map<number, User>;
@@ -136,9 +137,24 @@ export class World {
     return chat;
   }
 
+  /** A person's private chat with the bot, created the first time they open it (Telegram: they press Start). */
+  openPrivateChat(user: User): SimChat {
+    const existing = this.chats.get(user.id);
+    if (existing) return existing;
+    const chat: SimChat = {
+      id: user.id, type: 'private', title: user.first_name, isForum: false, members: new Map([[user.id, user]]), botStatus: 'member', botCanManageTopics: false, topics: new Map(), openToNonMembers: false,
+    };
+    this.knownUsers.set(user.id, user);
+    this.chats.set(user.id, chat);
+    this.messages.set(user.id, []);
+    return chat;
+  }
+
   /** The chat a bot call names, refused like Telegram when unknown, migrated or the bot was removed. */
   chatForBot(id: number): SimChat {
     const chat = this.chats.get(id);
+    // A bot may not write first to a person who never opened a chat with it.
+    if (!chat && id > 0) throw forbidden("bot can't initiate conversation with a user");
     if (!chat) throw badRequest('chat not found');
     if (chat.migratedTo !== undefined) {
       throw badRequest('group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
@@ -149,6 +165,10 @@ export class World {
 
   chatObject(chat: SimChat): Chat {
     if (chat.type === 'group') return { id: chat.id, type: 'group', title: chat.title };
+    if (chat.type === 'private') {
+      const user = chat.members.get(chat.id);
+      return { id: chat.id, type: 'private', first_name: user?.first_name ?? chat.title, ...(user?.last_name ? { last_name: user.last_name } : {}), ...(user?.username ? { username: user.username } : {}) };
+    }
     return { id: chat.id, type: 'supergroup', title: chat.title, ...(chat.isForum ? { is_forum: true as const } : {}) };
   }
 

@@ -11,9 +11,9 @@
  */
 
 export const FORMAT_NAME = 'botctl-tenant';
-export const FORMAT_VERSION = 1;
-/** Versions this botctl reads (older ones are upgraded while reading, when there are any). */
-export const READABLE_VERSIONS: readonly number[] = [1];
+export const FORMAT_VERSION = 2;
+/** Versions this botctl reads (older ones are upgraded while reading: UPGRADES). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** `ref:<family>` / `ref?:<family>`: the id of a row of that family in the same file (nullable with `?`). */
 export type FieldType = 'id' | 'int' | 'int?' | 'text' | 'text?' | 'json' | 'json?' | 'secret?' | `ref:${Family}` | `ref?:${Family}`;
@@ -42,6 +42,14 @@ export const OPTIONAL_FAMILIES: ReadonlySet<Family> = new Set(['learning_setting
 
 const TIMES = { created_at: 'int', updated_at: 'int' } as const;
 
+/**
+ * What a file of an older version lacks, by version: the fields added since, with the value a row of that time has.
+ * Version 2 (migration 0014, the owner's dashboard): tenants' dashboard settings, handovers' cause and question.
+ */
+export const UPGRADES: Readonly<Record<number, Partial<Record<Family, Readonly<Record<string, unknown>>>>>> = {
+  1: { tenant: { dashboard_managers: 1, digest: 'off', digest_sent_for: null }, handover: { cause: null, question: null } },
+};
+
 export const SPECS: Readonly<Record<Family, FamilySpec>> = {
   tenant: {
     family: 'tenant', table: 'tenants', orderBy: 'id',
@@ -49,7 +57,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
       id: 'id', slug: 'text', name: 'text', status: 'text', locale: 'text', timezone: 'text', telegram_chat_id: 'int?',
       owner_chat_id: 'int?', business_hours: 'json?', remind_after_ms: 'int', remind_every_ms: 'int', remind_max: 'int',
       reply_timeout_ms: 'int', prompt_version: 'int?', voice_transcription: 'int', llm_calls_per_hour: 'int', texts: 'json?',
-      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', ...TIMES,
+      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', dashboard_managers: 'int', digest: 'text', digest_sent_for: 'text?', ...TIMES,
     },
   },
   channel_account: {
@@ -91,7 +99,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
       summary: 'text?', created_at: 'int', assigned_to_id: 'int?', assigned_to_name: 'text?', taken_at: 'int?',
       first_response_at: 'int?', resolved_by_id: 'int?', resolved_by_name: 'text?', resolved_at: 'int?',
       telegram_chat_id: 'int?', telegram_message_id: 'int?', telegram_thread_id: 'int?', updated_at: 'int',
-      reminders_sent: 'int', escalated_at: 'int?',
+      reminders_sent: 'int', escalated_at: 'int?', cause: 'text?', question: 'text?',
     },
   },
   handover_event: {

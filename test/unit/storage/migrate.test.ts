@@ -201,6 +201,16 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
         VALUES (1, 'amocrm', 1, '1001', 'lead', '1002', ?)`).run(NOW);
     },
   },
+  // The owner's dashboard: a handover's cause and question, a login link and a session, a tenant's digest.
+  14: {
+    tables: ['dashboard_links', 'dashboard_sessions'],
+    seed: (db) => {
+      db.prepare("UPDATE handovers SET cause = 'no_knowledge', question = 'Есть парковка?' WHERE tenant_id = 1").run();
+      db.prepare("UPDATE tenants SET digest = 'weekly', dashboard_managers = 0 WHERE id = 1").run();
+      db.prepare("INSERT INTO dashboard_links (tenant_id, token_hash, user_id, user_name, role, created_at, expires_at) VALUES (1, 'ab12', 501, 'Dana', 'manager', ?, ?)").run(NOW, NOW + 600_000);
+      db.prepare("INSERT INTO dashboard_sessions (tenant_id, token_hash, user_id, user_name, role, created_at, expires_at) VALUES (1, 'cd34', 501, 'Dana', 'manager', ?, ?)").run(NOW, NOW + 3_600_000);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {

@@ -8,13 +8,14 @@ import { jobTable } from '../../../src/worker/job-table.js';
 import { KNOWLEDGE_JOB } from '../../../src/knowledge/job-kinds.js';
 import { LEARNING_JOB } from '../../../src/learning/kinds.js';
 import { INTEGRATION_JOB } from '../../../src/integrations/kinds.js';
+import { DASHBOARD_JOB } from '../../../src/dashboard/digest.js';
 import { PRUNE_JOBS } from '../../../src/worker/maintenance-jobs.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../src/worker/pipeline.js';
 
 const noop: JobHandler = async () => {};
 const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, digest: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
 const table = (withDesk: boolean) => jobTable({
-  pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
+  pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, dashboard: { digest: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
 });
 const job = (over: Partial<Job>): Job => ({
   id: 1, kind: 'k', tenantId: 7, payload: {}, concurrencyKey: 'contact:3', uniqueKey: null, state: 'running', attempts: 1, maxAttempts: 5, runAt: 0,
@@ -25,11 +26,11 @@ describe('the job table', () => {
   test('has one row for every job kind the pipeline, the desk and maintenance enqueue', () => {
     const kinds = table(true).map((r) => r.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(kinds.sort()).toEqual([...new Set([...Object.values(JOB), ...Object.values(KNOWLEDGE_JOB), ...Object.values(LEARNING_JOB), ...Object.values(INTEGRATION_JOB), PRUNE_JOBS])].sort());
+    expect(kinds.sort()).toEqual([...new Set([...Object.values(JOB), ...Object.values(KNOWLEDGE_JOB), ...Object.values(LEARNING_JOB), ...Object.values(INTEGRATION_JOB), ...Object.values(DASHBOARD_JOB), PRUNE_JOBS])].sort());
   });
 
   test('without a Telegram bot the desk kinds are not run (they wait in the queue)', () => {
-    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.sendReply, JOB.summarizeMemory, KNOWLEDGE_JOB.embed, LEARNING_JOB.draft, LEARNING_JOB.propose, ...Object.values(INTEGRATION_JOB), PRUNE_JOBS].sort());
+    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.sendReply, JOB.summarizeMemory, KNOWLEDGE_JOB.embed, LEARNING_JOB.draft, LEARNING_JOB.propose, ...Object.values(INTEGRATION_JOB), ...Object.values(DASHBOARD_JOB), PRUNE_JOBS].sort());
   });
 
   test.each([

@@ -30,6 +30,14 @@ describe('reading a tenant export file', () => {
     }
   });
 
+  test('a version 1 file (before the owner\'s dashboard) gets the fields added since, with the values rows had then', () => {
+    const parsed = readTransferFile(write(file(), false));
+    expect(parsed.records.tenant[0]!.row).toMatchObject({ dashboard_managers: 1, digest: 'off', digest_sent_for: null });
+    expect(parsed.records.handover[0]!.row).toMatchObject({ cause: null, question: null });
+    const v2 = file(records().map((r) => (r.type === 'tenant' ? { ...r, row: { ...r.row, dashboard_managers: 1, digest: 'off', digest_sent_for: null } } : r)), { format_version: 2 });
+    expect(refusal(write(v2, false))).toMatch(/the handover record has no field "cause"/);
+  });
+
   test.each([
     ['a line that is not JSON', () => { const l = file(); l[3] = '{"type":"contact",'; return l; }, /^line 4 of export-\d+\.jsonl: it is not valid JSON: .*export the tenant again/],
     ['an unknown kind of record', () => { const l = file(); l[3] = l[3]!.replace('"type":"contact"', '"type":"invoice"'); return l; }, /^line 4 .*"invoice" is not a kind of record of format version 1/],
@@ -44,7 +52,7 @@ describe('reading a tenant export file', () => {
     ['a duplicate id', () => { const r = records(); r.splice(3, 0, { ...r[2]!, row: { ...r[2]!.row, provider_id: 'x' } }); return file(r); }, /^line 5 .*a second contact record with id 11/],
     ['a truncated file', () => file().slice(0, -1), /holds 0 message records but its header says 1 \(the file is truncated or was edited\)/],
     ['a header naming another tenant', () => file(records(), { tenant: 'bolt' }), /^line 2 .*the tenant is "smile" but the header says "bolt"/],
-    ['a newer format version', () => file(records(), { format_version: 2 }), /format version 2, which this botctl \(reading 1\) does not know: upgrade botctl/],
+    ['a newer format version', () => file(records(), { format_version: 3 }), /format version 3, which this botctl \(reading 1, 2\) does not know: upgrade botctl/],
     ['an unknown way of sealing secrets', () => file(records(), { secrets: { mode: 'rot13' } }), /^line 1 .*sealed in a way \("rot13"\)/],
     ['a header without counts', () => file(records(), { counts: null }), /^line 1 .*the header has no counts/],
     ['a file that is not an export', () => ['{"hello":"world"}'], /is not a botctl tenant export \(line 1 is not its header\)/],

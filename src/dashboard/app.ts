@@ -1,0 +1,193 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Analytics } from '../analytics/analytics.js';
+import { searchConversations, type ConversationFilter } from '../analytics/conversation-search.js';
+import { CONVERSATION_GAP_MS, LOOKAHEAD_MS } from '../analytics/conversations.js';
+import { parseRange } from '../analytics/time-range.js';
+import { UserError } from '../errors.js';
+import type { DashboardSession } from '../storage/dashboard-auth-store.js';
+import type { DashboardStore } from '../storage/dashboard-store.js';
+import type { Locale } from '../tenants/settings.js';
+import { asset } from './assets.js';
+import { SESSION_TTL_MS, type DashboardAuth } from './auth.js';
+import { conversationsCsv, managersCsv } from './csv.js';
+import { conversationsPage, conversationView } from './conversations-page.js';
+import { message, type PageContext } from './layout.js';
+import { loginPage } from './login-page.js';
+import { overviewPage } from './overview-page.js';
+import { gapsPage, managersPage, reasonsPage } from './tables-pages.js';
+import { dashText, isLocale } from './texts.js';
+
+export const SESSION_COOKIE = 'botctl_dashboard';
+const LANG_COOKIE = 'botctl_lang';
+
+export interface DashboardDeps {
+  auth: DashboardAuth;
+  analytics: Analytics;
+  store: DashboardStore;
+  /** Cookies get `Secure` when the public URL is https. */
+  secureCookies: boolean;
+  clock?: () => number;
+}
+
+type Env = { Variables: { session: DashboardSession } };
+
+/**
+ * The owner's dashboard, mounted by the worker at /dashboard: login by one-time link, then pages, JSON (`/api/…`)
+ * and CSV (`/export/…`) of one tenant, the session's. Nothing here takes a tenant from the request: a session of
+ * tenant A asking for B's conversation gets 404, exactly as for one that does not exist.
+ */
+export function createDashboard(deps: DashboardDeps): Hono<Env> {
+  const clock = deps.clock ?? Date.now;
+  const app = new Hono<Env>();
+  // The language chosen with the switch, else the tenant's; before login, the browser's (Accept-Language).
+  const localeOf = (c: Context, fallback: string | null): Locale => {
+    const chosen = getCookie(c, LANG_COOKIE);
+    if (isLocale(chosen)) return chosen;
+    if (fallback !== null && isLocale(fallback)) return fallback;
+    const browser = (c.req.header('accept-language') ?? '').split(',').map((l) => l.trim().slice(0, 2).toLowerCase()).find((l) => isLocale(l));
+    return isLocale(browser) ? browser : 'en';
+  };
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Referrer-Policy', 'no-referrer');
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+  });
+
+  app.get('/assets/:name', (c) => {
+    const file = asset(c.req.param('name'));
+    if (!file) return c.text('no such file', 404);
+    return c.body(new Uint8Array(file.body), 200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
+  });
+
+  app.get('/login/:token', (c) => c.html(loginPage(localeOf(c, null), c.req.param('token'))));
+
+  app.post('/login/:token', (c) => {
+    const result = deps.auth.redeem(c.req.param('token'), clientOf(c));
+    const locale = localeOf(c, null);
+    if (!result.ok) {
+      const title = dashText(locale, 'login_title');
+      return c.html(message(locale, title, dashText(locale, `login_${result.why}`), 'login-refused'), result.why === 'rate_limited' ? 429 : 403);
+    }
+    setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, secure: deps.secureCookies, sameSite: 'Lax', path: '/dashboard', maxAge: Math.floor(SESSION_TTL_MS / 1000) });
+    return c.redirect('/dashboard', 303);
+  });
+
+  app.get('/language/:locale', (c) => {
+    const locale = c.req.param('locale');
+    if (isLocale(locale)) setCookie(c, LANG_COOKIE, locale, { httpOnly: true, secure: deps.secureCookies, sameSite: 'Lax', path: '/dashboard', maxAge: 365 * 86_400 });
+    const back = c.req.query('back') ?? '/dashboard';
+    return c.redirect(/^\/dashboard(?:[/?]|$)/.test(back) ? back : '/dashboard', 303);
+  });
+
+  // Everything below needs a session.
+  app.use('*', async (c, next) => {
+    const session = deps.auth.session(getCookie(c, SESSION_COOKIE));
+    if (!session) {
+      const locale = localeOf(c, null);
+      if (isData(c.req.path)) return c.json({ ok: false, error: 'not logged in', fix: 'send /dashboard to the bot in Telegram and open the link it sends' }, 401);
+      return c.html(message(locale, dashText(locale, 'login_title'), dashText(locale, 'login_needed'), 'login-needed'), 401);
+    }
+    c.set('session', session);
+    await next();
+  });
+
+  app.post('/logout', (c) => {
+    const session = c.get('session');
+    deps.auth.logout(session);
+    deleteCookie(c, SESSION_COOKIE, { path: '/dashboard', secure: deps.secureCookies });
+    const locale = localeOf(c, null);
+    return c.html(message(locale, dashText(locale, 'logout'), dashText(locale, 'logged_out'), 'logged-out'));
+  });
+
+  /** The page context of the session's tenant and the asked period, or a 400 that names the bad value. */
+  const context = (c: Context<Env>): PageContext | Response => {
+    const session = c.get('session');
+    const tenant = deps.analytics.tenant(session.tenantId);
+    const locale = localeOf(c, tenant?.locale ?? 'en');
+    if (!tenant) return c.html(message(locale, '404', dashText(locale, 'not_found'), 'not-found'), 404);
+    const period = { period: c.req.query('period'), from: c.req.query('from'), to: c.req.query('to') };
+    try {
+      const range = parseRange({ preset: period.period, from: period.from, to: period.to }, clock(), tenant.timezone);
+      const kept = Object.fromEntries(Object.entries(period).filter(([, v]) => v !== undefined && v !== '')) as PageContext['period'];
+      return { locale, tenant, session, range, period: kept, t: (key, vars) => dashText(locale, key, vars) };
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      if (isData(c.req.path)) return c.json({ ok: false, error: err.message, fix: err.hint }, 400);
+      return c.html(message(locale, '400', err.toString(), 'bad-request'), 400);
+    }
+  };
+  const filterOf = (c: Context): ConversationFilter => ({ q: c.req.query('q'), outcome: c.req.query('outcome'), manager: c.req.query('manager'), reason: c.req.query('reason') });
+
+  app.get('/', (c) => withContext(c, (ctx) => c.html(overviewPage(ctx, deps.analytics.report(ctx.tenant, ctx.range), clock()))));
+  app.get('/managers', (c) => withContext(c, (ctx) => c.html(managersPage(ctx, deps.analytics.report(ctx.tenant, ctx.range)))));
+  app.get('/reasons', (c) => withContext(c, (ctx) => c.html(reasonsPage(ctx, deps.analytics.report(ctx.tenant, ctx.range)))));
+  app.get('/gaps', (c) => withContext(c, (ctx) => c.html(gapsPage(ctx, deps.analytics.knowledgeGaps(ctx.tenant.id, ctx.range)))));
+  app.get('/conversations', (c) => withContext(c, (ctx) => {
+    const all = deps.analytics.searchConversations(ctx.tenant.id, ctx.range);
+    const managers = [...new Set(all.flatMap((r) => r.managers))].sort();
+    const filter = filterOf(c);
+    return c.html(conversationsPage(ctx, searchConversations(all, filter), filter, managers));
+  }));
+  app.get('/conversations/:contactId', (c) => withContext(c, (ctx) => {
+    const found = conversationData(ctx, c.req.param('contactId'), c.req.query('since'));
+    if (!found) return c.html(message(ctx.locale, '404', ctx.t('not_found'), 'not-found'), 404);
+    return c.html(conversationView(ctx, found.contact, found.messages, found.events));
+  }));
+
+  app.get('/export/conversations.csv', (c) => withContext(c, (ctx) => csv(c, `conversations-${ctx.tenant.slug}-${ctx.range.dayLabels[0]}.csv`,
+    conversationsCsv(deps.analytics.searchConversations(ctx.tenant.id, ctx.range, filterOf(c)), ctx.range.timezone))));
+  app.get('/export/managers.csv', (c) => withContext(c, (ctx) => csv(c, `managers-${ctx.tenant.slug}-${ctx.range.dayLabels[0]}.csv`,
+    managersCsv(deps.analytics.report(ctx.tenant, ctx.range).managers))));
+
+  app.get('/api/overview', (c) => withContext(c, (ctx) => c.json(deps.analytics.report(ctx.tenant, ctx.range))));
+  app.get('/api/gaps', (c) => withContext(c, (ctx) => c.json(deps.analytics.knowledgeGaps(ctx.tenant.id, ctx.range))));
+  app.get('/api/conversations', (c) => withContext(c, (ctx) => c.json(deps.analytics.searchConversations(ctx.tenant.id, ctx.range, filterOf(c)))));
+  app.get('/api/conversations/:contactId', (c) => withContext(c, (ctx) => {
+    const found = conversationData(ctx, c.req.param('contactId'), c.req.query('since'));
+    return found ? c.json(found) : c.json({ ok: false, error: 'no such conversation in this business', fix: 'take the id from /dashboard/api/conversations' }, 404);
+  }));
+
+  function withContext(c: Context<Env>, fn: (ctx: PageContext) => Response | Promise<Response>): Response | Promise<Response> {
+    const ctx = context(c);
+    return ctx instanceof Response ? ctx : fn(ctx);
+  }
+
+  function conversationData(ctx: PageContext, idText: string, sinceText: string | undefined) {
+    if (!/^\d{1,15}$/.test(idText)) return null;
+    const contact = deps.store.contact(ctx.tenant.id, Number(idText));
+    if (!contact) return null;
+    const since = sinceText && /^\d{1,15}$/.test(sinceText) ? Number(sinceText) : null;
+    const from = since ?? ctx.range.from - CONVERSATION_GAP_MS;
+    const to = since !== null ? since + 30 * 86_400_000 : ctx.range.to + LOOKAHEAD_MS;
+    return { contact, messages: deps.store.transcript(ctx.tenant.id, contact.id, from, to), events: deps.store.timeline(ctx.tenant.id, contact.id, from - 86_400_000, to) };
+  }
+
+  return app;
+}
+
+function isData(path: string): boolean {
+  return /\/dashboard\/(api|export)\//.test(path) || /^\/(api|export)\//.test(path);
+}
+
+function csv(c: Context, filename: string, body: string): Response {
+  // A byte-order mark so spreadsheet programs read the Cyrillic names as UTF-8.
+  return c.body(`\uFEFF${body}`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"` });
+}
+
+/** The client's address for rate limits: the socket's, or the proxy's X-Forwarded-For when the proxy is on this host. */
+function clientOf(c: Context): string {
+  let remote = 'unknown';
+  try {
+    remote = getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // app.request() in tests has no socket
+  }
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  const local = remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1';
+  return local && forwarded ? forwarded : remote;
+}

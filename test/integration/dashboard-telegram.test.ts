@@ -1,0 +1,83 @@
+import type { User } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openDatabase } from '../../src/storage/open-db.js';
+import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
+import { seedTenant } from '../helpers/analytics-seed.js';
+import { initCell, type TempCell } from '../helpers/cli.js';
+import { until } from '../helpers/until.js';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
+
+const CHAT = -1001600000001;
+const QUIET_CHAT = -1001600000002;
+const BOB: User = { id: 801, is_bot: false, first_name: 'Bob', language_code: 'en' };
+const RITA: User = { id: 802, is_bot: false, first_name: 'Рита', language_code: 'ru' };
+const OWNER: User = { id: 803, is_bot: false, first_name: 'Olga', language_code: 'en' };
+
+let tg: TelegramSimulator;
+let cell: TempCell;
+let worker: WorkerProcess;
+
+beforeAll(async () => {
+  tg = await startTelegramSimulator();
+  tg.createChat({ id: CHAT, type: 'supergroup', title: 'Clinic managers', members: [BOB, RITA] });
+  tg.createChat({ id: QUIET_CHAT, type: 'supergroup', title: 'Owner-only managers', members: [RITA, OWNER] });
+  cell = await initCell();
+  const db = openDatabase(cell.dataDir);
+  seedTenant(db, { slug: 'clinic', name: 'Smile Clinic', chatId: CHAT, locale: 'en' });
+  const quiet = seedTenant(db, { slug: 'quiet', name: 'Quiet Dental', chatId: QUIET_CHAT, ownerChatId: OWNER.id, locale: 'ru' });
+  db.prepare('UPDATE tenants SET dashboard_managers = 0 WHERE id = ?').run(quiet.id);
+  db.close();
+  worker = await startWorkerProcess({ ...cell.env, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, BOTCTL_PUBLIC_URL: 'https://cell.example.com' }, ['--poll-ms', '50']);
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await tg?.close();
+});
+
+const privately = (user: User) => tg.messagesIn(user.id).map((m) => m.text ?? '');
+const audit = () => {
+  const db = openDatabase(cell.dataDir);
+  try {
+    return (db.prepare("SELECT action, tenant_slug AS tenant, json_extract(detail, '$.why') AS why FROM audit_log WHERE action LIKE 'dashboard.%' ORDER BY id").all() as { action: string; tenant: string; why: string | null }[]);
+  } finally {
+    db.close();
+  }
+};
+
+describe('/dashboard in Telegram', () => {
+  test('a member who never opened a private chat with the bot is told in the group how to, and gets no link there', async () => {
+    tg.userSends(CHAT, BOB, '/dashboard');
+    const note = await until(() => tg.messagesIn(CHAT).find((m) => m.text?.includes('could not write to you privately')), 15_000, 'the note in the group');
+    expect(note.text).toMatch(/Bob, I could not write to you privately\. Open a chat with @\w+, press Start, then send \/dashboard again\./);
+    expect(tg.messagesIn(CHAT).some((m) => m.text?.includes('/dashboard/login/'))).toBe(false);
+  }, 30_000);
+
+  test('privately, a person in two groups gets a link for each business they may see; the owner-only one says so', async () => {
+    tg.userStartsPrivateChat(RITA);
+    tg.userSends(RITA.id, RITA, '/dashboard');
+    const answer = await until(() => privately(RITA)[0], 15_000, 'the private answer');
+    expect(answer).toMatch(/📊 Quiet Dental: панель открыта только владельцу\./);
+    expect(answer).toMatch(/📊 Smile Clinic: ваша ссылка на панель \(одноразовая, действует 10 мин\):\nhttps:\/\/cell\.example\.com\/dashboard\/login\/[A-Za-z0-9_-]{43}/);
+    expect(answer.match(/dashboard\/login\//g)).toHaveLength(1);
+
+    tg.userStartsPrivateChat(OWNER);
+    tg.userSends(QUIET_CHAT, OWNER, '/dashboard');
+    expect(await until(() => privately(OWNER)[0], 15_000, 'the owner\'s link')).toMatch(/Quiet Dental.*\n.*https:\/\/cell\.example\.com\/dashboard\/login\//);
+  }, 30_000);
+
+  test('more than 5 links in 10 minutes are refused; every link and refusal is audited', async () => {
+    tg.userStartsPrivateChat(BOB);
+    // Bob's /dashboard in the group made a link already (it could not be delivered): four more, then a refusal.
+    for (let i = 1; i <= 5; i++) {
+      tg.userSends(BOB.id, BOB, '/dashboard');
+      await until(() => privately(BOB).length === i, 15_000, `answer ${i}`);
+    }
+    expect(privately(BOB).slice(0, 4).every((t) => t.includes('/dashboard/login/'))).toBe(true);
+    expect(privately(BOB)[4]).toBe('Too many dashboard links in a short time. Wait 10 minutes and send /dashboard again.');
+    const rows = audit();
+    expect(rows.filter((r) => r.action === 'dashboard.link' && r.tenant === 'clinic')).toHaveLength(6); // Rita's, and Bob's five (one from the group)
+    expect(rows).toContainEqual({ action: 'dashboard.link_refused', tenant: 'quiet', why: 'managers_off' });
+    expect(rows).toContainEqual({ action: 'dashboard.link_refused', tenant: 'clinic', why: 'rate_limited' });
+  }, 60_000);
+});
