@@ -83,7 +83,7 @@ describe('botctl kb learned | proposals | remove learned:<id>, tenant --learning
     expect(clash.exitCode).toBe(1);
     expect(clash.stderr).toContain('is named "learned", the source of what managers taught the bot');
     expect(JSON.parse((await run(a, ['kb', 'learned', 'smile', '--json'])).stdout)).toHaveLength(1);
-  });
+  }, 60_000);
 
   test('export and import carry the learning setting and the learned entries with their provenance', async () => {
     const out = join(a.dir, 'smile.botctl.jsonl.gz');
