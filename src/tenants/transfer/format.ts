@@ -44,10 +44,11 @@ const TIMES = { created_at: 'int', updated_at: 'int' } as const;
 
 /**
  * What a file of an older version lacks, by version: the fields added since, with the value a row of that time has.
- * Version 2 (migration 0014, the owner's dashboard): tenants' dashboard settings, handovers' cause and question.
+ * Version 2 (migration 0014, the owner's dashboard): tenants' dashboard settings, handovers' cause and question;
+ * (migration 0011) the tenant's knowledge token budget.
  */
 export const UPGRADES: Readonly<Record<number, Partial<Record<Family, Readonly<Record<string, unknown>>>>>> = {
-  1: { tenant: { dashboard_managers: 1, digest: 'off', digest_sent_for: null }, handover: { cause: null, question: null } },
+  1: { tenant: { dashboard_managers: 1, digest: 'off', digest_sent_for: null, knowledge_budget_tokens: null }, handover: { cause: null, question: null } },
 };
 
 export const SPECS: Readonly<Record<Family, FamilySpec>> = {
@@ -57,7 +58,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
       id: 'id', slug: 'text', name: 'text', status: 'text', locale: 'text', timezone: 'text', telegram_chat_id: 'int?',
       owner_chat_id: 'int?', business_hours: 'json?', remind_after_ms: 'int', remind_every_ms: 'int', remind_max: 'int',
       reply_timeout_ms: 'int', prompt_version: 'int?', voice_transcription: 'int', llm_calls_per_hour: 'int', texts: 'json?',
-      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', dashboard_managers: 'int', digest: 'text', digest_sent_for: 'text?', ...TIMES,
+      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', dashboard_managers: 'int', digest: 'text', digest_sent_for: 'text?', knowledge_budget_tokens: 'int?', ...TIMES,
     },
   },
   channel_account: {

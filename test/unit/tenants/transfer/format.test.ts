@@ -19,9 +19,11 @@ describe('the tenant export format covers the schema', () => {
     const carried = new Set(FAMILIES.map((f) => SPECS[f].table));
     // jobs: pending work stays with the cell that has it; trace_events: diagnostics keyed by the source's ids and jobs;
     // webhook_rejections: support records of deliveries this cell received.
+    // kb_vectors: recomputed by the new cell's embed job (its model may differ); desk_digest_pages, job_fair_clock:
+    // the group's waiting list and the queue's fairness clock of this cell.
     // dashboard_links, dashboard_sessions: logins to this cell's dashboard (the owner asks the bot again after a move).
     // Integrations (not carried yet): the event log and deliveries stay like jobs; endpoints, CRM connections and
     // links must be set up again on the new cell (their secrets would need the transport re-sealing of channel secrets).
-    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['crm_connections', 'crm_links', 'dashboard_links', 'dashboard_sessions', 'integration_events', 'jobs', 'trace_events', 'webhook_deliveries', 'webhook_endpoints', 'webhook_rejections']);
+    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['crm_connections', 'crm_links', 'dashboard_links', 'dashboard_sessions', 'desk_digest_pages', 'integration_events', 'job_fair_clock', 'jobs', 'kb_vectors', 'trace_events', 'webhook_deliveries', 'webhook_endpoints', 'webhook_rejections']);
   });
 });
