@@ -51,6 +51,9 @@ describe('/dashboard in Telegram', () => {
     const note = await until(() => tg.messagesIn(CHAT).find((m) => m.text?.includes('could not write to you privately')), 15_000, 'the note in the group');
     expect(note.text).toBe("Bob, I could not write to you privately. Open a chat with @botctl_sim_bot, press Start, then send /dashboard again.");
     expect(tg.messagesIn(CHAT).some((m) => m.text?.includes('/dashboard/login/'))).toBe(false);
+    // The undelivered link is nowhere in the worker's log (the failed call's payload held it).
+    await until(() => worker.lines.some((l) => l.includes('could not be sent privately')), 5000, 'the warning');
+    expect(worker.lines.filter((l) => l.includes('/dashboard/login/'))).toEqual([]);
   }, 30_000);
 
   test('privately, a person in two groups gets a link for each business they may see; the owner-only one says so', async () => {

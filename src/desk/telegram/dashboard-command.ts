@@ -75,7 +75,8 @@ export async function answerDashboardCommand(message: Message, deps: DashboardCo
     await deps.api.sendMessage(user.id, lines.join('\n\n'), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
     if (inGroup && tenants.length > 0) toGroup('dashboard_sent', { name: escapeHtml(user.name) });
   } catch (err) {
-    deps.logger.warn({ err, user: user.id }, 'the dashboard link could not be sent privately');
+    // Only the message: a GrammyError carries the call's payload, which holds the one-time link.
+    deps.logger.warn({ error: err instanceof Error ? err.message : String(err), user: user.id }, 'the dashboard link could not be sent privately');
     if (inGroup) toGroup('dashboard_start_private', { name: escapeHtml(user.name), bot: deps.botUsername });
   }
 }
