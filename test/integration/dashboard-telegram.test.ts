@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import type { User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../src/storage/open-db.js';
@@ -83,4 +84,30 @@ describe('/dashboard in Telegram', () => {
     expect(rows).toContainEqual({ action: 'dashboard.link_refused', tenant: 'quiet', why: 'managers_off' });
     expect(rows).toContainEqual({ action: 'dashboard.link_refused', tenant: 'clinic', why: 'rate_limited' });
   }, 60_000);
+
+  test('the Login Widget: a member gets a session; a stranger, a forged or an old answer does not', async () => {
+    // What Telegram's widget hands back, signed with the bot's token as Telegram does.
+    const signed = (user: User, authDate = Math.floor(Date.now() / 1000)) => {
+      const fields: Record<string, string> = { id: String(user.id), first_name: user.first_name, auth_date: String(authDate) };
+      const check = Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('\n');
+      fields.hash = createHmac('sha256', createHash('sha256').update(tg.token).digest()).update(check).digest('hex');
+      return new URLSearchParams(fields);
+    };
+    const open = (q: URLSearchParams) => fetch(`${worker.url}/dashboard/telegram-login?${q}`, { redirect: 'manual' });
+    const ok = await open(signed(BOB));
+    expect(ok.status).toBe(303);
+    const cookie = /botctl_dashboard=[^;]+/.exec(ok.headers.get('set-cookie') ?? '')![0];
+    const overview = await fetch(`${worker.url}/dashboard/api/overview`, { headers: { cookie } });
+    expect(((await overview.json()) as { tenant: { slug: string } }).tenant.slug).toBe('clinic');
+
+    const stranger: User = { id: 899, is_bot: false, first_name: 'Stan' };
+    expect((await open(signed(stranger))).status).toBe(403);
+    const forged = signed(BOB);
+    forged.set('id', String(OWNER.id));
+    expect((await open(forged)).status).toBe(403);
+    expect((await open(signed(BOB, Math.floor(Date.now() / 1000) - 3600))).status).toBe(403);
+    expect(audit().filter((r) => r.action === 'dashboard.login_refused').map((r) => r.why)).toEqual(['widget_not_member', 'widget_bad_hash', 'widget_expired']);
+    const page = await (await fetch(`${worker.url}/dashboard/telegram`)).text();
+    expect(page).toContain('data-telegram-login="botctl_sim_bot"');
+  }, 30_000);
 });
