@@ -6,15 +6,16 @@ import { searchConversations, type ConversationFilter } from '../analytics/conve
 import { CONVERSATION_GAP_MS, LOOKAHEAD_MS } from '../analytics/conversations.js';
 import { parseRange } from '../analytics/time-range.js';
 import { UserError } from '../errors.js';
-import type { DashboardSession } from '../storage/dashboard-auth-store.js';
+import type { DashboardSession, DashboardTenant } from '../storage/dashboard-auth-store.js';
 import type { DashboardStore } from '../storage/dashboard-store.js';
 import type { Locale } from '../tenants/settings.js';
 import { asset } from './assets.js';
-import { SESSION_TTL_MS, type DashboardAuth } from './auth.js';
+import { SESSION_TTL_MS, type DashboardAuth, type TelegramUser } from './auth.js';
+import { checkWidgetLogin } from './telegram-login.js';
 import { conversationsCsv, managersCsv } from './csv.js';
 import { conversationsPage, conversationView } from './conversations-page.js';
 import { message, type PageContext } from './layout.js';
-import { loginPage } from './login-page.js';
+import { loginPage, widgetPage } from './login-page.js';
 import { overviewPage } from './overview-page.js';
 import { gapsPage, managersPage, reasonsPage } from './tables-pages.js';
 import { dashText, isLocale } from './texts.js';
@@ -22,8 +23,17 @@ import { dashText, isLocale } from './texts.js';
 export const SESSION_COOKIE = 'botctl_dashboard';
 const LANG_COOKIE = 'botctl_lang';
 
+/** The Telegram Login Widget, when the cell has a bot: its token checks answers, membership is asked from Telegram. */
+export interface WidgetLogin {
+  botToken: string;
+  botUsername: () => Promise<string | null>;
+  /** Tenants `user` may open: owner, or a member of the managers' group now (asked from Telegram). */
+  tenantsFor(user: TelegramUser): Promise<DashboardTenant[]>;
+}
+
 export interface DashboardDeps {
   auth: DashboardAuth;
+  widget?: WidgetLogin;
   analytics: Analytics;
   store: DashboardStore;
   /** Cookies get `Secure` when the public URL is https. */
@@ -75,6 +85,39 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     }
     setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, secure: deps.secureCookies, sameSite: 'Lax', path: '/dashboard', maxAge: Math.floor(SESSION_TTL_MS / 1000) });
     return c.redirect('/dashboard', 303);
+  });
+
+  // The Login Widget's answer (data-auth-url): checked with the bot token, then the person's businesses now.
+  app.get('/telegram-login', async (c) => {
+    const locale = localeOf(c, null);
+    const refused = (key: string, status: 403 | 429) => c.html(message(locale, dashText(locale, 'login_title'), dashText(locale, key), 'login-refused'), status);
+    const client = clientOf(c);
+    if (!deps.widget) return c.html(message(locale, '404', dashText(locale, 'not_found'), 'not-found'), 404);
+    if (deps.auth.limited(client)) return refused('login_rate_limited', 429);
+    const { tenant: slug, ...fields } = c.req.query();
+    const checked = checkWidgetLogin(fields, deps.widget.botToken, clock());
+    if (!checked.ok) {
+      deps.auth.refuse(client, `widget_${checked.why}`);
+      return refused(`login_${checked.why}`, 403);
+    }
+    const tenants = (await deps.widget.tenantsFor(checked.user)).filter((t) => deps.auth.roleOf(t, checked.user) !== null);
+    const tenant = slug ? tenants.find((t) => t.slug === slug) : tenants[0];
+    if (!tenant) {
+      deps.auth.refuse(client, 'widget_not_member');
+      return refused('login_not_member', 403);
+    }
+    const opened = deps.auth.openSession(checked.user, tenant.id, deps.auth.roleOf(tenant, checked.user)!, client, 'widget');
+    setCookie(c, SESSION_COOKIE, opened.token, { httpOnly: true, secure: deps.secureCookies, sameSite: 'Lax', path: '/dashboard', maxAge: Math.floor(SESSION_TTL_MS / 1000) });
+    return c.redirect('/dashboard', 303);
+  });
+
+  // A page with Telegram's Login Widget (its script comes from telegram.org; the bot's domain must be set with
+  // @BotFather /setdomain). The one-time link from /dashboard needs neither.
+  app.get('/telegram', async (c) => {
+    const locale = localeOf(c, null);
+    const bot = await deps.widget?.botUsername();
+    if (!bot) return c.html(message(locale, '404', dashText(locale, 'not_found'), 'not-found'), 404);
+    return c.html(widgetPage(locale, bot));
   });
 
   app.get('/language/:locale', (c) => {

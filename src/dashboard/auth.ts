@@ -69,19 +69,37 @@ export class DashboardAuth {
   /** Opens a session with a link's token, once. `client` (the address) is rate-limited on refusals. */
   redeem(token: string, client: string): RedeemResult {
     const now = this.clock();
-    const recent = (this.failures.get(client) ?? []).filter((at) => at > now - FAILURE_WINDOW_MS);
-    if (recent.length >= FAILURES_PER_WINDOW) return { ok: false, why: 'rate_limited' };
+    if (this.limited(client)) return { ok: false, why: 'rate_limited' };
     const used = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? this.store.useLink(hash(token), now) : { ok: false as const, why: 'unknown' as const };
     if (!used.ok) {
-      this.failures.set(client, [...recent, now]);
-      this.store.audit({ at: now, actor: `web:${client}`, action: 'dashboard.login_refused', tenantId: null, tenantSlug: null, detail: { why: used.why } });
+      this.refuse(client, used.why);
       return used;
     }
+    return this.openSession({ id: used.userId, name: used.userName }, used.tenantId, used.role, client, 'link');
+  }
+
+  /** Whether `client` has used up its refused attempts (then every attempt is refused until the window passes). */
+  limited(client: string): boolean {
+    const now = this.clock();
+    return (this.failures.get(client) ?? []).filter((at) => at > now - FAILURE_WINDOW_MS).length >= FAILURES_PER_WINDOW;
+  }
+
+  /** Records a refused login of `client` (audited, counted against its limit). */
+  refuse(client: string, why: string): void {
+    const now = this.clock();
+    this.failures.set(client, [...(this.failures.get(client) ?? []).filter((at) => at > now - FAILURE_WINDOW_MS), now]);
+    this.store.audit({ at: now, actor: `web:${client}`, action: 'dashboard.login_refused', tenantId: null, tenantSlug: null, detail: { why } });
+  }
+
+  /** Starts a session for a person already identified (a used link, or a checked Login Widget answer). */
+  openSession(user: TelegramUser, tenantId: number, role: DashboardRole, client: string, via: 'link' | 'widget'): { ok: true; token: string; session: Omit<DashboardSession, 'id'> } {
+    const now = this.clock();
+    const used = { tenantId, userId: user.id, userName: user.name, role };
     const sessionToken = randomBytes(32).toString('base64url');
     const expiresAt = now + SESSION_TTL_MS;
     const tenantSlug = this.store.tenantSlug(used.tenantId) ?? '?';
     this.store.insertSession({ tenantId: used.tenantId, tokenHash: hash(sessionToken), userId: used.userId, userName: used.userName, role: used.role, now, expiresAt });
-    this.store.audit({ at: now, actor: actorOf({ id: used.userId, name: used.userName }), action: 'dashboard.login', tenantId: used.tenantId, tenantSlug, detail: { role: used.role, client } });
+    this.store.audit({ at: now, actor: actorOf({ id: used.userId, name: used.userName }), action: 'dashboard.login', tenantId: used.tenantId, tenantSlug, detail: { role: used.role, client, via } });
     return { ok: true, token: sessionToken, session: { tenantId: used.tenantId, tenantSlug, userId: used.userId, userName: used.userName, role: used.role, expiresAt } };
   }
 

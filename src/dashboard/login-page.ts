@@ -13,3 +13,10 @@ export function loginPage(locale: Locale, token: string): string {
     <button type="submit" data-testid="login-button">${esc(t('login_button'))}</button></form></main>
     <script src="/dashboard/assets/login.js"></script>`);
 }
+
+/** The Telegram Login Widget for `bot`; its answer comes back to /dashboard/telegram-login. */
+export function widgetPage(locale: Locale, bot: string): string {
+  return page(locale, dashText(locale, 'login_with_telegram'), `<main class="message"><h1>${esc(dashText(locale, 'login_with_telegram'))}</h1>
+    <script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-login="${esc(bot)}" data-size="large"
+      data-auth-url="/dashboard/telegram-login" data-request-access="write"></script></main>`);
+}

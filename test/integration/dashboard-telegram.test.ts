@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import type { User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../src/storage/open-db.js';
@@ -49,8 +50,11 @@ describe('/dashboard in Telegram', () => {
   test('a member who never opened a private chat with the bot is told in the group how to, and gets no link there', async () => {
     tg.userSends(CHAT, BOB, '/dashboard');
     const note = await until(() => tg.messagesIn(CHAT).find((m) => m.text?.includes('could not write to you privately')), 15_000, 'the note in the group');
-    expect(note.text).toMatch(/Bob, I could not write to you privately\. Open a chat with @\w+, press Start, then send \/dashboard again\./);
+    expect(note.text).toBe("Bob, I could not write to you privately. Open a chat with @botctl_sim_bot, press Start, then send /dashboard again.");
     expect(tg.messagesIn(CHAT).some((m) => m.text?.includes('/dashboard/login/'))).toBe(false);
+    // The undelivered link is nowhere in the worker's log (the failed call's payload held it).
+    await until(() => worker.lines.some((l) => l.includes('could not be sent privately')), 5000, 'the warning');
+    expect(worker.lines.filter((l) => l.includes('/dashboard/login/'))).toEqual([]);
   }, 30_000);
 
   test('privately, a person in two groups gets a link for each business they may see; the owner-only one says so', async () => {
@@ -80,4 +84,30 @@ describe('/dashboard in Telegram', () => {
     expect(rows).toContainEqual({ action: 'dashboard.link_refused', tenant: 'quiet', why: 'managers_off' });
     expect(rows).toContainEqual({ action: 'dashboard.link_refused', tenant: 'clinic', why: 'rate_limited' });
   }, 60_000);
+
+  test('the Login Widget: a member gets a session; a stranger, a forged or an old answer does not', async () => {
+    // What Telegram's widget hands back, signed with the bot's token as Telegram does.
+    const signed = (user: User, authDate = Math.floor(Date.now() / 1000)) => {
+      const fields: Record<string, string> = { id: String(user.id), first_name: user.first_name, auth_date: String(authDate) };
+      const check = Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('\n');
+      fields.hash = createHmac('sha256', createHash('sha256').update(tg.token).digest()).update(check).digest('hex');
+      return new URLSearchParams(fields);
+    };
+    const open = (q: URLSearchParams) => fetch(`${worker.url}/dashboard/telegram-login?${q}`, { redirect: 'manual' });
+    const ok = await open(signed(BOB));
+    expect(ok.status).toBe(303);
+    const cookie = /botctl_dashboard=[^;]+/.exec(ok.headers.get('set-cookie') ?? '')![0];
+    const overview = await fetch(`${worker.url}/dashboard/api/overview`, { headers: { cookie } });
+    expect(((await overview.json()) as { tenant: { slug: string } }).tenant.slug).toBe('clinic');
+
+    const stranger: User = { id: 899, is_bot: false, first_name: 'Stan' };
+    expect((await open(signed(stranger))).status).toBe(403);
+    const forged = signed(BOB);
+    forged.set('id', String(OWNER.id));
+    expect((await open(forged)).status).toBe(403);
+    expect((await open(signed(BOB, Math.floor(Date.now() / 1000) - 3600))).status).toBe(403);
+    expect(audit().filter((r) => r.action === 'dashboard.login_refused').map((r) => r.why)).toEqual(['widget_not_member', 'widget_bad_hash', 'widget_expired']);
+    const page = await (await fetch(`${worker.url}/dashboard/telegram`)).text();
+    expect(page).toContain('data-telegram-login="botctl_sim_bot"');
+  }, 30_000);
 });

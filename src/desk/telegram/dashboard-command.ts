@@ -18,6 +18,8 @@ export interface DashboardLinkPort {
 
 export interface DashboardCommandDeps {
   api: Api;
+  /** The bot's @username (from getMe at start), for "open a chat with @…". */
+  botUsername: string;
   links: DashboardLinkPort;
   members: MembershipCache;
   queue: JobEnqueuer;
@@ -73,15 +75,8 @@ export async function answerDashboardCommand(message: Message, deps: DashboardCo
     await deps.api.sendMessage(user.id, lines.join('\n\n'), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
     if (inGroup && tenants.length > 0) toGroup('dashboard_sent', { name: escapeHtml(user.name) });
   } catch (err) {
-    deps.logger.warn({ err, user: user.id }, 'the dashboard link could not be sent privately');
-    if (inGroup) toGroup('dashboard_start_private', { name: escapeHtml(user.name), bot: await botName(deps.api) });
-  }
-}
-
-async function botName(api: Api): Promise<string> {
-  try {
-    return (await api.getMe()).username;
-  } catch {
-    return 'bot';
+    // Only the message: a GrammyError carries the call's payload, which holds the one-time link.
+    deps.logger.warn({ error: err instanceof Error ? err.message : String(err), user: user.id }, 'the dashboard link could not be sent privately');
+    if (inGroup) toGroup('dashboard_start_private', { name: escapeHtml(user.name), bot: deps.botUsername });
   }
 }

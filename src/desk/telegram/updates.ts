@@ -99,7 +99,7 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
     const message = ctx.message!;
     if (message.from?.is_bot) return;
     if (deps.dashboard && /^\/dashboard(?:@\w+)?(?:\s|$)/i.test((message.text ?? '').trim())) {
-      await answerDashboardCommand(message, { api: ctx.api, links: deps.dashboard, members, queue: deps.queue, clock, logger });
+      await answerDashboardCommand(message, { api: ctx.api, botUsername: ctx.me.username, links: deps.dashboard, members, queue: deps.queue, clock, logger });
       return;
     }
     if (message.chat.type !== 'group' && message.chat.type !== 'supergroup') return;
