@@ -29,6 +29,10 @@ export async function relayToDesk(job: Job, ctx: DeskJobContext, signal: AbortSi
     sent = await ctx.gateway.call(tenant, async (): Promise<{ chat: { id: number }; message_id: number }> => (message.type === 'image'
       ? ctx.gateway.api.sendPhoto(chat, file, { caption, parse_mode: 'HTML', ...place })
       : ctx.gateway.api.sendDocument(chat, file, { caption, parse_mode: 'HTML', ...place })));
+  } else if (message.type === 'revoke') {
+    const deleted = message.target ? ctx.store.inboundBody(h.contactId, message.target) : null;
+    const quote = deleted ? `: «${escapeHtml(deleted.slice(0, 500))}»` : '';
+    sent = await ctx.gateway.call(tenant, () => ctx.gateway.api.sendMessage(chat, deskText(locale, 'customer_deleted', { quote }), { parse_mode: 'HTML', ...place }));
   } else {
     const body = message.body ? escapeHtml(message.body) : deskText(locale, 'customer_sent_media', { kind: message.type });
     sent = await ctx.gateway.call(tenant, () => ctx.gateway.api.sendMessage(chat, `${header}\n${body}`, { parse_mode: 'HTML', ...place }));
