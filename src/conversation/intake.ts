@@ -86,14 +86,13 @@ export class Intake {
   }
 
   /**
-   * Applies what a message changes besides itself, and says why it needs no answer (null: it does). A deleted
-   * message and a system notice (changed number, changed identity) are recorded and never answered; an edit of a
-   * message not answered yet only changes that message's text, which its answer will read.
+   * Says why a message needs no turn at all (null: it gets one). A system notice (changed number, changed identity)
+   * is recorded and never answered; an edit of a message not answered yet only changes that message's text, which
+   * its answer will read. A deletion gets a turn: the bot says nothing, but a manager handling the conversation is
+   * told (relayed like any message).
    */
   private needsNoAnswer(account: IntakeAccount, message: AccountBatch['messages'][number], now: number): string | null {
     switch (message.kind) {
-      case 'revoke':
-        return 'the customer deleted a message';
       case 'system':
         return `system notice: ${message.system?.type ?? 'unknown'}`;
       case 'edit':

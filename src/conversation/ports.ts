@@ -129,7 +129,10 @@ export interface IntakeStore {
    * not answered yet (its answer will read the new text), 'handled' when it was, 'missing' when it is unknown.
    */
   applyEdit(account: IntakeAccount, target: string, text: string | null, now: number): 'pending' | 'handled' | 'missing';
-  /** The customer deleted message `target` for everyone: it is marked deleted (its text stays for the managers' record). */
+  /**
+   * The customer deleted message `target` for everyone: it is marked deleted (its text stays for the managers'
+   * record), and if it was not answered yet it never is.
+   */
   applyRevoke(account: IntakeAccount, target: string, now: number): void;
   /** A system notice changed the customer's number or user id: the contact (found by `message`) takes the new one. */
   applyIdentityChange(account: IntakeAccount, message: AccountBatch['messages'][number], now: number): void;

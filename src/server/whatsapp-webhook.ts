@@ -76,7 +76,9 @@ export function whatsappWebhook(deps: WhatsappWebhookDeps): Hono {
     try {
       batches = deps.receiver.parse(JSON.parse(new TextDecoder().decode(raw)) as unknown);
     } catch (err) {
-      const problem = err instanceof WebhookPayloadError ? err.message : `the body is not valid JSON: ${(err as Error).message}`;
+      // JSON.parse's message may quote the body (a customer's words): only where it broke is kept.
+      const position = /at position \d+/.exec((err as Error).message)?.[0];
+      const problem = err instanceof WebhookPayloadError ? err.message : `the body is not valid JSON: ${(err as Error).name}${position ? ` ${position}` : ''}`;
       return storeOrRetry(() => reject(null, { path: 'body', reason: problem, providerMessageId: null }, 'malformed'));
     }
 

@@ -197,9 +197,17 @@ export class DeskStore {
   }
 
   /** A customer's message as the relay shows it. */
-  inbound(messageId: number): { id: number; tenantId: number; type: string; body: string | null; media: { id: string; mimeType: string; filename?: string } | null } | null {
-    const row = prepareCached(this.db, `SELECT id, tenant_id AS tenantId, type, body, json_extract(payload, '$.media') AS media FROM messages WHERE id = ? AND direction = 'inbound'`)
-      .get(messageId) as { id: number; tenantId: number; type: string; body: string | null; media: string | null } | undefined;
+  /** A customer's message; `target` is the provider id an edit or a deletion refers to. */
+  inbound(messageId: number): { id: number; tenantId: number; type: string; body: string | null; target: string | null; media: { id: string; mimeType: string; filename?: string } | null } | null {
+    const row = prepareCached(this.db, `SELECT id, tenant_id AS tenantId, type, body, json_extract(payload, '$.target') AS target, json_extract(payload, '$.media') AS media
+      FROM messages WHERE id = ? AND direction = 'inbound'`)
+      .get(messageId) as { id: number; tenantId: number; type: string; body: string | null; target: string | null; media: string | null } | undefined;
     return row ? { ...row, media: row.media ? JSON.parse(row.media) : null } : null;
+  }
+
+  /** The text of one of this contact's messages, by its provider id (what a deletion removed). */
+  inboundBody(contactId: number, providerMessageId: string): string | null {
+    const row = prepareCached(this.db, "SELECT body FROM messages WHERE contact_id = ? AND provider_message_id = ? AND direction = 'inbound'").get(contactId, providerMessageId) as { body: string | null } | undefined;
+    return row?.body ?? null;
   }
 }

@@ -32,7 +32,8 @@ export class SqlIntakeStore implements IntakeStore {
       setUserId: db.prepare('UPDATE contacts SET user_id = @userId, updated_at = @now WHERE id = @id'),
       target: db.prepare(`SELECT id, outcome, body FROM messages WHERE channel_account_id = ? AND provider_message_id = ? AND direction = 'inbound'`),
       edit: db.prepare(`UPDATE messages SET body = @body, payload = json_set(payload, '$.editedFrom', @previous, '$.editedAt', @now), updated_at = @now WHERE id = @id`),
-      revoke: db.prepare(`UPDATE messages SET payload = json_set(payload, '$.deletedAt', @now), updated_at = @now WHERE id = @id`),
+      // A message deleted before it was answered is not answered (its turn would read what the customer took back).
+      revoke: db.prepare(`UPDATE messages SET payload = json_set(payload, '$.deletedAt', @now), outcome = coalesce(outcome, 'ignored'), updated_at = @now WHERE id = @id`),
       rejection: db.prepare(`INSERT INTO webhook_rejections (tenant_id, channel, path, reason, provider_message_id, body_sha256, body_bytes, created_at)
         VALUES (@tenantId, @channel, @path, @reason, @providerMessageId, @bodySha256, @bodyBytes, @now)`),
       conversation: db.prepare(`INSERT INTO conversations (tenant_id, contact_id, state, state_changed_at, created_at, updated_at)

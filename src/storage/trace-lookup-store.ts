@@ -88,11 +88,11 @@ export class TraceLookupStore {
       AND o.direction = 'outbound') FROM json_each(@ids) h) ORDER BY m.id`).all({ contactId, ids: JSON.stringify(handoverIds) }) as TracedMessage[];
   }
 
-  /** The customer's latest inbound messages, newest first, in every tenant (or one, by slug). */
+  /** The customer's latest inbound messages, newest first, in every tenant (or one, by slug); by phone or user id. */
   recentInboundOfPhone(digits: string, limit: number, tenantSlug?: string): TracedMessage[] {
     return this.db.prepare(`${MESSAGE}
       WHERE m.contact_id IN (SELECT c2.id FROM contacts c2 JOIN tenants t2 ON t2.id = c2.tenant_id
-        WHERE c2.channel_account_id IN (SELECT id FROM channel_accounts) AND (c2.provider_id = @digits OR c2.phone IN (@digits, '+' || @digits))
+        WHERE c2.channel_account_id IN (SELECT id FROM channel_accounts) AND (c2.provider_id = @digits OR c2.phone IN (@digits, '+' || @digits) OR c2.user_id = @digits)
           AND (@tenant IS NULL OR t2.slug = @tenant))
         AND m.direction = 'inbound'
       ORDER BY m.created_at DESC, m.id DESC LIMIT @limit`).all({ digits, tenant: tenantSlug ?? null, limit }) as TracedMessage[];

@@ -1,7 +1,7 @@
 import type { User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
-import { inboundNotification, textMessage } from '../fakes/whatsapp.js';
+import { inboundNotification, revokeMessage, textMessage } from '../fakes/whatsapp.js';
 import { PipelineCell } from '../helpers/pipeline-cell.js';
 import { until } from '../helpers/until.js';
 
@@ -39,6 +39,23 @@ beforeAll(async () => {
   h = await PipelineCell.start({ tenants: [TENANT], telegram: tg });
 }, 60_000);
 afterAll(async () => h?.close());
+
+describe('a deletion during a handover', () => {
+  test('the managers are told the customer deleted a message, with its text; the customer gets no reply', async () => {
+    const waId = String(++n);
+    h.llm!.enqueue({ toolCall: { name: 'handover_to_manager', arguments: { reason: 'wants a person', summary: 'asks for a manager' } } });
+    const original = textMessage({ from: waId, body: `My card number is 4400 (${waId})` });
+    await h.deliver(inboundNotification({ phoneNumberId: TENANT.phoneNumberId, messages: [original] }));
+    const card = await until(() => tg.messagesIn(CHAT).find((m) => m.text?.startsWith('Request #') && m.text.includes(waId)), 15_000, 'the card');
+    await until(() => toCustomer(waId).length === 1, 10_000, 'the holding reply');
+    await h.deliver(inboundNotification({ phoneNumberId: TENANT.phoneNumberId, messages: [revokeMessage({ from: waId, originalId: original.id })] }));
+    const note = await until(() => tg.messagesIn(CHAT).find((m) => m.text?.startsWith('🗑') && m.text.includes(waId)), 10_000, 'the note in the chat');
+    expect(note.text).toBe(`🗑 The customer deleted a message for everyone: «My card number is 4400 (${waId})»`);
+    expect(note.replyToMessageId).toBe(card.message_id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(toCustomer(waId)).toHaveLength(1);
+  }, 40_000);
+});
 
 describe('manager actions check membership', () => {
   test('a reply to a card by someone who is not a member never reaches the customer nor takes the request', async () => {

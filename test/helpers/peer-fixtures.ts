@@ -4,11 +4,16 @@ import { packageRoot } from '../../src/paths.js';
 
 /**
  * The peer corpus of WhatsApp webhook bodies (../shared/peer-fixtures/whatsapp/, see its README): read at test time,
- * never copied into the repository. BOTCTL_PEER_FIXTURES points at it from anywhere (a worktree, a clean clone);
+ * never copied into the repository. BOTCTL_PEER_FIXTURES points at it from anywhere (a clean clone elsewhere);
  * otherwise it is looked for next to the repository. Null when absent: the tests that need it say so and skip.
  */
 export function peerFixturesDir(): string | null {
-  const candidates = [process.env.BOTCTL_PEER_FIXTURES, resolve(packageRoot, '..', 'shared', 'peer-fixtures', 'whatsapp')].filter((d): d is string => Boolean(d));
+  // Next to the checkout (/work/main → /work/shared), or next to the folder of worktrees (/work/wt/<name> → /work/shared).
+  const candidates = [
+    process.env.BOTCTL_PEER_FIXTURES,
+    resolve(packageRoot, '..', 'shared', 'peer-fixtures', 'whatsapp'),
+    resolve(packageRoot, '..', '..', 'shared', 'peer-fixtures', 'whatsapp'),
+  ].filter((d): d is string => Boolean(d));
   return candidates.find((d) => existsSync(join(d, 'README.md'))) ?? null;
 }
 

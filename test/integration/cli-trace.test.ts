@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TraceReport } from '../../src/ops/trace/trace-report.js';
 import { packageRoot } from '../../src/paths.js';
-import { inboundNotification, newWamid, statusNotification, textMessage } from '../fakes/whatsapp.js';
+import { inboundNotification, newWamid, statusNotification, textMessage, usernameNotification } from '../fakes/whatsapp.js';
 import { botctl } from '../helpers/cli.js';
 import { PipelineCell } from '../helpers/pipeline-cell.js';
 import { until } from '../helpers/until.js';
@@ -133,6 +133,17 @@ describe('botctl trace on the real binary', () => {
     const text = await trace(`+${from}`);
     expect(text.stdout).toMatch(new RegExp(`^Latest messages from ${from}, newest first:\\n  #\\d+ +\\S+  bolt +replied +"Сколько стоит замена масла\\?"\\n  #${id} +\\S+  smile `));
   }, 40_000);
+
+  test('a customer known by a business-scoped user id is traced by it, also after their number appeared', async () => {
+    const bsuid = 'KZ.7700112233445566';
+    h.llm!.enqueue({ content: 'Профессиональная чистка зубов стоит 15 000 ₸.' });
+    const id = newWamid();
+    await h.deliver(usernameNotification({ phoneNumberId: SMILE.phoneNumberId, userId: bsuid, username: '@dana', messages: [textMessage({ from: 'x', body: 'Сколько стоит чистка?', id })] }));
+    await until(() => h.graph.messagesTo(bsuid).length === 1, 10_000, 'the reply');
+    const byUser = await traceJson(bsuid);
+    expect(byUser.query.kind).toBe('phone');
+    expect(byUser.message.wamid).toBe(id);
+  }, 30_000);
 
   test('messages answered together: tracing the first shows the shared reply and says so', async () => {
     const from = '77017770003';

@@ -1,118 +1,12 @@
 import { z } from 'zod';
 import { WebhookPayloadError } from '../errors.js';
 import type { AccountBatch, DeliveryStatus, InboundMedia, InboundMessage, StatusUpdate } from '../types.js';
-
-/*
- * Wire schemas of the WhatsApp Cloud API notification (docs/PROTOCOLS.md §1). What we need is required, so a
- * broken delivery is refused with the exact path; what we merely show is optional or tolerant, so a field Meta
- * drops or adds never loses a customer's message. Unknown keys are ignored (zod strips them; `raw` keeps them).
- */
-
-// Meta sends Unix seconds as a string; a number is tolerated. Converted to epoch ms.
-const unixSeconds = z
-  .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d{1,12}$/, 'expected Unix seconds as a string of digits'))
-  .transform((v) => Number(v) * 1000);
-
-const envelopeSchema = z.object({
-  object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({ changes: z.array(z.object({ field: z.string(), value: z.unknown() })) })),
-});
-
-const graphErrorSchema = z.object({
-  code: z.number(),
-  title: z.string().optional(),
-  message: z.string().optional(),
-  error_data: z.object({ details: z.string().optional() }).optional().catch(undefined),
-});
-
-const valueSchema = z.object({
-  metadata: z.object({ phone_number_id: z.string().min(1) }),
-  // Tolerant: a contact only names the sender; a broken one must not cost the messages next to it.
-  contacts: z
-    .array(z.object({
-      profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional().catch(undefined),
-      wa_id: z.string().optional().catch(undefined),
-      user_id: z.string().optional().catch(undefined),
-    }).catch({}))
-    .optional()
-    .catch(undefined),
-  messages: z.array(z.unknown()).optional(),
-  statuses: z.array(z.unknown()).optional(),
-  errors: z.array(graphErrorSchema.catch({ code: 0, title: 'unreadable error' })).optional().catch(undefined),
-});
-
-// What every message must carry to be stored once and answered: its id (duplicates drop out by it) and a sender.
-// The rest is tolerant: a message Meta could not fully describe is kept as 'unsupported', never refused.
-const messageSchema = z.object({
-  id: z.string().min(1),
-  from: z.string().min(1).optional(),
-  from_user_id: z.string().min(1).optional(),
-  timestamp: unixSeconds.optional().catch(undefined),
-  type: z.string().min(1),
-  // Tolerant: context only adds the quoted id and the forwarded flag, never worth refusing a message over.
-  context: z
-    .object({ id: z.string().optional(), forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() })
-    .optional()
-    .catch(undefined),
-});
-
-const statusSchema = z.object({
-  id: z.string().min(1),
-  status: z.string(),
-  timestamp: unixSeconds,
-  // A customer with a username may have no phone number: then only recipient_user_id names them.
-  recipient_id: z.string().min(1).optional(),
-  recipient_user_id: z.string().min(1).optional(),
-  errors: z.array(graphErrorSchema).optional(),
-});
-
-const mediaSchema = z.object({
-  id: z.string().min(1),
-  mime_type: z.string().optional(),
-  sha256: z.string().optional(),
-  caption: z.string().optional(),
-  filename: z.string().optional(),
-  voice: z.boolean().optional(),
-});
-const textSchema = z.object({ body: z.string() });
-const locationSchema = z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() });
-const contactCardsSchema = z.array(
-  z.object({
-    name: z.object({ formatted_name: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() }).optional().catch(undefined),
-    phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional() })).optional().catch(undefined),
-  }),
-).catch([]);
-const interactiveSchema = z.object({ type: z.string() });
-const buttonReplySchema = z.object({ id: z.string(), title: z.string() });
-const listReplySchema = z.object({ id: z.string(), title: z.string(), description: z.string().optional() });
-const quickReplySchema = z.object({ payload: z.string().optional(), text: z.string() });
-const reactionSchema = z.object({ message_id: z.string().min(1), emoji: z.string().optional() });
-const targetSchema = z.object({ original_message_id: z.string().min(1) });
-const editSchema = targetSchema.extend({ message: z.record(z.string(), z.unknown()) });
-const orderSchema = z.object({
-  catalog_id: z.string().optional().catch(undefined),
-  text: z.string().optional().catch(undefined),
-  product_items: z.array(z.object({
-    product_retailer_id: z.string().catch('?'),
-    quantity: z.union([z.number(), z.string()]).optional().catch(undefined),
-    item_price: z.union([z.number(), z.string()]).optional().catch(undefined),
-    currency: z.string().optional().catch(undefined),
-  })).catch([]),
-});
-const systemSchema = z.object({
-  type: z.string().optional().catch(undefined),
-  body: z.string().optional().catch(undefined),
-  wa_id: z.string().optional().catch(undefined),
-  user_id: z.string().optional().catch(undefined),
-});
-/** Deeper than any real message (the deepest, an edit of an interactive reply, is under 10). */
-const MAX_MESSAGE_DEPTH = 32;
-
-const DELIVERY_STATUSES: ReadonlySet<string> = new Set<DeliveryStatus>(['sent', 'delivered', 'read', 'failed']);
-// Used only when Meta omits mime_type, so the media can still be fetched and labelled.
-const DEFAULT_MIME: Record<string, string> = {
-  image: 'image/jpeg', video: 'video/mp4', audio: 'audio/ogg', document: 'application/octet-stream', sticker: 'image/webp',
-};
+import { describeContacts, describeLocation, describeOrder } from './describe-content.js';
+import {
+  buttonReplySchema, contactCardsSchema, DEFAULT_MIME, DELIVERY_STATUSES, editSchema, envelopeSchema, interactiveSchema, listReplySchema,
+  locationSchema, MAX_MESSAGE_DEPTH, mediaSchema, messageSchema, orderSchema, quickReplySchema, reactionSchema, statusSchema, systemSchema,
+  targetSchema, textSchema, valueSchema,
+} from './webhook-schemas.js';
 
 /**
  * Turns one webhook delivery into one batch per phone_number_id (a POST may mix several numbers, i.e. tenants),
@@ -296,23 +190,6 @@ function toMedia(media: z.output<typeof mediaSchema>, type: string): InboundMedi
   };
 }
 
-/** Shown to the LLM, so plain English words around the customer's own values. */
-function describeLocation(location: z.output<typeof locationSchema>): string {
-  const place = [location.name, location.address].filter((part) => part && part.trim()).join(', ');
-  return `📍 Location: ${place ? `${place} ` : ''}(${location.latitude}, ${location.longitude})`;
-}
-
-function describeContacts(cards: z.output<typeof contactCardsSchema>): string {
-  if (cards.length === 0) return 'Contact card: (empty)';
-  return cards
-    .map((card) => {
-      const name = card.name?.formatted_name || [card.name?.first_name, card.name?.last_name].filter(Boolean).join(' ') || '(no name)';
-      const phones = (card.phones ?? []).map((p) => p.phone || (p.wa_id ? `+${p.wa_id}` : '')).filter(Boolean);
-      return `Contact card: ${name} ${phones.length > 0 ? phones.join(', ') : '(no phone)'}`;
-    })
-    .join('\n');
-}
-
 function toStatusUpdate(raw: unknown, path: string): StatusUpdate | null {
   const status = parseAt(statusSchema, raw, path);
   const recipientId = status.recipient_id ?? status.recipient_user_id;
@@ -327,16 +204,6 @@ function toStatusUpdate(raw: unknown, path: string): StatusUpdate | null {
     recipientId,
     error: first ? { code: first.code, title: first.title ?? first.message ?? '', detail: first.error_data?.details ?? first.message ?? null } : null,
   };
-}
-
-/** Shown to the LLM and the managers: what was ordered, line by line, in plain words around the customer's values. */
-function describeOrder(order: z.output<typeof orderSchema>): string {
-  const lines = order.product_items.map((item) => {
-    const price = item.item_price !== undefined ? ` × ${item.item_price}${item.currency ? ` ${item.currency}` : ''}` : '';
-    return `- ${item.quantity ?? 1} × ${item.product_retailer_id}${price}`;
-  });
-  const note = order.text?.trim() ? `\nNote: ${order.text.trim()}` : '';
-  return `🛒 Order from the catalog${order.catalog_id ? ` ${order.catalog_id}` : ''}:\n${lines.length > 0 ? lines.join('\n') : '(no items)'}${note}`;
 }
 
 /** How deeply `value` nests, counted without recursion (a hostile body must not overflow the stack); stops past `limit`. */

@@ -1,5 +1,6 @@
 import { migrationStatus } from '../../storage/migrate.js';
 import { SecretBox } from '../../security/secret-box.js';
+import { OpsStore } from '../../storage/ops-store.js';
 import { fail, ok, skip, warn, type CheckResult, type DoctorContext } from './check.js';
 
 const G = 'database';
@@ -26,7 +27,22 @@ export function databaseChecks(ctx: DoctorContext, openError: string | null): Ch
   if (status.changed.length > 0) results.push(warn(G, 'migrations', `applied migrations changed since: ${status.changed.map((m) => m.version).join(', ')}`, 'reinstall this botctl version from a clean checkout and report it'));
 
   results.push(secretKeyCheck(ctx));
+  results.push(sharedChatsCheck(db));
   return results;
+}
+
+/**
+ * A managers group serving two tenants (possible only in a cell from before migration 0013, which refuses new
+ * sharing): one business's customers would be shown to the other's managers.
+ */
+function sharedChatsCheck(db: NonNullable<DoctorContext['db']>): CheckResult {
+  const byChat = new Map<number, string[]>();
+  for (const t of new OpsStore(db).tenantChats()) byChat.set(t.chatId, [...(byChat.get(t.chatId) ?? []), t.slug]);
+  const shared = [...byChat.entries()].filter(([, slugs]) => slugs.length > 1);
+  if (shared.length === 0) return ok(G, 'managers chats', 'each managers group serves one tenant');
+  const [chat, slugs] = shared[0]!;
+  return fail(G, 'managers chats', `${shared.length} managers group(s) serve several tenants: ${shared.map(([c, s]) => `${c} (${s.join(', ')})`).join('; ')}`,
+    `give each business its own group: create one, add the bot, then botctl tenant update ${slugs[1]} --telegram-chat-id <its id> (now ${chat})`);
 }
 
 function secretKeyCheck(ctx: DoctorContext): CheckResult {

@@ -1,3 +1,4 @@
+import { cut } from '../../observability/cut.js';
 import { UserError } from '../../errors.js';
 import type { TraceLookupStore, TracedMessage } from '../../storage/trace-lookup-store.js';
 
@@ -15,16 +16,19 @@ export interface Found {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECENT = 10;
+/** A business-scoped user id: how WhatsApp names a customer who hides their number behind a username. */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/;
 
 /**
- * Reads what the operator typed: a trace id (UUID), a phone (`+` or 10+ digits), our message id (fewer digits),
- * else a WhatsApp message id (wamid). Digits are tried both ways, so a short phone or a long id still resolve.
+ * Reads what the operator typed: a trace id (UUID), a phone (`+` or 10+ digits) or a customer's business-scoped user
+ * id (`KZ.1502…`), our message id (fewer digits), else a WhatsApp message id (wamid). Digits are tried both ways, so a short phone or a long id still resolve.
  */
 export function findMessage(store: TraceLookupStore, raw: string, options: { tenant?: string } = {}): Found {
   const query = raw.trim();
   if (!query) throw new UserError('nothing to trace', 'give a wamid, a message id (botctl logs shows them) or the customer\'s phone');
   if (UUID.test(query)) return pick('trace', store.byTrace([query.toLowerCase()]), options, store) ?? notFound('trace', query, options);
 
+  if (BSUID.test(query)) return byPhone(store, query, options) ?? notFound('phone', query, options);
   const digits = query.replace(/[\s()+-]/g, '');
   if (/^\d+$/.test(digits)) {
     const phoneFirst = query.startsWith('+') || digits.length >= 10;
@@ -64,7 +68,7 @@ function notFound(kind: QueryKind, value: string, options: { tenant?: string }):
     case 'trace':
       throw new UserError(`no message has trace id ${value} ${where}`, `copy the trace id from botctl logs (field "trace"); or trace by wamid or the customer's phone${retry}`);
     case 'wamid':
-      throw new UserError(`no message with WhatsApp id "${value}" ${where} (searched inbound and outbound messages)`,
+      throw new UserError(`no message with WhatsApp id "${cut(value, 80)}" ${where} (searched inbound and outbound messages)`,
         `copy the wamid from Meta's webhook or botctl logs (it starts with "wamid."); or trace by our message id or the customer's phone${retry}`);
   }
 }

@@ -57,6 +57,15 @@ describe('WhatsappChannel.send against the simulator', () => {
     });
   });
 
+  test('a customer known only by a business-scoped user id is addressed in `recipient`, not `to`', async () => {
+    const bsuid = 'KZ.1502576394655843';
+    await channel.send(creds, { type: 'text', to: bsuid, text: 'Сәлем!' });
+    expect(sim.sends.at(-1)!.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', recipient: bsuid, type: 'text', text: { body: 'Сәлем!' } });
+    expect(sim.messagesTo(bsuid)).toHaveLength(1);
+    // A phone number whose digits happen to match is someone else.
+    expect(sim.messagesTo('1502576394655843')).toHaveLength(0);
+  });
+
   test('buttons, template, image and document bodies', async () => {
     await channel.send(creds, { type: 'buttons', to: CUSTOMER, text: 'Чем помочь?', buttons: [{ id: 'price', title: 'Цены' }, { id: 'handoff', title: 'Менеджер' }] });
     await channel.send(creds, { type: 'template', to: CUSTOMER, name: 'order_update', language: 'ru', components: [{ type: 'body', parameters: [{ type: 'text', text: '№42' }] }] });

@@ -192,3 +192,56 @@ describe('Telegram simulator through grammY', () => {
     expect(refused.description).toBe('Forbidden: bot was kicked from the group chat');
   });
 });
+
+describe('membership changes and time-bound faults', () => {
+  test('a member who leaves is a chat_member update for a bot that asked for it, and getChatMember then says "left"', async () => {
+    const chat = sim.createChat({ type: 'supergroup', title: 'Managers', members: [alice, bob], botIsAdmin: true });
+    const bot = newBot();
+    const seen: Update[] = [];
+    bot.on('chat_member', (ctx) => void seen.push(ctx.update));
+    const stop = await startPollingWith(bot, ['message', 'chat_member']);
+    sim.removeMember(chat.id, bob, alice);
+    await until(() => seen.length === 1, 3000, 'the chat_member update');
+    expect(seen[0]!.chat_member).toMatchObject({ chat: { id: chat.id }, from: { id: alice.id }, old_chat_member: { status: 'member' }, new_chat_member: { status: 'kicked', user: { id: bob.id } } });
+    expect((await bot.api.getChatMember(chat.id, bob.id)).status).toBe('left');
+    await stop();
+  });
+
+  test('without chat_member in allowed_updates, Telegram sends none', async () => {
+    const chat = sim.createChat({ type: 'supergroup', title: 'Managers', members: [alice, bob] });
+    const bot = newBot();
+    const stop = await startPollingWith(bot, ['message']);
+    sim.removeMember(chat.id, bob);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sim.pendingUpdates().filter((u) => u.chat_member)).toEqual([]);
+    await stop();
+  });
+
+  test('a public group open to non-members lets them write; a closed one refuses the test', () => {
+    const open = sim.createChat({ type: 'supergroup', title: 'Open', members: [alice], openToNonMembers: true });
+    expect(sim.userSends(open.id, bob, 'hello').from?.id).toBe(bob.id);
+    const closed = sim.createChat({ type: 'supergroup', title: 'Closed', members: [alice] });
+    expect(() => sim.userSends(closed.id, bob, 'hello')).toThrow('is not a member');
+  });
+
+  test('failNext with forMs fails every matching call for that long, then none', async () => {
+    const chat = sim.createChat({ type: 'group', title: 'G', members: [alice] });
+    const bot = newBot();
+    sim.failNext({ method: 'sendMessage', forMs: 400, errorCode: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
+    for (let i = 0; i < 3; i++) expect((await refusal(bot.api.sendMessage(chat.id, `try ${i}`))).error_code).toBe(429);
+    await new Promise((r) => setTimeout(r, 450));
+    expect((await bot.api.sendMessage(chat.id, 'after')).text).toBe('after');
+  });
+});
+
+async function startPollingWith(bot: Bot, allowed: string[]): Promise<() => Promise<void>> {
+  const polls = sim.calls.filter((c) => c.method === 'getUpdates').length;
+  const running = bot.start({ allowed_updates: allowed as never });
+  const stop = async () => {
+    if (bot.isRunning()) await bot.stop();
+    await running;
+  };
+  cleanups.push(stop);
+  await until(() => sim.calls.filter((c) => c.method === 'getUpdates').length > polls, 3000, 'the first getUpdates');
+  return stop;
+}
