@@ -33,9 +33,10 @@ export class BudgetGate {
   waitForBudget(job: Job, now: number): boolean {
     const needs = this.needs(job, true);
     if (!needs || needs.length === 0 || !this.budgets) return false;
-    const taken = this.budgets.take(needs, now, { id: job.id, first: this.registry.get(job.kind)?.first ?? false });
+    const first = this.registry.get(job.kind)?.first ?? false;
+    const taken = this.budgets.take(needs, now, { id: job.id, first });
     if (taken.ok) return false;
-    this.store.defer(job.id, this.workerId, taken.at, now);
+    this.store.defer(job.id, this.workerId, taken.at, now, null, first);
     this.deferrals++;
     this.lastWait = { id: job.id, kind: job.kind, key: taken.key, until: taken.at };
     this.logger.debug({ job: job.id, kind: job.kind, budget: taken.key, inMs: taken.at - now }, 'job waits in the queue for a rate budget');

@@ -303,7 +303,7 @@ export class JobRunner {
     try {
       if (failure.rateLimitScope !== undefined && !failure.permanent && this.gate.block(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
         // The destination's budget now waits for the retry_after; the job waits with it without losing an attempt.
-        this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message);
+        this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message, this.registry.get(job.kind)?.first ?? false);
         log.warn({ attempt, ms, retryInMs: failure.retryAfterMs, err: failure.message }, 'rate limited; the destination\'s budget waits, the job with it');
         return;
       }
