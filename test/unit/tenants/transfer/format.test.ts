@@ -17,7 +17,9 @@ describe('the tenant export format covers the schema', () => {
   test('every table that holds tenant rows is either carried or knowingly left behind', () => {
     const withTenant = (db.prepare("SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'tenant_id')").all() as { name: string }[]).map((t) => t.name);
     const carried = new Set(FAMILIES.map((f) => SPECS[f].table));
-    // jobs: pending work stays with the cell that has it; trace_events: diagnostics keyed by the source's ids and jobs.
-    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['jobs', 'trace_events']);
+    // jobs: pending work stays with the cell that has it; trace_events: diagnostics keyed by the source's ids and jobs;
+    // desk_digest_pages: messages of the source cell's bot (the target posts fresh cards); job_fair_clock: the source
+    // cell's claiming order.
+    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['desk_digest_pages', 'job_fair_clock', 'jobs', 'trace_events']);
   });
 });
