@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { JobStore } from '../storage/job-store.js';
+import { BudgetGate, type BudgetWait } from './budget-gate.js';
 import type { RateBudgets } from './budgets.js';
 import { classify } from './errors.js';
 import { CUSTOMER_LANES, LANES, laneShares, type Lane, type LaneShares } from './lanes.js';
@@ -22,13 +23,7 @@ export interface RunnerOptions {
   budgets?: RateBudgets;
 }
 
-/** What the runner does with the claimed jobs that wait for a rate budget (observable for tests and metrics). */
-export interface BudgetWait {
-  id: number;
-  kind: string;
-  key: string;
-  until: number;
-}
+
 
 interface InFlight {
   job: Job;
@@ -67,9 +62,7 @@ export class JobRunner {
   private lastLaneAssign = 0;
   /** Time of the last successful pass over the queue; `/readyz` reads it. */
   lastTickAt = 0;
-  /** Jobs sent back to the queue for a rate budget since start, and the latest of them. */
-  budgetDeferrals = 0;
-  lastBudgetWait: BudgetWait | null = null;
+  private readonly gate: BudgetGate;
 
   constructor(
     private readonly store: JobStore,
@@ -80,6 +73,17 @@ export class JobRunner {
     this.workerId = options.workerId ?? localWorkerId();
     this.clock = options.clock ?? Date.now;
     this.shares = laneShares(options.concurrency);
+    this.gate = new BudgetGate(store, registry, logger, this.workerId, options.budgets ?? null);
+  }
+
+  /** Jobs sent back to the queue for a rate budget since start. */
+  get budgetDeferrals(): number {
+    return this.gate.deferrals;
+  }
+
+  /** The latest job sent back for a rate budget. */
+  get lastBudgetWait(): BudgetWait | null {
+    return this.gate.lastWait;
   }
 
   get activeCount(): number {
@@ -207,7 +211,7 @@ export class JobRunner {
         const jobs = this.store.claim({ workerId: this.workerId, lane, kinds, limit: want, leaseMs: this.options.leaseMs, now });
         claimed += jobs.length;
         for (const job of jobs) {
-          if (this.waitForBudget(job, now)) {
+          if (this.gate.waitForBudget(job, now)) {
             deferred++;
             continue;
           }
@@ -219,28 +223,6 @@ export class JobRunner {
       }
     }
     return deferred > 0 || claimed >= CLAIM_BATCH;
-  }
-
-  /** Takes the job's rate budgets; when one is spent, hands the job back until it frees and returns true. */
-  private waitForBudget(job: Job, now: number): boolean {
-    const budget = this.registry.get(job.kind)?.budget;
-    if (!budget || !this.options.budgets) return false;
-    let needs;
-    try {
-      needs = budget(job);
-    } catch (err) {
-      // The handler meets the same problem (a missing row) and records it as the job's failure.
-      this.logger.warn({ job: job.id, kind: job.kind, err }, 'could not tell the job\'s rate budget; running it without one');
-      return false;
-    }
-    if (needs.length === 0) return false;
-    const taken = this.options.budgets.take(needs, now, { id: job.id, first: this.registry.get(job.kind)?.first ?? false });
-    if (taken.ok) return false;
-    this.store.defer(job.id, this.workerId, taken.at, now);
-    this.budgetDeferrals++;
-    this.lastBudgetWait = { id: job.id, kind: job.kind, key: taken.key, until: taken.at };
-    this.logger.debug({ job: job.id, kind: job.kind, budget: taken.key, inMs: taken.at - now }, 'job waits in the queue for a rate budget');
-    return true;
   }
 
   /**
@@ -319,9 +301,9 @@ export class JobRunner {
     const failure = classify(err);
     const now = this.clock();
     try {
-      if (failure.rateLimitScope !== undefined && !failure.permanent && this.blockBudget(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
+      if (failure.rateLimitScope !== undefined && !failure.permanent && this.gate.block(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
         // The destination's budget now waits for the retry_after; the job waits with it without losing an attempt.
-        this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message);
+        this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message, this.registry.get(job.kind)?.first ?? false);
         log.warn({ attempt, ms, retryInMs: failure.retryAfterMs, err: failure.message }, 'rate limited; the destination\'s budget waits, the job with it');
         return;
       }
@@ -337,22 +319,6 @@ export class JobRunner {
     } catch (storeErr) {
       log.error({ err: storeErr }, 'could not record the job failure; its lease will expire and it will run again');
     }
-  }
-
-  /** Blocks the job's budget of `scope` (or its first) until `until`; false when the kind has no budget. */
-  private blockBudget(job: Job, scope: string, until: number, now: number): boolean {
-    const budget = this.registry.get(job.kind)?.budget;
-    if (!budget || !this.options.budgets) return false;
-    let needs;
-    try {
-      needs = budget(job);
-    } catch {
-      return false;
-    }
-    const need = needs.find((n) => n.scope === scope) ?? needs[0];
-    if (!need) return false;
-    this.options.budgets.block(need.key, until, now);
-    return true;
   }
 
   private renewLeases(): void {

@@ -66,9 +66,10 @@ export const JOB_SQL = {
   // is named so the planner never trades the fair order of a backlog for another index and a sort of all of it.
   claim: CLAIM_SQL,
   // A claimed job that found no free rate budget goes back to the queue until its destination has one: the attempt
-  // it was claimed for is not counted, and it keeps its place (fair_at) among its tenant's jobs.
+  // it was claimed for is not counted. Its place moves to when it comes back (ahead of it then are only jobs that were
+  // due earlier), so the fair order's front holds due jobs, not hundreds waiting for a budget.
   defer: `UPDATE jobs SET state = 'pending', locked_until = NULL, locked_by = NULL, run_at = @runAt,
-      attempts = max(attempts - 1, 0), last_error = coalesce(@error, last_error), updated_at = @now
+      attempts = max(attempts - 1, 0), last_error = coalesce(@error, last_error), fair_at = max(coalesce(fair_at, @fairAt), @fairAt), updated_at = @now
     WHERE id = @id AND state = 'running' AND locked_by = @workerId`,
   // Jobs enqueued by a process that has no kind table (the CLI) get their lane from the runner's.
   unlaned: "SELECT id, kind FROM jobs WHERE state = 'pending' AND lane IS NULL LIMIT 500",
@@ -147,7 +148,9 @@ export class JobStore {
     if (lane === null || runAt - now > FAIR_HORIZON_MS) return runAt;
     const tenantKey = tenantId ?? 0;
     const last = (this.statements.fairClock.get({ tenantKey, lane }) as { lastFair: number } | undefined)?.lastFair;
-    const fairAt = last === undefined ? runAt : Math.max(runAt, last + FAIR_STEP_MS);
+    // A tenant's place runs at most a horizon ahead of now: its backlog beyond that shares the horizon's place (oldest
+    // first by id), and a claim never walks past jobs scheduled further out than that to reach a due one.
+    const fairAt = last === undefined ? runAt : Math.max(runAt, Math.min(last + FAIR_STEP_MS, now + FAIR_HORIZON_MS));
     this.statements.advanceFairClock.run({ tenantKey, lane, fairAt });
     return fairAt;
   }
@@ -181,8 +184,8 @@ export class JobStore {
   }
 
   /** Hands a claimed job back until `runAt` without counting the attempt (it waited for a rate budget, it did not run). */
-  defer(id: number, workerId: string, runAt: number, now: number, error: string | null = null): boolean {
-    return this.statements.defer.run({ id, workerId, runAt, now, error }).changes === 1;
+  defer(id: number, workerId: string, runAt: number, now: number, error: string | null = null, first = false): boolean {
+    return this.statements.defer.run({ id, workerId, runAt, now, error, fairAt: runAt - (first ? FIRST_BOOST_MS : 0) }).changes === 1;
   }
 
   /** Gives pending jobs enqueued without a lane (by the CLI) the lane `laneOf` names; returns how many. */

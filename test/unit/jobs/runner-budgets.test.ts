@@ -71,8 +71,9 @@ describe('a job waiting for a rate budget waits in the queue, never in a job slo
     await until(() => rows(s.db).every((r) => r.state === 'done'), 10_000, 'all six sends');
     clearInterval(sampler);
 
-    // Paced by the budget: each start at least one interval after the previous one.
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(DEST.intervalMs - 5);
+    // Paced by the budget: each start one interval after the previous one. The unit is taken at the claim; the handler
+    // starts a turn or two of the loop later, so two starts can be closer than the interval by that scheduling jitter.
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(DEST.intervalMs - 25);
     // While jobs waited for the budget (pending), the runner held at most the one job that had its unit, and in the
     // long gaps between sends it held none: with eight free slots, waiting jobs were not parked in them.
     const waiting = samples.filter((x) => x.pending > 0);

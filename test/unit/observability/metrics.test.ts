@@ -148,11 +148,13 @@ describe('WorkerMetrics: read at scrape time', () => {
   test('queue depth by state and kind, oldest due pending age, dead jobs; kinds with nothing show 0', async () => {
     const { db, metrics } = setup({ jobKinds: ['handle_inbound', 'send_whatsapp', 'post_handover_card'] });
     const jobs = new JobStore(db);
-    jobs.enqueue({ kind: 'handle_inbound', runAt: NOW - 90_000, maxAttempts: 5 }, NOW - 100_000);
-    jobs.enqueue({ kind: 'handle_inbound', runAt: NOW - 10_000, maxAttempts: 5 }, NOW - 10_000);
-    jobs.enqueue({ kind: 'send_whatsapp', runAt: NOW + 60_000, maxAttempts: 5 }, NOW);
-    const dead = jobs.enqueue({ kind: 'send_whatsapp', maxAttempts: 1 }, NOW - 5000);
-    const [claimed] = jobs.claim({ workerId: 'w', kinds: ['send_whatsapp'], limit: 1, leaseMs: 1000, now: NOW - 5000 });
+    const customer = { lane: 'customer' };
+    const reply = { lane: 'reply' };
+    jobs.enqueue({ kind: 'handle_inbound', runAt: NOW - 90_000, maxAttempts: 5 }, NOW - 100_000, customer);
+    jobs.enqueue({ kind: 'handle_inbound', runAt: NOW - 10_000, maxAttempts: 5 }, NOW - 10_000, customer);
+    jobs.enqueue({ kind: 'send_whatsapp', runAt: NOW + 60_000, maxAttempts: 5 }, NOW, reply);
+    const dead = jobs.enqueue({ kind: 'send_whatsapp', maxAttempts: 1 }, NOW - 5000, reply);
+    const [claimed] = jobs.claim({ workerId: 'w', lane: 'reply', kinds: ['send_whatsapp'], limit: 1, leaseMs: 1000, now: NOW - 5000 });
     expect(claimed?.id).toBe(dead);
     jobs.kill(dead, 'w', 'permanent error: token revoked', NOW - 4000);
     const text = await metrics.metrics();
@@ -163,6 +165,20 @@ describe('WorkerMetrics: read at scrape time', () => {
     expect(sample(text, 'botctl_jobs', { state: 'pending', kind: 'post_handover_card' })).toBe(0);
     expect(sample(text, 'botctl_jobs_dead')).toBe(1);
     expect(sample(text, 'botctl_jobs_oldest_due_age_seconds')).toBe(90);
+    // Per lane: the answers' lane has both due jobs, the oldest 90 s past due; the replies' lane has none due.
+    expect(sample(text, 'botctl_lane_due_jobs', { lane: 'customer' })).toBe(2);
+    expect(sample(text, 'botctl_lane_due_jobs', { lane: 'reply' })).toBe(0);
+    expect(sample(text, 'botctl_lane_oldest_due_age_seconds', { lane: 'customer' })).toBe(90);
+  });
+
+  test('destinations waiting for their rate budget, with their tenant; none without a backlog', async () => {
+    const { db, metrics } = setup({});
+    db.prepare("INSERT INTO tenants (id, slug, name, timezone, telegram_chat_id, created_at, updated_at) VALUES (7, 'rush', 'Rush', 'UTC', -1005, 0, 0)").run();
+    db.prepare("INSERT INTO rate_budgets (key, tat, waiting, waiting_since, updated_at) VALUES ('tg:group:-1005', ?, 12, ?, ?), ('wa:number:7', ?, 0, NULL, ?)").run(NOW, NOW - 120_000, NOW, NOW, NOW);
+    const text = await metrics.metrics();
+    expect(sample(text, 'botctl_destination_waiting_jobs', { destination: 'tg:group:-1005', tenant: 'rush' })).toBe(12);
+    expect(sample(text, 'botctl_destination_oldest_wait_seconds', { destination: 'tg:group:-1005', tenant: 'rush' })).toBe(120);
+    expect(text).not.toContain('wa:number:7');
   });
 
   test('event loop lag p99 and max per scrape window, Litestream state as one-hot', async () => {
