@@ -80,9 +80,14 @@ export class KnowledgeSearch implements KnowledgePort {
   async retrieve(tenantId: number, query: string, signal: AbortSignal): Promise<Retrieval> {
     const knowledge = this.knowledge(tenantId);
     const budgetTokens = this.budget(tenantId).tokens;
+    if (knowledge.tokens <= budgetTokens) {
+      // The word ranking only counts matches here, for the extractive path without a model: the same search as before
+      // retrieval modes (no fuzzy words), so that path decides exactly as it did.
+      const lexicalHits = searchKnowledge(this.store, tenantId, query, { limit: FUSION_POOL, wordsOf: this.wordsOf(tenantId) }).length;
+      return { mode: 'whole', snippets: knowledge.snippets, toc: [], lexicalHits, knowledgeTokens: knowledge.tokens, budgetTokens, fallback: null };
+    }
     const lexical = this.lexical(tenantId, query, FUSION_POOL);
     const base = { lexicalHits: lexical.length, knowledgeTokens: knowledge.tokens, budgetTokens };
-    if (knowledge.tokens <= budgetTokens) return { ...base, mode: 'whole', snippets: knowledge.snippets, toc: [], fallback: null };
 
     const words = lexical.slice(0, RETRIEVED_SNIPPETS).map(toSnippet);
     const embedder = this.options.embedder;
@@ -132,13 +137,17 @@ export class KnowledgeSearch implements KnowledgePort {
   }
 
   private lexical(tenantId: number, query: string, limit: number) {
+    return searchKnowledge(this.store, tenantId, query, { limit, vocabulary: () => this.vocabulary(tenantId), wordsOf: this.wordsOf(tenantId) });
+  }
+
+  /** Each chunk's normalised words, kept with the tenant's cached knowledge. */
+  private wordsOf(tenantId: number): (row: SearchRow) => readonly string[] {
     const words = this.knowledge(tenantId).words;
-    const wordsOf = (row: SearchRow) => {
+    return (row) => {
       let cached = words.get(row.chunkId);
       if (!cached) words.set(row.chunkId, (cached = chunkWords(row)));
       return cached;
     };
-    return searchKnowledge(this.store, tenantId, query, { limit, vocabulary: () => this.vocabulary(tenantId), wordsOf });
   }
 
   private knowledge(tenantId: number): TenantKnowledge {

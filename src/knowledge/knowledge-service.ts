@@ -12,7 +12,7 @@ import { embedderFromConfig, enqueueEmbedding, knowledgeSearchFromConfig } from 
 import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } from '../storage/knowledge-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
-import type { TrigramVocabulary } from './fuzzy.js';
+import { TrigramVocabulary } from './fuzzy.js';
 import { buildMatchQuery, narrowForms, normalizeText, queryTerms, type QueryTerm } from './normalize.js';
 import { rankByTenantBm25, rankTerms } from './rank.js';
 import { makeSnippet } from './snippet.js';
@@ -140,7 +140,8 @@ export class KnowledgeService {
 
   /** The tenant's chunks that best match a customer's text, best first; [] when the text has no searchable word. */
   search(tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
-    return searchKnowledge(this.store, tenantId, query, options);
+    // With fuzzy words over the tenant's vocabulary, as a turn's word ranking does (built per call: a command, not a turn).
+    return searchKnowledge(this.store, tenantId, query, { ...options, vocabulary: () => new TrigramVocabulary(this.store.vocabulary(tenantId)) });
   }
 
   /** Size in tokens, budget, the mode turns get, and embedding coverage of a tenant's knowledge (`botctl kb stats`). */
