@@ -239,7 +239,11 @@ function fuzzyTerms(store: KnowledgeStore, tenantId: number, terms: readonly Que
     if (term.match === 'exact') continue;
     const found = term.match === 'prefix' ? store.indexedWords(tenantId, term.stem).length > 0 : narrowed.some((t) => t.word === term.word);
     if (found) continue;
-    for (const { word } of vocabulary().similar(term.word)) out.push({ word: term.word, stem: word, match: 'exact' });
+    for (const { word } of vocabulary().similar(term.word)) {
+      // The stemming rule stands: a word sharing only a short stem is another family (цена is not центр), not a typo.
+      if (term.stem.length < 4 && word.startsWith(term.stem)) continue;
+      out.push({ word: term.word, stem: word, match: 'exact' });
+    }
   }
   return out;
 }
