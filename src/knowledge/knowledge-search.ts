@@ -22,7 +22,12 @@ export interface KnowledgeSearchOptions {
   embedder: EmbedderPort | null;
   /** How long a turn waits for the question's embedding (BOTCTL_EMBEDDING_TIMEOUT_MS). */
   embedTimeoutMs: number;
+  /** Asks for the tenant's embed job (the worker's); called at most once per tenant per EMBED_REQUEST_EVERY_MS. */
+  requestEmbedding?: (tenantId: number) => void;
 }
+
+/** A turn without vectors asks for them at most this often per tenant (the job may still be running). */
+const EMBED_REQUEST_EVERY_MS = 10 * 60_000;
 
 export const DEFAULT_KNOWLEDGE_OPTIONS: KnowledgeSearchOptions = { budgetTokens: 16_000, encoding: 'o200k_base', embedder: null, embedTimeoutMs: 1500 };
 
@@ -66,6 +71,7 @@ export class KnowledgeSearch implements KnowledgePort {
   private readonly vectorStore: VectorStore;
   private readonly tenants = new Map<number, TenantKnowledge>();
   private readonly vectorCache = new Map<number, { version: string; vectors: StoredVector[] }>();
+  private readonly embedRequested = new Map<number, number>();
 
   constructor(db: Db, private readonly options: KnowledgeSearchOptions = DEFAULT_KNOWLEDGE_OPTIONS) {
     this.store = new KnowledgeStore(db);
@@ -93,7 +99,10 @@ export class KnowledgeSearch implements KnowledgePort {
     const embedder = this.options.embedder;
     if (!embedder) return { ...base, mode: 'lexical', snippets: words, toc: knowledge.toc, fallback: null };
     const vectors = this.vectors(tenantId, embedder.model);
-    if (vectors.length === 0) return { ...base, mode: 'lexical_fallback', snippets: words, toc: knowledge.toc, fallback: `no vectors of ${embedder.model} yet (the import is still being embedded)` };
+    if (vectors.length === 0) {
+      this.askForVectors(tenantId);
+      return { ...base, mode: 'lexical_fallback', snippets: words, toc: knowledge.toc, fallback: `no vectors of ${embedder.model} yet (the knowledge is being embedded)` };
+    }
     let queryVector: Float32Array;
     try {
       queryVector = (await embedder.embed([query], { signal, timeoutMs: this.options.embedTimeoutMs })).vectors[0]!;
@@ -129,6 +138,13 @@ export class KnowledgeSearch implements KnowledgePort {
       chunks: knowledge.snippets.length, tokens: knowledge.tokens, budgetTokens: budget.tokens, budgetSource: budget.source,
       mode: knowledge.tokens <= budget.tokens ? 'whole' : model ? 'hybrid' : 'lexical', embeddingModel: model, embedded: coverage.embedded,
     };
+  }
+
+  private askForVectors(tenantId: number): void {
+    const last = this.embedRequested.get(tenantId);
+    if (!this.options.requestEmbedding || (last !== undefined && Date.now() - last < EMBED_REQUEST_EVERY_MS)) return;
+    this.embedRequested.set(tenantId, Date.now());
+    this.options.requestEmbedding(tenantId);
   }
 
   private budget(tenantId: number): { tokens: number; source: 'cell' | 'tenant' } {

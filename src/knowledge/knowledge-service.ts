@@ -13,7 +13,8 @@ import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } f
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { TrigramVocabulary } from './fuzzy.js';
-import { buildMatchQuery, narrowForms, normalizeText, queryTerms, type QueryTerm } from './normalize.js';
+import { fuzzyTerms } from './fuzzy-terms.js';
+import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
 import { rankByTenantBm25, rankTerms } from './rank.js';
 import { makeSnippet } from './snippet.js';
 import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
@@ -161,6 +162,8 @@ export class KnowledgeService {
     }
     this.cell.db.transaction(() => {
       this.store.setBudgetOverride(tenant.id, tokens);
+      // A lower budget may put the knowledge beyond it: the embed job checks and embeds only then.
+      enqueueEmbedding(new Queue(new JobStore(this.cell.db), null), tenant.id);
       this.audit.record({ at: this.clock(), actor: currentActor(), action: 'kb.budget', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { tokens } });
     }).immediate();
   }
@@ -227,25 +230,6 @@ export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: 
     ...row,
     snippet: makeSnippet(row.text, searched),
   }));
-}
-
-/**
- * For each word of the question that no word of the tenant's index matches (a typo, a colloquial form), the most
- * similar words of the tenant's vocabulary by trigram similarity (fuzzy.ts), as exact terms of that word.
- */
-function fuzzyTerms(store: KnowledgeStore, tenantId: number, terms: readonly QueryTerm[], narrowed: readonly QueryTerm[], vocabulary: () => TrigramVocabulary): QueryTerm[] {
-  const out: QueryTerm[] = [];
-  for (const term of terms) {
-    if (term.match === 'exact') continue;
-    const found = term.match === 'prefix' ? store.indexedWords(tenantId, term.stem).length > 0 : narrowed.some((t) => t.word === term.word);
-    if (found) continue;
-    for (const { word } of vocabulary().similar(term.word)) {
-      // The stemming rule stands: a word sharing only a short stem is another family (цена is not центр), not a typo.
-      if (term.stem.length < 4 && word.startsWith(term.stem)) continue;
-      out.push({ word: term.word, stem: word, match: 'exact' });
-    }
-  }
-  return out;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { Queue } from '../jobs/queue.js';
-import type { Logger } from '../observability/logger.js';
 import type { Db } from '../storage/open-db.js';
 import { VectorStore } from '../storage/vector-store.js';
 import { embedTenant } from './embeddings/embed-job.js';
@@ -21,9 +20,12 @@ export function embedderFromConfig(config: Config): EmbedderPort | null {
 }
 
 /** The knowledge a turn gets, as the cell is configured (budget, tokenizer of the chat model, embeddings). */
-export function knowledgeSearchFromConfig(db: Db, config: Config, embedder: EmbedderPort | null = embedderFromConfig(config)): KnowledgeSearch {
+export function knowledgeSearchFromConfig(db: Db, config: Config, embedder: EmbedderPort | null = embedderFromConfig(config), queue?: Pick<Queue, 'enqueue'>): KnowledgeSearch {
   return new KnowledgeSearch(db, {
     budgetTokens: config.knowledgeBudgetTokens, encoding: encodingFor(config.llmModel), embedder, embedTimeoutMs: config.embeddingTimeoutMs,
+    // A turn beyond the budget that finds no vector of the configured model (a changed model, a lowered budget) asks
+    // for the tenant's embed job; that turn and the next ones use words alone until it is done.
+    ...(queue ? { requestEmbedding: (tenantId: number) => enqueueEmbedding(queue, tenantId) } : {}),
   });
 }
 
@@ -34,17 +36,20 @@ export function enqueueEmbedding(queue: Pick<Queue, 'enqueue'>, tenantId: number
 
 /**
  * THE one place the knowledge base's job kinds are registered (to be ported into the cell's kind table at merge).
- * Also enqueues an embed job for every tenant whose chunks lack vectors of the configured model: knowledge imported
- * while no embeddings were configured, or a changed BOTCTL_EMBEDDING_MODEL.
+ * A tenant's chunks are embedded only when its knowledge is beyond its budget: within it every turn gets all of it
+ * and vectors would never be read (a cell of 10,000 small tenants must not embed 500,000 chunks at its first start).
  */
-export function registerKnowledgeJobs(db: Db, deps: { registry: JobRegistry; queue: Queue; logger: Logger; embedder: EmbedderPort | null }): void {
-  const { registry, queue, embedder } = deps;
+export function registerKnowledgeJobs(db: Db, config: Config, deps: { registry: JobRegistry; embedder: EmbedderPort | null }): void {
+  const { registry, embedder } = deps;
   const vectors = new VectorStore(db);
   registry.register(KNOWLEDGE_JOB.embed, async (job, ctx) => {
     // Imports always enqueue the job (the CLI may run without the API key); without embeddings there is nothing to do.
     if (!embedder) return ctx.logger.debug({ tenantId: job.tenantId }, 'no embeddings API configured: knowledge not embedded');
-    const progress = await embedTenant(Number(job.tenantId), { vectors, embedder, transaction: (fn) => db.transaction(fn).immediate(), clock: Date.now, requestTimeoutMs: 30_000 }, ctx.signal);
-    ctx.logger.info({ tenantId: job.tenantId, model: embedder.model, ...progress }, 'knowledge embedded');
+    const tenantId = Number(job.tenantId);
+    if (knowledgeSearchFromConfig(db, config, embedder).stats(tenantId).mode === 'whole') {
+      return ctx.logger.debug({ tenantId }, 'knowledge within its budget: every turn gets all of it, nothing to embed');
+    }
+    const progress = await embedTenant(tenantId, { vectors, embedder, transaction: (fn) => db.transaction(fn).immediate(), clock: Date.now, requestTimeoutMs: 30_000 }, ctx.signal);
+    ctx.logger.info({ tenantId, model: embedder.model, ...progress }, 'knowledge embedded');
   }, { maxAttempts: EMBED_ATTEMPTS, baseDelayMs: 2000, maxDelayMs: 10 * 60_000, timeoutMs: 15 * 60_000 });
-  if (embedder) for (const tenantId of vectors.tenantsMissing(embedder.model)) enqueueEmbedding(queue, tenantId);
 }

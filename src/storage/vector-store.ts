@@ -61,10 +61,4 @@ export class VectorStore {
     return prepareCached(this.db, `SELECT (SELECT count(*) FROM kb_chunks WHERE tenant_id = ?) AS chunks,
                 (SELECT count(*) FROM kb_vectors WHERE tenant_id = ? AND model = ?) AS embedded`).get(tenantId, tenantId, model) as { chunks: number; embedded: number };
   }
-
-  /** Tenants with a chunk that lacks a vector of `model` (a new import, or the model changed). */
-  tenantsMissing(model: string): number[] {
-    return prepareCached(this.db, `SELECT DISTINCT c.tenant_id FROM kb_chunks c
-                WHERE NOT EXISTS (SELECT 1 FROM kb_vectors v WHERE v.chunk_id = c.id AND v.model = ?)`).pluck().all(model) as number[];
-  }
 }

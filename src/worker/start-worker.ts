@@ -56,9 +56,9 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const readiness: ReadinessCheck[] = [];
 
   const embedder = embedderFromConfig(cell.config);
-  registerKnowledgeJobs(cell.db, { registry, queue, logger, embedder });
+  registerKnowledgeJobs(cell.db, cell.config, { registry, embedder });
   const { webhook, customerChannel, tracer } = registerPipeline(cell, {
-    registry, queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
+    registry, queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder, queue), llm: llmFromConfig(cell), options: options.pipeline ?? DEFAULT_PIPELINE_OPTIONS, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
