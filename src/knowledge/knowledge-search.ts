@@ -33,6 +33,8 @@ export const DEFAULT_KNOWLEDGE_OPTIONS: KnowledgeSearchOptions = { budgetTokens:
 
 /** Chunks a retrieved (not whole) prompt gets. */
 export const RETRIEVED_SNIPPETS = 12;
+/** In whole mode the word ranking only tells the extractive path whether anything matched (as its 5 snippets did). */
+const WHOLE_MODE_HITS = 5;
 /** Candidates each ranking contributes to the fusion. */
 const FUSION_POOL = 30;
 /** The table of contents takes at most this share of the budget; titles past it are left out. */
@@ -45,7 +47,8 @@ interface TenantKnowledge {
   version: string;
   snippets: Snippet[];
   tokens: number;
-  toc: string[];
+  /** Built when first needed: whole mode never reads it. */
+  toc: string[] | null;
   vocabulary: TrigramVocabulary | null;
   /** Each chunk's normalised words, filled as chunks come up in searches (ranking reads them every turn). */
   words: Map<number, readonly string[]>;
@@ -72,6 +75,9 @@ export class KnowledgeSearch implements KnowledgePort {
   private readonly tenants = new Map<number, TenantKnowledge>();
   private readonly vectorCache = new Map<number, { version: string; vectors: StoredVector[] }>();
   private readonly embedRequested = new Map<number, number>();
+  private readonly tokenCounts = new Map<number, { version: string; tokens: number }>();
+  /** Tokens of the knowledge block of each tenant's whole-knowledge snippets (keyed by that very array). */
+  private readonly blockTokens = new WeakMap<readonly Snippet[], number>();
 
   constructor(db: Db, private readonly options: KnowledgeSearchOptions = DEFAULT_KNOWLEDGE_OPTIONS) {
     this.store = new KnowledgeStore(db);
@@ -89,26 +95,27 @@ export class KnowledgeSearch implements KnowledgePort {
     if (knowledge.tokens <= budgetTokens) {
       // The word ranking only counts matches here, for the extractive path without a model: the same search as before
       // retrieval modes (no fuzzy words), so that path decides exactly as it did.
-      const lexicalHits = searchKnowledge(this.store, tenantId, query, { limit: FUSION_POOL, wordsOf: this.wordsOf(tenantId) }).length;
+      const lexicalHits = searchKnowledge(this.store, tenantId, query, { limit: WHOLE_MODE_HITS, wordsOf: this.wordsOf(tenantId) }).length;
       return { mode: 'whole', snippets: knowledge.snippets, toc: [], lexicalHits, knowledgeTokens: knowledge.tokens, budgetTokens, fallback: null };
     }
     const lexical = this.lexical(tenantId, query, FUSION_POOL);
     const base = { lexicalHits: lexical.length, knowledgeTokens: knowledge.tokens, budgetTokens };
+    knowledge.toc ??= tableOfContents(knowledge.snippets, this.options.encoding, Math.floor(this.options.budgetTokens * TOC_SHARE));
 
     const words = lexical.slice(0, RETRIEVED_SNIPPETS).map(toSnippet);
     const embedder = this.options.embedder;
-    if (!embedder) return { ...base, mode: 'lexical', snippets: words, toc: knowledge.toc, fallback: null };
+    if (!embedder) return { ...base, mode: 'lexical', snippets: words, toc: knowledge.toc!, fallback: null };
     const vectors = this.vectors(tenantId, embedder.model);
     if (vectors.length === 0) {
       this.askForVectors(tenantId);
-      return { ...base, mode: 'lexical_fallback', snippets: words, toc: knowledge.toc, fallback: `no vectors of ${embedder.model} yet (the knowledge is being embedded)` };
+      return { ...base, mode: 'lexical_fallback', snippets: words, toc: knowledge.toc!, fallback: `no vectors of ${embedder.model} yet (the knowledge is being embedded)` };
     }
     let queryVector: Float32Array;
     try {
       queryVector = (await embedder.embed([query], { signal, timeoutMs: this.options.embedTimeoutMs })).vectors[0]!;
     } catch (err) {
       if (signal.aborted) throw err;
-      return { ...base, mode: 'lexical_fallback', snippets: words, toc: knowledge.toc, fallback: err instanceof Error ? err.message : String(err) };
+      return { ...base, mode: 'lexical_fallback', snippets: words, toc: knowledge.toc!, fallback: err instanceof Error ? err.message : String(err) };
     }
     const meaning = nearest(queryVector, vectors, FUSION_POOL);
     const fused = fuseRankings([lexical.map((h) => h.chunkId), meaning.map((h) => h.chunkId)]).slice(0, RETRIEVED_SNIPPETS);
@@ -117,15 +124,24 @@ export class KnowledgeSearch implements KnowledgePort {
       const snippet = byId.get(id);
       return snippet ? [{ ...snippet, score: Math.round(score * 10_000) / 10_000 }] : [];
     });
-    return { ...base, mode: 'hybrid', snippets, toc: knowledge.toc, fallback: null };
+    return { ...base, mode: 'hybrid', snippets, toc: knowledge.toc!, fallback: null };
   }
 
   findFaqAnswer(tenantId: number, question: string): string | null {
     return matchFaq(this.store, tenantId, question)?.answer ?? null;
   }
 
+  /**
+   * The whole request's tokens. The knowledge block of whole mode is the same every turn, so its count (taken when the
+   * tenant's knowledge was loaded) is reused and only the rest of the request is tokenized.
+   */
   promptTokens(context: TurnContext): number {
-    return countMessageTokens(assembleMessages(context), this.options.encoding);
+    const messages = assembleMessages(context);
+    const known = this.blockTokens.get(context.snippets);
+    if (known === undefined) return countMessageTokens(messages, this.options.encoding);
+    const [system, ...rest] = messages;
+    const withoutBlock = system!.content.replace(knowledgeBlock(context.snippets), '');
+    return known + countMessageTokens([{ content: withoutBlock }, ...rest], this.options.encoding);
   }
 
   /** Size, budget, mode and embedding coverage of a tenant's knowledge (`botctl kb stats`). */
@@ -171,8 +187,13 @@ export class KnowledgeSearch implements KnowledgePort {
     const cached = this.tenants.get(tenantId);
     if (cached?.version === version) return cached;
     const snippets = this.store.allChunks(tenantId).map(toSnippet);
-    const tokens = countTokens(knowledgeBlock(snippets), this.options.encoding);
-    const built: TenantKnowledge = { version, snippets, tokens, toc: tableOfContents(snippets, this.options.encoding, Math.floor(this.options.budgetTokens * TOC_SHARE)), vocabulary: null, words: new Map() };
+    // The count is the costly part (~12 ms for 9,000 tokens) and is one number: kept for every tenant seen, even when
+    // its text falls out of the bounded cache.
+    const counted = this.tokenCounts.get(tenantId);
+    const tokens = counted?.version === version ? counted.tokens : countTokens(knowledgeBlock(snippets), this.options.encoding);
+    this.tokenCounts.set(tenantId, { version, tokens });
+    const built: TenantKnowledge = { version, snippets, tokens, toc: null, vocabulary: null, words: new Map() };
+    this.blockTokens.set(snippets, tokens);
     remember(this.tenants, tenantId, built);
     return built;
   }
