@@ -39,6 +39,8 @@ const WHOLE_MODE_HITS = 5;
 const FUSION_POOL = 30;
 /** The table of contents takes at most this share of the budget; titles past it are left out. */
 const TOC_SHARE = 0.25;
+/** Vectors held in memory at once, over all tenants (~120 MB at 1,536 dimensions). */
+const MAX_CACHED_VECTORS = 20_000;
 /** Tenants whose knowledge is held in memory at once (whole text, vocabulary, vectors). */
 const CACHED_TENANTS = 200;
 
@@ -210,6 +212,14 @@ export class KnowledgeSearch implements KnowledgePort {
     if (cached?.version === version) return cached.vectors;
     const vectors = this.vectorStore.vectors(tenantId, model);
     remember(this.vectorCache, tenantId, { version, vectors });
+    // Vectors are the big part (2,000 chunks × 1,536 floats = 12 MB): the least recently used tenants' go first.
+    let held = 0;
+    for (const entry of this.vectorCache.values()) held += entry.vectors.length;
+    for (const [key, entry] of this.vectorCache) {
+      if (held <= MAX_CACHED_VECTORS || key === tenantId) break;
+      held -= entry.vectors.length;
+      this.vectorCache.delete(key);
+    }
     return vectors;
   }
 }
