@@ -11,9 +11,9 @@
  */
 
 export const FORMAT_NAME = 'botctl-tenant';
-export const FORMAT_VERSION = 1;
-/** Versions this botctl reads (older ones are upgraded while reading, when there are any). */
-export const READABLE_VERSIONS: readonly number[] = [1];
+export const FORMAT_VERSION = 2;
+/** Versions this botctl reads (older ones are upgraded while reading: upgradeRow). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** `ref:<family>` / `ref?:<family>`: the id of a row of that family in the same file (nullable with `?`). */
 export type FieldType = 'id' | 'int' | 'int?' | 'text' | 'text?' | 'json' | 'json?' | 'secret?' | `ref:${Family}` | `ref?:${Family}`;
@@ -43,7 +43,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
       id: 'id', slug: 'text', name: 'text', status: 'text', locale: 'text', timezone: 'text', telegram_chat_id: 'int?',
       owner_chat_id: 'int?', business_hours: 'json?', remind_after_ms: 'int', remind_every_ms: 'int', remind_max: 'int',
       reply_timeout_ms: 'int', prompt_version: 'int?', voice_transcription: 'int', llm_calls_per_hour: 'int', texts: 'json?',
-      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', ...TIMES,
+      telegram_status: 'text', telegram_status_detail: 'text?', telegram_is_forum: 'int?', knowledge_budget_tokens: 'int?', ...TIMES,
     },
   },
   channel_account: {
@@ -62,6 +62,8 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
   kb_chunk: {
     family: 'kb_chunk', table: 'kb_chunks', orderBy: 'source_id, ordinal',
     // No index rows: import rebuilds the index (kb_terms) through KnowledgeStore.writeSource, which normalises the text.
+    // No vectors (kb_vectors): they belong to the source cell's embeddings model; the target's worker embeds the
+    // knowledge again when it is beyond the budget (its first turn asks for it).
     fields: { id: 'id', source_id: 'ref:kb_source', ordinal: 'int', heading: 'text?', question: 'text?', answer: 'text?', text: 'text', created_at: 'int' },
   },
   contact: {
@@ -154,4 +156,13 @@ export interface TransferHeader {
   /** `passphrase`: secret fields are sealed with a key derived from it; `none`: exported without secrets. */
   secrets: { mode: 'passphrase'; kdf: KdfParams; check: string } | { mode: 'none' };
   counts: Record<Family, number>;
+}
+
+/**
+ * A row of an older format version as the current one reads it. Version 1 (before migration 0011) had no
+ * tenant.knowledge_budget_tokens: the tenant then used the cell's budget, which null says.
+ */
+export function upgradeRow(version: number, family: Family, row: Record<string, unknown>): Record<string, unknown> {
+  if (version < 2 && family === 'tenant' && !('knowledge_budget_tokens' in row)) return { ...row, knowledge_budget_tokens: null };
+  return row;
 }

@@ -17,7 +17,8 @@ describe('the tenant export format covers the schema', () => {
   test('every table that holds tenant rows is either carried or knowingly left behind', () => {
     const withTenant = (db.prepare("SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'tenant_id')").all() as { name: string }[]).map((t) => t.name);
     const carried = new Set(FAMILIES.map((f) => SPECS[f].table));
-    // jobs: pending work stays with the cell that has it; trace_events: diagnostics keyed by the source's ids and jobs.
-    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['jobs', 'trace_events']);
+    // jobs: pending work stays with the cell that has it; trace_events: diagnostics keyed by the source's ids and jobs;
+    // kb_vectors: embeddings of the source cell's model, recomputed by the target's worker when needed.
+    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['jobs', 'kb_vectors', 'trace_events']);
   });
 });

@@ -44,7 +44,7 @@ describe('reading a tenant export file', () => {
     ['a duplicate id', () => { const r = records(); r.splice(3, 0, { ...r[2]!, row: { ...r[2]!.row, provider_id: 'x' } }); return file(r); }, /^line 5 .*a second contact record with id 11/],
     ['a truncated file', () => file().slice(0, -1), /holds 0 message records but its header says 1 \(the file is truncated or was edited\)/],
     ['a header naming another tenant', () => file(records(), { tenant: 'bolt' }), /^line 2 .*the tenant is "smile" but the header says "bolt"/],
-    ['a newer format version', () => file(records(), { format_version: 2 }), /format version 2, which this botctl \(reading 1\) does not know: upgrade botctl/],
+    ['a newer format version', () => file(records(), { format_version: 3 }), /format version 3, which this botctl \(reading 1, 2\) does not know: upgrade botctl/],
     ['an unknown way of sealing secrets', () => file(records(), { secrets: { mode: 'rot13' } }), /^line 1 .*sealed in a way \("rot13"\)/],
     ['a header without counts', () => file(records(), { counts: null }), /^line 1 .*the header has no counts/],
     ['a file that is not an export', () => ['{"hello":"world"}'], /is not a botctl tenant export \(line 1 is not its header\)/],
