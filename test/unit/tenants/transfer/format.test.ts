@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FAMILIES, SPECS } from '../../../../src/tenants/transfer/format.js';
+import { FAMILIES, SPECS, upgradeRow } from '../../../../src/tenants/transfer/format.js';
 import { migratedDb } from '../../../helpers/migrated-db.js';
 
 describe('the tenant export format covers the schema', () => {
@@ -20,5 +20,11 @@ describe('the tenant export format covers the schema', () => {
     // jobs: pending work stays with the cell that has it; trace_events: diagnostics keyed by the source's ids and jobs;
     // kb_vectors: embeddings of the source cell's model, recomputed by the target's worker when needed.
     expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['jobs', 'kb_vectors', 'trace_events']);
+  });
+
+  test('a format 1 tenant row reads as using the cell\'s knowledge budget; format 2 rows are kept as written', () => {
+    expect(upgradeRow(1, 'tenant', { id: 7, slug: 'smile' })).toEqual({ id: 7, slug: 'smile', knowledge_budget_tokens: null });
+    expect(upgradeRow(2, 'tenant', { id: 7, knowledge_budget_tokens: 20000 })).toEqual({ id: 7, knowledge_budget_tokens: 20000 });
+    expect(upgradeRow(1, 'prompt', { id: 1 })).toEqual({ id: 1 });
   });
 });
