@@ -4,7 +4,7 @@ import { slugArg } from '../../src/cli/tenant-flags.js';
 import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
 
 export default class KbEmbed extends BotctlCommand {
-  static override summary = "Compute now the embeddings of a tenant's chunks that lack one (the worker does it after every import).";
+  static override summary = "Compute now the embeddings of a tenant's chunks that lack one, whatever its budget (the worker does it for knowledge beyond the budget).";
   static override description = 'Batched and resumable: an interrupted run keeps every batch it finished. Useful before botctl eval --retrieval on a cell whose worker is not running.';
   static override examples = ['<%= config.bin %> kb embed parts', '<%= config.bin %> kb embed parts --json'];
   static override args = slugArg;

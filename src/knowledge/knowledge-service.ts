@@ -13,8 +13,9 @@ import { KnowledgeStore, type ChunkRecord, type SearchRow, type SourceRecord } f
 import { LEARNED_SOURCE } from '../storage/learning-store.js';
 import type { TenantRecord } from '../storage/tenant-store.js';
 import { TenantService } from '../tenants/tenant-service.js';
-import type { TrigramVocabulary } from './fuzzy.js';
-import { buildMatchQuery, narrowForms, normalizeText, queryTerms, type QueryTerm } from './normalize.js';
+import { TrigramVocabulary } from './fuzzy.js';
+import { fuzzyTerms } from './fuzzy-terms.js';
+import { buildMatchQuery, narrowForms, normalizeText, queryTerms } from './normalize.js';
 import { rankByTenantBm25, rankTerms } from './rank.js';
 import { makeSnippet } from './snippet.js';
 import { isSupportedFile, readSource, type ParsedSource } from './source-file.js';
@@ -141,7 +142,8 @@ export class KnowledgeService {
 
   /** The tenant's chunks that best match a customer's text, best first; [] when the text has no searchable word. */
   search(tenantId: number, query: string, options: { limit?: number } = {}): SearchHit[] {
-    return searchKnowledge(this.store, tenantId, query, options);
+    // With fuzzy words over the tenant's vocabulary, as a turn's word ranking does (built per call: a command, not a turn).
+    return searchKnowledge(this.store, tenantId, query, { ...options, vocabulary: () => new TrigramVocabulary(this.store.vocabulary(tenantId)) });
   }
 
   /** Size in tokens, budget, the mode turns get, and embedding coverage of a tenant's knowledge (`botctl kb stats`). */
@@ -161,6 +163,8 @@ export class KnowledgeService {
     }
     this.cell.db.transaction(() => {
       this.store.setBudgetOverride(tenant.id, tokens);
+      // A lower budget may put the knowledge beyond it: the embed job checks and embeds only then.
+      enqueueEmbedding(new Queue(new JobStore(this.cell.db), null), tenant.id);
       this.audit.record({ at: this.clock(), actor: currentActor(), action: 'kb.budget', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { tokens } });
     }).immediate();
   }
@@ -227,21 +231,6 @@ export function searchKnowledge(store: KnowledgeStore, tenantId: number, query: 
     ...row,
     snippet: makeSnippet(row.text, searched),
   }));
-}
-
-/**
- * For each word of the question that no word of the tenant's index matches (a typo, a colloquial form), the most
- * similar words of the tenant's vocabulary by trigram similarity (fuzzy.ts), as exact terms of that word.
- */
-function fuzzyTerms(store: KnowledgeStore, tenantId: number, terms: readonly QueryTerm[], narrowed: readonly QueryTerm[], vocabulary: () => TrigramVocabulary): QueryTerm[] {
-  const out: QueryTerm[] = [];
-  for (const term of terms) {
-    if (term.match === 'exact') continue;
-    const found = term.match === 'prefix' ? store.indexedWords(tenantId, term.stem).length > 0 : narrowed.some((t) => t.word === term.word);
-    if (found) continue;
-    for (const { word } of vocabulary().similar(term.word)) out.push({ word: term.word, stem: word, match: 'exact' });
-  }
-  return out;
 }
 
 /**

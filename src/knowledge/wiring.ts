@@ -20,9 +20,12 @@ export function embedderFromConfig(config: Config): EmbedderPort | null {
 }
 
 /** The knowledge a turn gets, as the cell is configured (budget, tokenizer of the chat model, embeddings). */
-export function knowledgeSearchFromConfig(db: Db, config: Config, embedder: EmbedderPort | null = embedderFromConfig(config)): KnowledgeSearch {
+export function knowledgeSearchFromConfig(db: Db, config: Config, embedder: EmbedderPort | null = embedderFromConfig(config), queue?: Pick<Queue, 'enqueue'>): KnowledgeSearch {
   return new KnowledgeSearch(db, {
     budgetTokens: config.knowledgeBudgetTokens, encoding: encodingFor(config.llmModel), embedder, embedTimeoutMs: config.embeddingTimeoutMs,
+    // A turn beyond the budget that finds no vector of the configured model (a changed model, a lowered budget) asks
+    // for the tenant's embed job; that turn and the next ones use words alone until it is done.
+    ...(queue ? { requestEmbedding: (tenantId: number) => enqueueEmbedding(queue, tenantId) } : {}),
   });
 }
 
@@ -37,20 +40,23 @@ export interface KnowledgeJobs {
 }
 
 /**
- * The knowledge base's job handlers (src/worker/job-table.ts says how they run). Also enqueues an embed job for
- * every tenant whose chunks lack vectors of the configured model: knowledge imported while no embeddings were
- * configured, or a changed BOTCTL_EMBEDDING_MODEL.
+ * The knowledge base's job handlers (src/worker/job-table.ts says how they run). A tenant's chunks are embedded only
+ * when its knowledge is beyond its budget: within it every turn gets all of it and vectors would never be read (a
+ * cell of 10,000 small tenants must not embed 500,000 chunks at its first start).
  */
-export function knowledgeJobs(db: Db, deps: { queue: Queue; embedder: EmbedderPort | null }): KnowledgeJobs {
-  const { queue, embedder } = deps;
+export function knowledgeJobs(db: Db, config: Config, deps: { embedder: EmbedderPort | null }): KnowledgeJobs {
+  const { embedder } = deps;
   const vectors = new VectorStore(db);
   const embed: JobHandler = async (job, ctx) => {
     // Imports always enqueue the job (the CLI may run without the API key); without embeddings there is nothing to do.
     if (!embedder) return ctx.logger.debug({ tenantId: job.tenantId }, 'no embeddings API configured: knowledge not embedded');
-    const progress = await embedTenant(Number(job.tenantId), { vectors, embedder, transaction: (fn) => db.transaction(fn).immediate(), clock: Date.now, requestTimeoutMs: 30_000 }, ctx.signal);
-    ctx.logger.info({ tenantId: job.tenantId, model: embedder.model, ...progress }, 'knowledge embedded');
+    const tenantId = Number(job.tenantId);
+    if (knowledgeSearchFromConfig(db, config, embedder).stats(tenantId).mode === 'whole') {
+      return ctx.logger.debug({ tenantId }, 'knowledge within its budget: every turn gets all of it, nothing to embed');
+    }
+    const progress = await embedTenant(tenantId, { vectors, embedder, transaction: (fn) => db.transaction(fn).immediate(), clock: Date.now, requestTimeoutMs: 30_000 }, ctx.signal);
+    ctx.logger.info({ tenantId, model: embedder.model, ...progress }, 'knowledge embedded');
   };
-  if (embedder) for (const tenantId of vectors.tenantsMissing(embedder.model)) enqueueEmbedding(queue, tenantId);
   return { embed };
 }
 

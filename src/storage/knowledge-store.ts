@@ -158,9 +158,11 @@ export class KnowledgeStore {
 
   /** Every chunk of the tenant in a stable order (source name, then position): the whole knowledge of a prompt. */
   allChunks(tenantId: number): SearchRow[] {
+    // Through the sources' (tenant_id, name) index and the chunks' (source_id, ordinal) one: kb_chunks has no index on
+    // tenant_id alone, and scanning it would read the whole cell's chunks.
     return prepareCached(this.db, `SELECT c.id AS chunkId, s.name AS sourceName, c.heading, c.question, c.answer, c.text
-                FROM kb_chunks c JOIN kb_sources s ON s.id = c.source_id
-                WHERE c.tenant_id = ? ORDER BY s.name, c.ordinal`)
+                FROM kb_sources s JOIN kb_chunks c ON c.source_id = s.id
+                WHERE s.tenant_id = ? AND c.tenant_id = s.tenant_id ORDER BY s.name, c.ordinal`)
       .all(tenantId) as SearchRow[];
   }
 

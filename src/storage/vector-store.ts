@@ -20,8 +20,9 @@ export class VectorStore {
 
   /** Chunks of the tenant without a vector of `model`, oldest first, at most `limit`. */
   missing(tenantId: number, model: string, limit: number): ChunkToEmbed[] {
-    return prepareCached(this.db, `SELECT c.id AS chunkId, c.text FROM kb_chunks c
-                WHERE c.tenant_id = ? AND NOT EXISTS (SELECT 1 FROM kb_vectors v WHERE v.chunk_id = c.id AND v.model = ?)
+    // Through the sources' index (kb_chunks has no index on tenant_id alone).
+    return prepareCached(this.db, `SELECT c.id AS chunkId, c.text FROM kb_sources s JOIN kb_chunks c ON c.source_id = s.id
+                WHERE s.tenant_id = ? AND c.tenant_id = s.tenant_id AND NOT EXISTS (SELECT 1 FROM kb_vectors v WHERE v.chunk_id = c.id AND v.model = ?)
                 ORDER BY c.id LIMIT ?`).all(tenantId, model, limit) as ChunkToEmbed[];
   }
 
@@ -58,13 +59,7 @@ export class VectorStore {
 
   /** How many of the tenant's chunks have a vector of `model`. */
   coverage(tenantId: number, model: string): { chunks: number; embedded: number } {
-    return prepareCached(this.db, `SELECT (SELECT count(*) FROM kb_chunks WHERE tenant_id = ?) AS chunks,
+    return prepareCached(this.db, `SELECT (SELECT coalesce(sum(chunk_count), 0) FROM kb_sources WHERE tenant_id = ?) AS chunks,
                 (SELECT count(*) FROM kb_vectors WHERE tenant_id = ? AND model = ?) AS embedded`).get(tenantId, tenantId, model) as { chunks: number; embedded: number };
-  }
-
-  /** Tenants with a chunk that lacks a vector of `model` (a new import, or the model changed). */
-  tenantsMissing(model: string): number[] {
-    return prepareCached(this.db, `SELECT DISTINCT c.tenant_id FROM kb_chunks c
-                WHERE NOT EXISTS (SELECT 1 FROM kb_vectors v WHERE v.chunk_id = c.id AND v.model = ?)`).pluck().all(model) as number[];
   }
 }

@@ -65,9 +65,9 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const pipelineOptions = options.pipeline ?? DEFAULT_PIPELINE_OPTIONS;
   const llm = llmFromConfig(cell);
   const embedder = embedderFromConfig(cell.config);
-  const knowledge = knowledgeJobs(cell.db, { queue, embedder });
+  const knowledge = knowledgeJobs(cell.db, cell.config, { embedder });
   const { webhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
-    queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm, options: pipelineOptions, metrics,
+    queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder, queue), llm, options: pipelineOptions, metrics,
   });
   const dashboard = wireDashboard(cell, { queue });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics, dashboard: dashboard.app });

@@ -89,7 +89,10 @@ export async function retrievalScenario(ctx: BenchContext): Promise<RetrievalFig
     const embedPrice = priceOf(EMBEDDING_MODEL);
     ctx.log(`retrieval: embedded ${partsTexts.length} + 2,000 chunks`);
 
-    const search = new KnowledgeSearch(cell.db, { budgetTokens: cell.config.knowledgeBudgetTokens, encoding, embedder, embedTimeoutMs: 5000 });
+    // Turns get the question's vector from the same function the simulator serves, computed in this process: the
+    // figures are about prompts and botctl's own work, not about a local HTTP round trip on a loaded machine.
+    const local: EmbedderPort = { model: EMBEDDING_MODEL, embed: async (texts) => ({ vectors: texts.map((t) => simulatedEmbedding(t, 1536)), tokens: 0 }) };
+    const search = new KnowledgeSearch(cell.db, { budgetTokens: cell.config.knowledgeBudgetTokens, encoding, embedder: local, embedTimeoutMs: 5000 });
     const suites: [string, number, string][] = [
       ['dental-almaty', dental, 'whole'], ['auto-service-astana', bolt, 'whole'], ['parts-catalog', parts, 'hybrid'],
     ];
@@ -123,9 +126,7 @@ export async function retrievalScenario(ctx: BenchContext): Promise<RetrievalFig
       };
     });
 
-    // Retrieval speed at 2,000 chunks: the question's vector is computed in this process (the same function the
-    // simulator serves), so the figure is botctl's own work, without an API round trip.
-    const local: EmbedderPort = { model: EMBEDDING_MODEL, embed: async (texts) => ({ vectors: texts.map((t) => simulatedEmbedding(t, 1536)), tokens: 0 }) };
+    // Retrieval speed at 2,000 chunks, the question's vector computed in process as above.
     const timed = new KnowledgeSearch(cell.db, { budgetTokens: cell.config.knowledgeBudgetTokens, encoding, embedder: local, embedTimeoutMs: 5000 });
     const words = new KnowledgeSearch(cell.db, { budgetTokens: cell.config.knowledgeBudgetTokens, encoding, embedder: null, embedTimeoutMs: 5000 });
     const questions = loadSuite(join(examples, 'parts-catalog', 'paraphrases.yaml')).cases.flatMap((c) => c.turns.map((t) => t.say));

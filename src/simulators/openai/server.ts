@@ -7,7 +7,7 @@ import { handleEmbeddings } from './embeddings.js';
 import { handleTranscription } from './transcriptions.js';
 import type { ChatRequest, EmbeddingRequest, EmbeddingStep, OpenAISimulatorOptions, Responder, Step, TranscriptionRequest, TranscriptionStep } from './types.js';
 
-const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'whisper-1', 'gpt-4o-mini-transcribe', 'text-embedding-3-small', 'text-embedding-3-large'];
+const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'whisper-1', 'gpt-4o-mini-transcribe'];
 // A fixed creation time keeps `models.list()` output identical between runs.
 const MODEL_CREATED = 1_715_367_049;
 

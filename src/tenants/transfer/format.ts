@@ -77,6 +77,8 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
   kb_chunk: {
     family: 'kb_chunk', table: 'kb_chunks', orderBy: 'source_id, ordinal',
     // No index rows: import rebuilds the index (kb_terms) through KnowledgeStore.writeSource, which normalises the text.
+    // No vectors (kb_vectors): they belong to the source cell's embeddings model; the target's worker embeds the
+    // knowledge again when it is beyond the budget (its first turn asks for it).
     fields: { id: 'id', source_id: 'ref:kb_source', ordinal: 'int', heading: 'text?', question: 'text?', answer: 'text?', text: 'text', created_at: 'int' },
   },
   contact: {
@@ -188,4 +190,10 @@ export interface TransferHeader {
   /** `passphrase`: secret fields are sealed with a key derived from it; `none`: exported without secrets. */
   secrets: { mode: 'passphrase'; kdf: KdfParams; check: string } | { mode: 'none' };
   counts: Record<Family, number>;
+}
+
+/** A row of an older format version as the current one reads it: the fields added since, with UPGRADES' values. */
+export function upgradeRow(version: number, family: Family, row: Record<string, unknown>): Record<string, unknown> {
+  const added = UPGRADES[version]?.[family];
+  return added ? { ...added, ...row } : row;
 }

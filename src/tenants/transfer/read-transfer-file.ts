@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../../errors.js';
-import { FAMILIES, LATE_REFS, SPECS, UPGRADES, type Family, type TransferHeader, type TransferRecord } from './format.js';
+import { FAMILIES, LATE_REFS, SPECS, upgradeRow, type Family, type TransferHeader, type TransferRecord } from './format.js';
 import { readHeader } from './read-header.js';
 import { referenceTarget, validateRow } from './validate-record.js';
 
@@ -78,8 +78,7 @@ export function readTransferFile(path: string): ParsedTransfer {
     const spec = SPECS[family!];
     const envelope = value as { row?: unknown };
     if (typeof envelope.row !== 'object' || envelope.row === null || Array.isArray(envelope.row) || Object.keys(envelope).length !== 2) fail(`the ${family} record is not {"type", "row"}`);
-    const added = UPGRADES[header.format_version]?.[family!];
-    const checked = validateRow(spec, added ? { ...added, ...(envelope.row as Record<string, unknown>) } : envelope.row as Record<string, unknown>);
+    const checked = validateRow(spec, upgradeRow(header.format_version, family!, envelope.row as Record<string, unknown>));
     if ('problem' in checked) fail(checked.problem);
     const { row } = checked as { row: TransferRecord['row'] };
     const id = row.id as number;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FAMILIES, SPECS } from '../../../../src/tenants/transfer/format.js';
+import { FAMILIES, SPECS, upgradeRow } from '../../../../src/tenants/transfer/format.js';
 import { migratedDb } from '../../../helpers/migrated-db.js';
 
 describe('the tenant export format covers the schema', () => {
@@ -25,5 +25,11 @@ describe('the tenant export format covers the schema', () => {
     // Integrations (not carried yet): the event log and deliveries stay like jobs; endpoints, CRM connections and
     // links must be set up again on the new cell (their secrets would need the transport re-sealing of channel secrets).
     expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['crm_connections', 'crm_links', 'dashboard_links', 'dashboard_sessions', 'desk_digest_pages', 'integration_events', 'job_fair_clock', 'jobs', 'kb_vectors', 'trace_events', 'webhook_deliveries', 'webhook_endpoints', 'webhook_rejections']);
+  });
+
+  test('a format 1 tenant row reads as using the cell\'s knowledge budget; format 2 rows are kept as written', () => {
+    expect(upgradeRow(1, 'tenant', { id: 7, slug: 'smile' })).toEqual({ id: 7, slug: 'smile', dashboard_managers: 1, digest: 'off', digest_sent_for: null, knowledge_budget_tokens: null });
+    expect(upgradeRow(2, 'tenant', { id: 7, knowledge_budget_tokens: 20000 })).toEqual({ id: 7, knowledge_budget_tokens: 20000 });
+    expect(upgradeRow(1, 'prompt', { id: 1 })).toEqual({ id: 1 });
   });
 });
