@@ -42,7 +42,7 @@ export interface RunningDesk {
   webhookRoute: Hono | null;
   /** The desk's job handlers and their rate budget; the worker's job table says how each runs. */
   jobs: DeskJobs;
-  /** What the learning jobs that post in the managers group need (registered by registerLearningJobs). */
+  /** What the learning jobs that post in the managers group need (run by learning's rows of the job table). */
   learningContext: LearningJobContext;
 }
 

@@ -1,4 +1,4 @@
-/** Job kinds of the knowledge base. Registered in one place: registerKnowledgeJobs (src/knowledge/wiring.ts). */
+/** Job kinds of the knowledge base. Run by their row of the worker's job table (src/worker/job-table.ts). */
 export const KNOWLEDGE_JOB = {
   embed: 'kb.embed', // { } with tenantId: embed the tenant's chunks that lack a vector of the configured model
 } as const;
