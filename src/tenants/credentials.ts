@@ -21,3 +21,33 @@ export class WhatsappCredentials implements CredentialsPort {
     return { externalId: row.externalId, accessToken };
   }
 }
+
+/** A channel account's decrypted credentials, with the channel it belongs to. */
+export interface AccountCredentials extends ChannelCredentials {
+  channel: 'whatsapp' | 'instagram' | 'telegram';
+}
+
+const TOKEN_CONTEXT = {
+  whatsapp: SECRET_CONTEXT.whatsappToken,
+  instagram: SECRET_CONTEXT.instagramToken,
+  telegram: SECRET_CONTEXT.telegramCustomerBotToken,
+} as const;
+const TOKEN_FLAG = { whatsapp: '--whatsapp-token', instagram: '--instagram-token', telegram: '--telegram-customer-bot-token' } as const;
+
+/** Decrypts the credentials of the channel account a message goes out on (any channel). */
+export class ChannelAccountCredentials {
+  constructor(private readonly db: Db, private readonly secrets: SecretBox) {}
+
+  forAccount(channelAccountId: number): AccountCredentials {
+    const row = this.db.prepare(`SELECT t.slug, c.channel, c.external_id AS externalId, c.access_token_enc AS tokenEnc
+      FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?`).get(channelAccountId) as
+      { slug: string; channel: AccountCredentials['channel']; externalId: string; tokenEnc: Buffer | null } | undefined;
+    if (!row) throw new PermanentJobError(`channel account ${channelAccountId} no longer exists (its tenant or channel was removed)`, 'nothing to do: the message cannot be delivered');
+    if (!row.tokenEnc) {
+      throw new PermanentJobError(`tenant ${row.slug} has no ${row.channel} token`, `botctl tenant update ${row.slug} ${TOKEN_FLAG[row.channel]} …`);
+    }
+    const accessToken = this.secrets.open(row.tokenEnc, TOKEN_CONTEXT[row.channel](row.slug), `the ${row.channel} token of tenant ${row.slug}`);
+    registerTenantSecret(accessToken);
+    return { channel: row.channel, externalId: row.externalId, accessToken };
+  }
+}

@@ -8,7 +8,10 @@ import { InboundHandler } from '../conversation/handle-inbound.js';
 import { JOB } from '../conversation/job-kinds.js';
 import { Intake } from '../conversation/intake.js';
 import type { CustomerChannelPort, KnowledgePort } from '../conversation/ports.js';
-import { SendReply } from '../conversation/send-reply.js';
+import { DeliverMessage } from '../channels/deliver-message.js';
+import { deliveryBudgetOf } from '../channels/outbound-budget.js';
+import { ChannelRoutes } from '../channels/outbound-routes.js';
+import type { BudgetOf } from '../jobs/registry.js';
 import { summarizeMemory } from '../conversation/summarize-memory.js';
 import { integrationEvents } from '../integrations/outbox.js';
 import { SqlMemoryStore } from '../storage/memory-store.js';
@@ -21,7 +24,7 @@ import { whatsappWebhook } from '../server/whatsapp-webhook.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
-import { WhatsappCredentials } from '../tenants/credentials.js';
+import { ChannelAccountCredentials, WhatsappCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
 export interface PipelineOptions {
@@ -49,7 +52,10 @@ export function llmFromConfig(cell: Cell): LlmPort | null {
 /** The handlers of the pipeline's jobs; the worker's job table (src/worker/job-table.ts) says how each runs. */
 export interface PipelineJobs {
   handleInbound: JobHandler;
-  sendReply: JobHandler;
+  /** Delivers one outbound message on its contact's channel (every channel). */
+  deliverMessage: JobHandler;
+  /** The rate budgets of a delivery: its channel's, for the account and the customer. */
+  deliveryBudget: BudgetOf;
   summarizeMemory: JobHandler;
 }
 
@@ -81,7 +87,9 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const media = telegramBotToken ? new TelegramFileSource({ token: telegramBotToken, apiRoot: telegramApiRoot }) : undefined;
   const memory = new SqlMemoryStore(cell.db);
 
-  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
+  const outbound = new SqlOutboundStore(cell.db);
+  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel });
+  const sender = new DeliverMessage({ outbound, routes, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
   const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery, events);
@@ -91,7 +99,8 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   });
   const jobs: PipelineJobs = {
     handleInbound: async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger),
-    sendReply: async (job, ctx) => sender.run(job, ctx.signal),
+    deliverMessage: async (job, ctx) => sender.run(job, ctx.signal),
+    deliveryBudget: deliveryBudgetOf((accountId) => outbound.channelOf(accountId)),
     summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
   };
   return { webhook, customerChannel, tracer, jobs };
