@@ -38,14 +38,15 @@ export class DeliverMessage {
 
   /** The channel message: text, or a file uploaded first (a manager's photo or document with its caption). */
   private async outboundOf(message: OutboundToSend, route: OutboundRoute, signal: AbortSignal): Promise<OutboundMessage> {
-    if (message.type === 'text' || !message.media) return { type: 'text', to: message.to, text: message.body };
+    const human = message.authorKind === 'manager' ? { humanAgent: true } : {};
+    if (message.type === 'text' || !message.media) return { type: 'text', to: message.to, text: message.body, ...human };
     if (!this.deps.media) throw new PermanentJobError('this worker cannot fetch outbound files', 'configure TELEGRAM_BOT_TOKEN so files from managers can be fetched');
     const file = await this.deps.media.fetch(message.media, signal);
     const mediaId = await route.sender.uploadMedia(route.credentials, file, signal);
     const caption = message.body.trim() ? { caption: message.body.slice(0, 1024) } : {};
     return message.type === 'image'
-      ? { type: 'image', to: message.to, mediaId, ...caption }
-      : { type: 'document', to: message.to, mediaId, filename: file.filename, ...caption };
+      ? { type: 'image', to: message.to, mediaId, ...caption, ...human }
+      : { type: 'document', to: message.to, mediaId, filename: file.filename, ...caption, ...human };
   }
 
   async run(job: Job, signal: AbortSignal): Promise<void> {

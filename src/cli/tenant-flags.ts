@@ -54,3 +54,13 @@ export function toTenantInput(flags: SettingFlags): TenantInput {
     llmCallsPerHour: flags['llm-calls-per-hour'],
   };
 }
+
+/** The tenant's other customer channels (src/tenants/channel-connections.ts); `tenant add|update` apply them after its settings. */
+export const channelFlags = {
+  'instagram-account-id': Flags.string({ description: 'numeric Instagram professional account id (Meta app > Instagram), e.g. 17841400000000000' }),
+  'instagram-token': Flags.string({ description: 'Instagram access token of that account (stored encrypted)' }),
+};
+
+export function toInstagramInput(flags: { 'instagram-account-id'?: string | undefined; 'instagram-token'?: string | undefined }) {
+  return { accountId: flags['instagram-account-id'], token: flags['instagram-token'] };
+}

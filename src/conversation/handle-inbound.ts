@@ -197,7 +197,7 @@ export class InboundHandler {
     const last = [...turn.pending].reverse().find((m: StoredInbound) => m.providerMessageId);
     if (!last?.providerMessageId) return;
     try {
-      await this.deps.channel.markRead(turn.tenant.id, last.providerMessageId, signal);
+      await this.deps.channel.markRead(turn.tenant.channelAccountId, last.providerMessageId, signal);
     } catch (err) {
       // Read receipts and "typing…" are courtesy: a failure must not delay or block the answer.
       logger.debug({ err }, 'could not mark the message read');

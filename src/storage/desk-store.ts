@@ -197,9 +197,9 @@ export class DeskStore {
   }
 
   /** A customer's message as the relay shows it. */
-  inbound(messageId: number): { id: number; tenantId: number; type: string; body: string | null; media: { id: string; mimeType: string; filename?: string } | null } | null {
-    const row = prepareCached(this.db, `SELECT id, tenant_id AS tenantId, type, body, json_extract(payload, '$.media') AS media FROM messages WHERE id = ? AND direction = 'inbound'`)
-      .get(messageId) as { id: number; tenantId: number; type: string; body: string | null; media: string | null } | undefined;
+  inbound(messageId: number): { id: number; tenantId: number; channelAccountId: number; type: string; body: string | null; media: { id: string; mimeType: string; filename?: string } | null } | null {
+    const row = prepareCached(this.db, `SELECT id, tenant_id AS tenantId, channel_account_id AS channelAccountId, type, body, json_extract(payload, '$.media') AS media FROM messages WHERE id = ? AND direction = 'inbound'`)
+      .get(messageId) as { id: number; tenantId: number; channelAccountId: number; type: string; body: string | null; media: string | null } | undefined;
     return row ? { ...row, media: row.media ? JSON.parse(row.media) : null } : null;
   }
 }

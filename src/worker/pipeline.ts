@@ -4,6 +4,7 @@ import { OpenAiLlm } from '../brain/openai-llm.js';
 import type { Cell } from '../cell.js';
 import { GraphClient } from '../channels/whatsapp/graph-client.js';
 import { WhatsappChannel } from '../channels/whatsapp/whatsapp-channel.js';
+import { InstagramChannel } from '../channels/instagram/instagram-channel.js';
 import { InboundHandler } from '../conversation/handle-inbound.js';
 import { JOB } from '../conversation/job-kinds.js';
 import { Intake } from '../conversation/intake.js';
@@ -24,7 +25,7 @@ import { whatsappWebhook } from '../server/whatsapp-webhook.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
-import { ChannelAccountCredentials, WhatsappCredentials } from '../tenants/credentials.js';
+import { ChannelAccountCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
 export interface PipelineOptions {
@@ -67,10 +68,18 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const { queue, logger, knowledge, llm, options } = deps;
   const tracer = workerTracer(cell.db, deps.metrics);
   const channel = new WhatsappChannel(new GraphClient({ baseUrl: cell.config.whatsappGraphUrl, timeoutMs: options.graphTimeoutMs }));
-  const credentials = new WhatsappCredentials(cell.db, cell.secrets);
+  // Every channel account's adapter and credentials: replies, read receipts and media go through the contact's account.
+  const instagram = new InstagramChannel({ baseUrl: cell.config.instagramGraphUrl, timeoutMs: options.graphTimeoutMs });
+  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel, instagram });
   const customerChannel: CustomerChannelPort = {
-    markRead: (tenantId, wamid, signal) => channel.markRead(credentials.forTenant(tenantId), wamid, { typing: true }, signal),
-    fetchMedia: (tenantId, mediaId, signal) => channel.fetchMedia(credentials.forTenant(tenantId), mediaId, signal),
+    markRead: (accountId, messageId, signal) => {
+      const route = routes.forAccount(accountId);
+      return route.sender.markRead(route.credentials, messageId, { typing: true }, signal);
+    },
+    fetchMedia: (accountId, mediaId, signal) => {
+      const route = routes.forAccount(accountId);
+      return route.sender.fetchMedia(route.credentials, mediaId, signal);
+    },
   };
 
   const events = integrationEvents(cell.db, queue);
@@ -88,7 +97,6 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const memory = new SqlMemoryStore(cell.db);
 
   const outbound = new SqlOutboundStore(cell.db);
-  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel });
   const sender = new DeliverMessage({ outbound, routes, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
@@ -97,11 +105,16 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
     events: deps.metrics?.webhookEvents(),
   });
+  // Instagram Direct: the same Meta signing and handshake, routed by the business's Instagram account id (entry.id).
+  const instagramWebhook = whatsappWebhook({
+    channel: 'instagram', receiver: instagram, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken,
+    cellAppSecret: cell.config.instagramAppSecret ?? cell.config.whatsappAppSecret, logger,
+  });
   const jobs: PipelineJobs = {
     handleInbound: async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger),
     deliverMessage: async (job, ctx) => sender.run(job, ctx.signal),
     deliveryBudget: deliveryBudgetOf((accountId) => outbound.channelOf(accountId)),
     summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
   };
-  return { webhook, customerChannel, tracer, jobs };
+  return { webhook, instagramWebhook, customerChannel, tracer, jobs };
 }

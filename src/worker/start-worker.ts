@@ -65,11 +65,12 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const llm = llmFromConfig(cell);
   const embedder = embedderFromConfig(cell.config);
   const knowledge = knowledgeJobs(cell.db, { queue, embedder });
-  const { webhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
+  const { webhook, instagramWebhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
     queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm, options: pipelineOptions, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
+  app.route('/webhooks/instagram', instagramWebhook);
   const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
   registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge,
     learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), integrations: integrationJobs(cell), maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
