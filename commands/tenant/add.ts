@@ -27,6 +27,8 @@ export default class TenantAdd extends BotctlCommand {
     const connections = new ChannelConnections({ db: cell.db, secrets: cell.secrets, audit: new AuditStore(cell.db) });
     const tenant = new TenantService(cell).add(args.slug, toTenantInput(flags));
     if (ChannelConnections.wantsInstagram(instagram)) connections.connectInstagram(tenant, instagram, currentActor());
+    const botToken = flags['telegram-customer-bot-token'];
+    if (botToken !== undefined) connections.connectTelegramBot(tenant, botToken, currentActor(), cell.config.telegramBotToken ?? null);
     if (hasLearningInput(learning)) applyLearningInput(cell, tenant.slug, learning);
     this.log(`Added tenant ${tenant.slug}.`);
     for (const line of tenantLines(viewTenant(tenant))) this.log(line);

@@ -14,6 +14,7 @@ export default class TenantUpdate extends BotctlCommand {
     '<%= config.bin %> tenant update dental-almaty --whatsapp-token "$NEW_WA_TOKEN"',
     '<%= config.bin %> tenant update dental-almaty --learning approve --learning-approver 123456789',
     '<%= config.bin %> tenant update dental-almaty --instagram-account-id 17841400000000000 --instagram-token "$IG_TOKEN"',
+    '<%= config.bin %> tenant update dental-almaty --telegram-customer-bot-token "$CUSTOMER_BOT_TOKEN"',
   ];
   static override args = slugArg;
   static override flags = { ...tenantSettingFlags, ...channelFlags, ...learningFlags };
@@ -29,9 +30,11 @@ export default class TenantUpdate extends BotctlCommand {
     const instagram = toInstagramInput(flags);
     const connections = new ChannelConnections({ db: cell.db, secrets: cell.secrets, audit: new AuditStore(cell.db) });
     // Only learning or channel flags: the tenant's own settings are left alone (TenantService.update refuses "nothing to change").
-    const onlyOthers = (hasLearningInput(learning) || ChannelConnections.wantsInstagram(instagram)) && Object.values(settings).every((v) => v === undefined);
+    const onlyOthers = (hasLearningInput(learning) || ChannelConnections.wantsInstagram(instagram) || flags['telegram-customer-bot-token'] !== undefined) && Object.values(settings).every((v) => v === undefined);
     const tenant = onlyOthers ? service.get(args.slug) : service.update(args.slug, settings);
     if (ChannelConnections.wantsInstagram(instagram)) connections.connectInstagram(tenant, instagram, currentActor());
+    const botToken = flags['telegram-customer-bot-token'];
+    if (botToken !== undefined) connections.connectTelegramBot(tenant, botToken, currentActor(), cell.config.telegramBotToken ?? null);
     if (hasLearningInput(learning)) applyLearningInput(cell, tenant.slug, learning);
     this.log(`Updated tenant ${tenant.slug}.`);
     for (const line of tenantLines(viewTenant(tenant))) this.log(line);

@@ -5,7 +5,9 @@
 
 export type InboundKind =
   | 'text' | 'image' | 'video' | 'document' | 'audio' | 'voice' | 'sticker' | 'location' | 'contacts'
-  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'order' | 'edit' | 'revoke' | 'system' | 'unsupported';
+  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'order' | 'edit' | 'revoke' | 'system' | 'unsupported'
+  /** The customer opened the chat (Telegram's /start): greeted from the tenant's texts, not answered by the LLM. */
+  | 'start';
 
 export interface InboundMedia {
   id: string;

@@ -59,6 +59,7 @@ export function toTenantInput(flags: SettingFlags): TenantInput {
 export const channelFlags = {
   'instagram-account-id': Flags.string({ description: 'numeric Instagram professional account id (Meta app > Instagram), e.g. 17841400000000000' }),
   'instagram-token': Flags.string({ description: 'Instagram access token of that account (stored encrypted)' }),
+  'telegram-customer-bot-token': Flags.string({ description: "token of the business's own customer-facing Telegram bot from @BotFather, not the desk bot (stored encrypted)" }),
 };
 
 export function toInstagramInput(flags: { 'instagram-account-id'?: string | undefined; 'instagram-token'?: string | undefined }) {

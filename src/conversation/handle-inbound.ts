@@ -64,6 +64,8 @@ export class InboundHandler {
     if (read.texts.length === 0) {
       if (read.needsManager) return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', turn.tenant.locale, trace);
       if (read.replyKey) return this.replyWithText(turn, read.replyKey, turn.contact.locale ?? turn.tenant.locale, trace);
+      // The customer opened the chat (Telegram's /start): the tenant's greeting, whatever came before.
+      if (turn.pending.some((m) => m.kind === 'start')) return this.replyWithText(turn, 'greeting', turn.contact.locale ?? turn.tenant.locale, trace);
       // A sticker is how some customers say hello: the first one deserves a greeting; after an answer it is an
       // acknowledgement and stays unanswered.
       if (turn.pending.some((m) => m.kind === 'sticker') && !turn.history.some((line) => line.author !== 'customer')) {

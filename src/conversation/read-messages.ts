@@ -35,6 +35,7 @@ export async function readMessages(
       case 'sticker':
       case 'revoke':
       case 'system':
+      case 'start': // the customer opened the chat: handle-inbound greets them
         result.notes.push({ message: message.id, kind: message.kind, read: 'ignored' });
         break;
       case 'voice':

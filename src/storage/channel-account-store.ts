@@ -33,4 +33,30 @@ export class ChannelAccountStore {
       ON CONFLICT (tenant_id, channel) DO UPDATE SET external_id = excluded.external_id, access_token_enc = excluded.access_token_enc,
         status = 'ok', status_detail = NULL, updated_at = excluded.updated_at`).run(tenantId, channel, externalId, accessTokenEnc, now, now);
   }
+
+  /** Every tenant's customer bot, with what intake needs (the bot id is the account's external id). */
+  customerBots(): CustomerBotRow[] {
+    return this.db.prepare(`${BOTS} ORDER BY t.id`).all() as CustomerBotRow[];
+  }
+
+  customerBotOf(slug: string): CustomerBotRow | null {
+    return (this.db.prepare(`${BOTS} AND t.slug = ?`).get(slug) as CustomerBotRow | undefined) ?? null;
+  }
+
+  /** Remembers a customer's handle on the channel (Telegram @username), shown on the card. */
+  setContactHandle(channelAccountId: number, providerId: string, handle: string | null, now: number): void {
+    this.db.prepare('UPDATE contacts SET handle = ?, updated_at = ? WHERE channel_account_id = ? AND provider_id = ? AND handle IS NOT ?').run(handle, now, channelAccountId, providerId, handle);
+  }
 }
+
+export interface CustomerBotRow {
+  tenantId: number;
+  slug: string;
+  tenantStatus: 'active' | 'disabled';
+  channelAccountId: number;
+  botId: string;
+  tokenEnc: Buffer;
+}
+
+const BOTS = `SELECT t.id AS tenantId, t.slug, t.status AS tenantStatus, c.id AS channelAccountId, c.external_id AS botId, c.access_token_enc AS tokenEnc
+  FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.channel = 'telegram' AND c.access_token_enc IS NOT NULL`;

@@ -57,6 +57,27 @@ export class ChannelConnections {
     }).immediate();
   }
 
+  /**
+   * Connects the tenant's own customer-facing Telegram bot. Its id (the token's digits before ':') is the account's
+   * external id; it must not be the cell's desk bot, which already answers the managers' groups.
+   */
+  connectTelegramBot(tenant: { id: number; slug: string }, token: string, actor: string, deskBotToken: string | null): void {
+    const trimmed = token.trim();
+    const match = /^(\d{5,20}):[A-Za-z0-9_-]{30,}$/.exec(trimmed);
+    if (!match) throw new UserError('--telegram-customer-bot-token is not a bot token', 'give the token @BotFather gave the customer bot, which looks like 123456789:AA…');
+    const botId = match[1]!;
+    if (deskBotToken && deskBotToken.trim().split(':')[0] === botId) {
+      throw new UserError('--telegram-customer-bot-token is the cell\'s desk bot (TELEGRAM_BOT_TOKEN)', 'create a separate bot for customers with @BotFather and give its token');
+    }
+    const owner = this.store.ownerOf('telegram', botId);
+    if (owner && owner.tenantId !== tenant.id) throw new UserError(`this bot already answers the customers of tenant "${owner.slug}"`, 'create a separate bot for each business with @BotFather');
+    const now = (this.deps.clock ?? Date.now)();
+    this.deps.db.transaction(() => {
+      this.store.upsert(tenant.id, 'telegram', botId, this.deps.secrets.seal(trimmed, SECRET_CONTEXT.telegramCustomerBotToken(tenant.slug)), now);
+      this.deps.audit?.record({ at: now, actor, action: 'tenant.channel', tenantId: tenant.id, tenantSlug: tenant.slug, detail: { channel: 'telegram', changed: ['token'] } });
+    }).immediate();
+  }
+
   list(tenantId: number): ChannelView[] {
     return this.store.forTenant(tenantId).map(({ channel, externalId, status, statusDetail }) => ({ channel, externalId, status, statusDetail }));
   }

@@ -5,6 +5,12 @@ import type { Cell } from '../cell.js';
 import { GraphClient } from '../channels/whatsapp/graph-client.js';
 import { WhatsappChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { InstagramChannel } from '../channels/instagram/instagram-channel.js';
+import { CustomerBotChannel } from '../channels/telegram/customer-bot-channel.js';
+import { CustomerBotConnections } from '../channels/telegram/customer-bot-connections.js';
+import { CustomerBotIntake } from '../channels/telegram/customer-bot-intake.js';
+import { telegramCustomerWebhook } from '../server/telegram-customer-webhook.js';
+import { ChannelAccountStore, type CustomerBotRow } from '../storage/channel-account-store.js';
+import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
 import { InboundHandler } from '../conversation/handle-inbound.js';
 import { JOB } from '../conversation/job-kinds.js';
 import { Intake } from '../conversation/intake.js';
@@ -70,7 +76,9 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const channel = new WhatsappChannel(new GraphClient({ baseUrl: cell.config.whatsappGraphUrl, timeoutMs: options.graphTimeoutMs }));
   // Every channel account's adapter and credentials: replies, read receipts and media go through the contact's account.
   const instagram = new InstagramChannel({ baseUrl: cell.config.instagramGraphUrl, timeoutMs: options.graphTimeoutMs });
-  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel, instagram });
+  // A tenant's own customer bot on Telegram (distinct from the cell's desk bot), through the same Bot API root.
+  const customerBot = new CustomerBotChannel({ apiRoot: cell.config.telegramApiRoot });
+  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel, instagram, telegram: customerBot });
   const customerChannel: CustomerChannelPort = {
     markRead: (accountId, messageId, signal) => {
       const route = routes.forAccount(accountId);
@@ -116,5 +124,10 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     deliveryBudget: deliveryBudgetOf((accountId) => outbound.channelOf(accountId)),
     summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
   };
-  return { webhook, instagramWebhook, customerChannel, tracer, jobs };
+  const botAccounts = new ChannelAccountStore(cell.db);
+  const tokenOf = (bot: CustomerBotRow) => cell.secrets.open(bot.tokenEnc, SECRET_CONTEXT.telegramCustomerBotToken(bot.slug), `the customer bot token of tenant ${bot.slug}`);
+  const botIntake = new CustomerBotIntake({ intake, accounts: botAccounts, logger, clock: Date.now });
+  const telegramWebhook = telegramCustomerWebhook({ bots: botAccounts, tokenOf, intake: botIntake, logger });
+  const customerBots = new CustomerBotConnections({ bots: botAccounts, tokenOf, channel: customerBot, intake: botIntake, publicUrl: cell.config.publicUrl ?? null, logger });
+  return { webhook, instagramWebhook, telegramWebhook, customerBots, customerChannel, tracer, jobs };
 }

@@ -65,12 +65,14 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const llm = llmFromConfig(cell);
   const embedder = embedderFromConfig(cell.config);
   const knowledge = knowledgeJobs(cell.db, { queue, embedder });
-  const { webhook, instagramWebhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
+  const { webhook, instagramWebhook, telegramWebhook, customerBots, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
     queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder), llm, options: pipelineOptions, metrics,
   });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics });
   app.route('/webhooks/whatsapp', webhook);
   app.route('/webhooks/instagram', instagramWebhook);
+  // Tenants' customer bots (`/webhooks/telegram/<tenant>`); the desk bot's own webhook is `/webhooks/telegram`.
+  app.route('/webhooks/telegram', telegramWebhook);
   const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false } });
   registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge,
     learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), integrations: integrationJobs(cell), maintenance: maintenanceJobs(jobs, budgetStore, Date.now) });
@@ -86,6 +88,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   runner.start();
   scheduler.start([...MAINTENANCE_SCHEDULE, ...INTEGRATION_SCHEDULE]);
   await desk?.start();
+  await customerBots.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 
   return {
@@ -95,6 +98,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
     async stop(deadlineMs) {
       scheduler.stop();
       await desk?.stop();
+      await customerBots.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const result = await runner.stop(deadlineMs);
       metrics.stop();

@@ -3,9 +3,9 @@ import type { BotCommand, Chat, Document, InlineKeyboardMarkup, Message, Message
 import { badRequest, forbidden } from './errors.js';
 
 export interface ChatOptions {
-  /** Defaults to a fresh id in Telegram's ranges (-4…… for groups, -100…… for supergroups). */
+  /** Defaults to a fresh id in Telegram's ranges (-4…… for groups, -100…… for supergroups); a private chat's is its person's id. */
   id?: number;
-  type: 'group' | 'supergroup';
+  type: 'group' | 'supergroup' | 'private';
   title: string;
   /** Topics on; only for supergroups. */
   isForum?: boolean;
@@ -22,7 +22,8 @@ export interface Topic { threadId: number; name: string; iconColor: number; clos
 
 export interface SimChat {
   id: number;
-  type: 'group' | 'supergroup';
+  /** 'private': a person's chat with the bot (its id is the person's user id). */
+  type: 'group' | 'supergroup' | 'private';
   title: string;
   isForum: boolean;
   members: Map<number, User>;
@@ -101,6 +102,7 @@ export class World {
 
   createChat(options: ChatOptions): SimChat {
     if (options.isForum && options.type !== 'supergroup') throw new Error('only a supergroup can be a forum');
+    if (options.type === 'private' && (options.id === undefined || options.id <= 0)) throw new Error('a private chat has the id of its person (a positive user id)');
     const id = options.id ?? (options.type === 'group' ? -this.nextGroupId++ : -this.nextSupergroupId++);
     if (this.chats.has(id)) throw new Error(`chat ${id} already exists`);
     const admin = options.botIsAdmin ?? false;
@@ -149,6 +151,10 @@ export class World {
 
   chatObject(chat: SimChat): Chat {
     if (chat.type === 'group') return { id: chat.id, type: 'group', title: chat.title };
+    if (chat.type === 'private') {
+      const person = chat.members.get(chat.id);
+      return { id: chat.id, type: 'private', first_name: person?.first_name ?? chat.title, ...(person?.last_name ? { last_name: person.last_name } : {}), ...(person?.username ? { username: person.username } : {}) };
+    }
     return { id: chat.id, type: 'supergroup', title: chat.title, ...(chat.isForum ? { is_forum: true as const } : {}) };
   }
 
