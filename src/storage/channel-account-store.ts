@@ -34,6 +34,12 @@ export class ChannelAccountStore {
         status = 'ok', status_detail = NULL, updated_at = excluded.updated_at`).run(tenantId, channel, externalId, accessTokenEnc, now, now);
   }
 
+  /** Every tenant's account on `channel` (for `botctl doctor`). */
+  accountsOn(channel: ChannelKind): { slug: string; externalId: string; tokenEnc: Buffer | null }[] {
+    return this.db.prepare(`SELECT t.slug, c.external_id AS externalId, c.access_token_enc AS tokenEnc FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id
+      WHERE c.channel = ? AND t.status = 'active' ORDER BY t.slug`).all(channel) as { slug: string; externalId: string; tokenEnc: Buffer | null }[];
+  }
+
   /** Every tenant's customer bot, with what intake needs (the bot id is the account's external id). */
   customerBots(): CustomerBotRow[] {
     return this.db.prepare(`${BOTS} ORDER BY t.id`).all() as CustomerBotRow[];

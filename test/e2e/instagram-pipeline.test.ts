@@ -138,4 +138,19 @@ describe('Instagram Direct on the real worker', () => {
     const igAsk = h.llm!.requests.find((r) => JSON.stringify(r.body.messages).includes('Пишу вам в инстаграме'))!;
     expect(JSON.stringify(igAsk.body.messages)).not.toContain('Пишу вам в ватсапе');
   }, 40_000);
+
+  test('botctl doctor reads each Instagram account with its token and names the tenant whose token Instagram refuses', async () => {
+    const env = { ...h.cell.env, INSTAGRAM_GRAPH_URL: ig.url };
+    const run = async () => (JSON.parse((await botctl(['doctor', '--json'], env)).stdout) as { checks: { name: string; status: string; detail: string; items?: { subject: string; detail: string; fix: string }[] }[] })
+      .checks.find((c) => c.name === 'instagram accounts')!;
+    expect(await run()).toMatchObject({ status: 'ok', detail: 'all 2 Instagram accounts OK' });
+    ig.setAccount(BOLT.ig, 'IGAA-a-newer-token-the-tenant-lacks');
+    const failed = await run();
+    expect(failed.status).toBe('fail');
+    expect(failed.items).toEqual([{ subject: 'bolt', status: 'fail', detail: `Instagram refuses the token of account ${BOLT.ig}`, fix: 'botctl tenant update bolt --instagram-token <token>' }]);
+    ig.setAccount(BOLT.ig, BOLT.igToken);
+    const show = await botctl(['tenant', 'show', SMILE.slug], h.cell.env);
+    expect(show.stdout).toContain(`instagram: account id ${SMILE.ig}, token set, ok`);
+    expect(show.stdout).not.toContain(SMILE.igToken);
+  }, 30_000);
 });

@@ -84,4 +84,14 @@ describe("a tenant's own Telegram bot for customers (long polling, no public URL
     expect(inbound(BORIS)).toHaveLength(1);
     expect((await fetch(`${h.worker.url}/webhooks/telegram/nobody`, { method: 'POST', body: '{}' })).status).toBe(404);
   }, 30_000);
+
+  test('botctl doctor checks the customer bot (long polling: no webhook) and tenant show lists the channel', async () => {
+    const doctor = await botctl(['doctor', '--json'], { ...h.cell.env, TELEGRAM_API_ROOT: tg.url });
+    const report = JSON.parse(doctor.stdout) as { checks: { group: string; name: string; status: string; detail: string }[] };
+    expect(report.checks.find((c) => c.name === 'customer bots')).toMatchObject({ status: 'ok', detail: 'all 1 customer bots OK' });
+    const show = await botctl(['tenant', 'show', TENANT.slug, '--json'], h.cell.env);
+    const channels = (JSON.parse(show.stdout) as { channels: { channel: string; externalId: string }[] }).channels;
+    expect(channels.map((c) => [c.channel, c.externalId])).toEqual([['whatsapp', TENANT.phoneNumberId], ['telegram', '7100000016']]);
+    expect(show.stdout).not.toContain(BOT_TOKEN);
+  }, 30_000);
 });
