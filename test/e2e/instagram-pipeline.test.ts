@@ -153,4 +153,19 @@ describe('Instagram Direct on the real worker', () => {
     expect(show.stdout).toContain(`instagram: account id ${SMILE.ig}, token set, ok`);
     expect(show.stdout).not.toContain(SMILE.igToken);
   }, 30_000);
+
+  test('botctl trace finds an Instagram message by its mid and shows its channel, the answer and the delivery', async () => {
+    const from = nextIgsid();
+    const event = igText('Где вы находитесь?');
+    expect(await writes(SMILE.ig, from, event)).toBe(200);
+    await until(() => ig.sendsTo(from).length === 1, 10_000, 'the reply');
+    await until(() => h.query("SELECT 1 FROM messages WHERE direction = 'outbound' AND provider_message_id = ?", ig.sendsTo(from)[0]!.mid).length === 1, 5000, 'the reply marked sent');
+    const trace = await botctl(['trace', event.message.mid, '--json'], h.cell.env);
+    expect(trace.exitCode, trace.stderr).toBe(0);
+    const report = JSON.parse(trace.stdout) as { message: { channel: string; type: string }; steps: { step: string; summary: string }[] };
+    expect(report.message).toMatchObject({ channel: 'instagram', type: 'text' });
+    expect(report.steps.find((s) => s.step === 'reply.sent')?.summary).toContain(ig.sendsTo(from)[0]!.mid);
+    const text = await botctl(['trace', event.message.mid], h.cell.env);
+    expect(text.stdout.split('\n')[0]).toMatch(/^message #\d+ \(tenant smile\), inbound text from instagram \d+\*+\d+$/);
+  }, 30_000);
 });
