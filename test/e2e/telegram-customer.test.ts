@@ -85,6 +85,17 @@ describe("a tenant's own Telegram bot for customers (long polling, no public URL
     expect((await fetch(`${h.worker.url}/webhooks/telegram/nobody`, { method: 'POST', body: '{}' })).status).toBe(404);
   }, 30_000);
 
+  test('a message written while the worker is SIGKILLed waits at Telegram and is answered once after the restart', async () => {
+    const ERLAN: User = { id: 880004, is_bot: false, first_name: 'Ерлан' };
+    await h.worker.kill();
+    tg.userWritesPrivately(ERLAN, { text: 'Есть запись на завтра?' });
+    await h.restartWorker();
+    await until(() => botSaid(ERLAN).length === 1, 15_000, 'the answer after the restart');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(botSaid(ERLAN)).toEqual(['Ответ: Есть запись на завтра?']);
+    expect(inbound(ERLAN)).toHaveLength(1);
+  }, 40_000);
+
   test('botctl doctor checks the customer bot (long polling: no webhook) and tenant show lists the channel', async () => {
     const doctor = await botctl(['doctor', '--json'], { ...h.cell.env, TELEGRAM_API_ROOT: tg.url });
     const report = JSON.parse(doctor.stdout) as { checks: { group: string; name: string; status: string; detail: string }[] };
