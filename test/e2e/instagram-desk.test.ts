@@ -75,5 +75,21 @@ describe('an Instagram customer at the managers desk', () => {
     // Nothing went to WhatsApp.
     expect(h.graph.sends).toEqual([]);
     expect(h.query("SELECT count(*) AS n FROM messages WHERE direction = 'outbound' AND author_kind = 'manager' AND delivery_status = 'sent'")).toEqual([{ n: 2 }]);
-  }, 60_000);
+
+    // Three days after the customer's last message: the manager's reply goes with the human-agent tag.
+    const DAY = 24 * 60 * 60_000;
+    ig.customerWrote(IG, CUSTOMER, Date.now() - 3 * DAY);
+    tg.userSends(CHAT, ALICE, 'Напоминаю о записи в пятницу.', { replyTo: posted.message_id });
+    await until(() => sent().length === 6, 10_000, 'the tagged reply');
+    expect(sent()[5]).toMatchObject({ tagged: true, body: { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'Напоминаю о записи в пятницу.' } } });
+
+    // Eight days: Instagram refuses it; the manager reads why under their message, in the group's language.
+    ig.customerWrote(IG, CUSTOMER, Date.now() - 8 * DAY);
+    // (The sixth message to this customer within the hour waits ~18 s for Instagram's pair budget.)
+    const late = tg.userSends(CHAT, ALICE, 'Вы ещё с нами?', { replyTo: posted.message_id });
+    await until(() => tg.messagesIn(CHAT).some((m) => m.replyToMessageId === late.message_id && m.text?.includes('не доставлено')), 40_000, 'the failure under the message');
+    const line = tg.messagesIn(CHAT).find((m) => m.replyToMessageId === late.message_id && m.text?.includes('не доставлено'))!;
+    expect(line.text).toContain('прошло больше 7 дней с последнего сообщения клиента в Instagram');
+    expect(sent()).toHaveLength(6);
+  }, 120_000);
 });
