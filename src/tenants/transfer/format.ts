@@ -74,7 +74,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
     family: 'contact', table: 'contacts', orderBy: 'id',
     fields: {
       id: 'id', channel_account_id: 'ref:channel_account', provider_id: 'text', display_name: 'text?', phone: 'text?',
-      user_id: 'text?', handle: 'text?', locale: 'text?', metadata: 'json', ...TIMES,
+      user_id: 'text?', locale: 'text?', metadata: 'json', ...TIMES,
     },
   },
   conversation: {
