@@ -34,6 +34,13 @@ export class ChannelAccountStore {
         status = 'ok', status_detail = NULL, updated_at = excluded.updated_at`).run(tenantId, channel, externalId, accessTokenEnc, now, now);
   }
 
+  /** A channel account with its tenant's slug and sealed token (the deliver job decrypts it). */
+  sealedCredentials(channelAccountId: number): { slug: string; channel: ChannelKind; externalId: string; tokenEnc: Buffer | null } | null {
+    return (this.db.prepare(`SELECT t.slug, c.channel, c.external_id AS externalId, c.access_token_enc AS tokenEnc
+      FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?`).get(channelAccountId) as
+      { slug: string; channel: ChannelKind; externalId: string; tokenEnc: Buffer | null } | undefined) ?? null;
+  }
+
   /** Every tenant's account on `channel` (for `botctl doctor`). */
   accountsOn(channel: ChannelKind): { slug: string; externalId: string; tokenEnc: Buffer | null }[] {
     return this.db.prepare(`SELECT t.slug, c.external_id AS externalId, c.access_token_enc AS tokenEnc FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id

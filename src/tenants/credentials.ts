@@ -4,6 +4,7 @@ import { PermanentJobError } from '../jobs/errors.js';
 import { registerTenantSecret } from '../observability/redact.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../storage/open-db.js';
+import { ChannelAccountStore } from '../storage/channel-account-store.js';
 import { SECRET_CONTEXT } from './tenant-service.js';
 
 /** Decrypts a tenant's WhatsApp credentials when a job needs them (never cached in plaintext longer than a call). */
@@ -36,12 +37,14 @@ const TOKEN_FLAG = { whatsapp: '--whatsapp-token', instagram: '--instagram-token
 
 /** Decrypts the credentials of the channel account a message goes out on (any channel). */
 export class ChannelAccountCredentials {
-  constructor(private readonly db: Db, private readonly secrets: SecretBox) {}
+  private readonly accounts: ChannelAccountStore;
+
+  constructor(db: Db, private readonly secrets: SecretBox) {
+    this.accounts = new ChannelAccountStore(db);
+  }
 
   forAccount(channelAccountId: number): AccountCredentials {
-    const row = this.db.prepare(`SELECT t.slug, c.channel, c.external_id AS externalId, c.access_token_enc AS tokenEnc
-      FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?`).get(channelAccountId) as
-      { slug: string; channel: AccountCredentials['channel']; externalId: string; tokenEnc: Buffer | null } | undefined;
+    const row = this.accounts.sealedCredentials(channelAccountId);
     if (!row) throw new PermanentJobError(`channel account ${channelAccountId} no longer exists (its tenant or channel was removed)`, 'nothing to do: the message cannot be delivered');
     if (!row.tokenEnc) {
       throw new PermanentJobError(`tenant ${row.slug} has no ${row.channel} token`, `botctl tenant update ${row.slug} ${TOKEN_FLAG[row.channel]} …`);
