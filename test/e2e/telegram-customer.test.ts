@@ -85,6 +85,19 @@ describe("a tenant's own Telegram bot for customers (long polling, no public URL
     expect((await fetch(`${h.worker.url}/webhooks/telegram/nobody`, { method: 'POST', body: '{}' })).status).toBe(404);
   }, 30_000);
 
+  test('with transcription on, a voice note is fetched from Telegram, transcribed and answered', async () => {
+    const on = await botctl(['tenant', 'update', TENANT.slug, '--voice-transcription', 'on'], h.cell.env);
+    expect(on.exitCode, on.stderr).toBe(0);
+    const OLGA: User = { id: 880005, is_bot: false, first_name: 'Ольга' };
+    const bytes = Buffer.from('OggS a real voice note');
+    const voice = tg.uploadFile(bytes, 'document', 'audio/ogg', 'voice.ogg');
+    h.llm!.enqueueTranscription('Можно записаться на пятницу?');
+    tg.userWritesPrivately(OLGA, { voice: { ...voice, duration: 2, mime_type: 'audio/ogg' } });
+    await until(() => botSaid(OLGA).length === 1, 15_000, 'the answer to the voice note');
+    expect(botSaid(OLGA)).toEqual(['Ответ: Можно записаться на пятницу?']);
+    expect(h.llm!.transcriptions.at(-1)!.size).toBe(bytes.byteLength); // the bytes Telegram served for the file_id
+  }, 30_000);
+
   test('a message written while the worker is SIGKILLed waits at Telegram and is answered once after the restart', async () => {
     const ERLAN: User = { id: 880004, is_bot: false, first_name: 'Ерлан' };
     await h.worker.kill();

@@ -77,7 +77,10 @@ export class CustomerBotChannel implements ChannelSender {
       throw new TransportError(`download of a Telegram file failed: ${String((err as Error).message).split(credentials.accessToken).join('[token]')}`);
     }
     if (!response.ok) throw new TransportError(`download of a Telegram file answered HTTP ${response.status}`);
-    return { bytes: Buffer.from(await response.arrayBuffer()), mimeType: response.headers.get('content-type') ?? 'application/octet-stream' };
+    // Telegram's file server answers application/octet-stream: the type comes from the file path's extension.
+    const served = response.headers.get('content-type');
+    const mimeType = mimeOfPath(file.file_path) ?? (served && served !== 'application/octet-stream' ? served : 'application/octet-stream');
+    return { bytes: Buffer.from(await response.arrayBuffer()), mimeType };
   }
 
   /** Telegram uploads with the send: the file is kept until `send` takes it (same delivery, same process). */
@@ -112,4 +115,15 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof HttpError) throw new TransportError(`request to Telegram failed: ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  oga: 'audio/ogg', ogg: 'audio/ogg', opus: 'audio/ogg', mp3: 'audio/mpeg', m4a: 'audio/mp4', wav: 'audio/wav',
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', mp4: 'video/mp4', pdf: 'application/pdf',
+};
+
+/** The type of a Bot API file by its path (`voice/file_12.oga`, `photos/file_3.jpg`). */
+export function mimeOfPath(path: string): string | null {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+  return extension ? (MIME_BY_EXTENSION[extension] ?? null) : null;
 }
