@@ -4,10 +4,10 @@ import { JobAdmin } from '../../src/jobs/admin.js';
 
 export default class JobsList extends BotctlCommand {
   static override summary = 'List jobs, newest first, with counts by state.';
-  static override examples = ['<%= config.bin %> jobs list --state dead', '<%= config.bin %> jobs list --tenant dental-almaty --kind send_whatsapp --json'];
+  static override examples = ['<%= config.bin %> jobs list --state dead', '<%= config.bin %> jobs list --tenant dental-almaty --kind deliver_message --json'];
   static override flags = {
     state: Flags.string({ description: 'pending, running, done or dead' }),
-    kind: Flags.string({ description: 'job kind, e.g. send_whatsapp' }),
+    kind: Flags.string({ description: 'job kind, e.g. deliver_message' }),
     tenant: Flags.string({ description: 'tenant slug' }),
     limit: Flags.integer({ description: 'most jobs to show', default: 50, min: 1, max: 10_000 }),
     json: Flags.boolean({ description: 'print JSON' }),

@@ -52,7 +52,7 @@ export default class TenantExport extends BotctlCommand {
     if (result.tenantStatus === 'active') {
       process.stderr.write(`Warning: tenant ${args.slug} is still active on this cell: messages that arrive after this export stay here. For a move, run botctl tenant disable ${args.slug} and export again.\n`);
     }
-    const customerJobs = (result.unfinishedJobs[JOB.handleInbound] ?? 0) + (result.unfinishedJobs[JOB.sendReply] ?? 0);
+    const customerJobs = (result.unfinishedJobs[JOB.handleInbound] ?? 0) + (result.unfinishedJobs[JOB.deliverMessage] ?? 0);
     if (customerJobs > 0) {
       process.stderr.write(`Warning: ${customerJobs} jobs answering or sending messages to customers of tenant ${args.slug} are still pending here, and jobs are not exported: wait until botctl jobs list --tenant ${args.slug} --state pending shows none of them, then export again.\n`);
     }

@@ -5,7 +5,9 @@
 
 export type InboundKind =
   | 'text' | 'image' | 'video' | 'document' | 'audio' | 'voice' | 'sticker' | 'location' | 'contacts'
-  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'order' | 'edit' | 'revoke' | 'system' | 'unsupported';
+  | 'button_reply' | 'list_reply' | 'quick_reply' | 'reaction' | 'order' | 'edit' | 'revoke' | 'system' | 'unsupported'
+  /** The customer opened the chat (Telegram's /start): greeted from the tenant's texts, not answered by the LLM. */
+  | 'start';
 
 export interface InboundMedia {
   id: string;
@@ -83,10 +85,14 @@ export interface RejectedPart {
   providerMessageId: string | null;
 }
 
+/**
+ * `humanAgent`: a person (a manager) wrote it. Channels with a human-agent allowance use it past their standard
+ * window (Instagram's HUMAN_AGENT tag, up to 7 days); others ignore it.
+ */
 export type OutboundMessage =
-  | { type: 'text'; to: string; text: string; replyTo?: string; previewUrl?: boolean }
-  | { type: 'image'; to: string; mediaId?: string; link?: string; caption?: string; replyTo?: string }
-  | { type: 'document'; to: string; mediaId?: string; link?: string; filename?: string; caption?: string; replyTo?: string }
+  | { type: 'text'; to: string; text: string; replyTo?: string; previewUrl?: boolean; humanAgent?: boolean }
+  | { type: 'image'; to: string; mediaId?: string; link?: string; caption?: string; replyTo?: string; humanAgent?: boolean }
+  | { type: 'document'; to: string; mediaId?: string; link?: string; filename?: string; caption?: string; replyTo?: string; humanAgent?: boolean }
   | { type: 'buttons'; to: string; text: string; buttons: { id: string; title: string }[]; replyTo?: string }
   | { type: 'template'; to: string; name: string; language: string; components?: unknown[] };
 

@@ -1,3 +1,4 @@
+import type { ChannelView } from '../tenants/channel-connections.js';
 import type { TenantView } from '../tenants/tenant-view.js';
 
 /** The lines `tenant show` prints for a person. */
@@ -13,4 +14,15 @@ export function tenantLines(t: TenantView): string[] {
     `  dashboard: ${t.dashboardManagers ? 'owner and managers' : 'owner only'}; digest ${t.digest}`,
     `  created ${t.createdAt}, updated ${t.updatedAt}`,
   ];
+}
+
+/** One line per customer channel of the tenant (WhatsApp is detailed above; the others here). */
+export function channelLines(channels: readonly ChannelView[]): string[] {
+  const lines = [`  channels: ${channels.length ? channels.map((c) => c.channel).join(', ') : 'none connected'}`];
+  for (const c of channels) {
+    if (c.channel === 'whatsapp') continue;
+    const what = c.channel === 'instagram' ? `account id ${c.externalId}` : `bot id ${c.externalId}`;
+    lines.push(`  ${c.channel}: ${what}, token set, ${c.status}${c.statusDetail ? ` (${c.statusDetail})` : ''}`);
+  }
+  return lines;
 }

@@ -58,3 +58,14 @@ export function toTenantInput(flags: SettingFlags): TenantInput {
     digest: flags.digest,
   };
 }
+
+/** The tenant's other customer channels (src/tenants/channel-connections.ts); `tenant add|update` apply them after its settings. */
+export const channelFlags = {
+  'instagram-account-id': Flags.string({ description: 'numeric Instagram professional account id (Meta app > Instagram), e.g. 17841400000000000' }),
+  'instagram-token': Flags.string({ description: 'Instagram access token of that account (stored encrypted)' }),
+  'telegram-customer-bot-token': Flags.string({ description: "token of the business's own customer-facing Telegram bot from @BotFather, not the desk bot (stored encrypted)" }),
+};
+
+export function toInstagramInput(flags: { 'instagram-account-id'?: string | undefined; 'instagram-token'?: string | undefined }) {
+  return { accountId: flags['instagram-account-id'], token: flags['instagram-token'] };
+}

@@ -1,6 +1,7 @@
 import { renderText } from '../texts/texts.js';
 import type { IntegrationEvents } from './integration-events.js';
 import { contactKey, JOB } from './job-kinds.js';
+import { queueOutbound } from './queue-outbound.js';
 import type { ConversationStore, HandoverState, JobEnqueuer, OutboundMedia, Tracer } from './ports.js';
 
 export interface Manager {
@@ -42,7 +43,7 @@ export class DeskActions {
       const messageId = store.insertOutbound({ tenantId: h.tenantId, channelAccountId: h.channelAccountId, contactId: h.contactId, handoverId: h.id, authorKind: 'bot', body: greeting, traceId });
       this.deps.events.emit({ type: 'handover.taken', tenantId: h.tenantId, contactId: h.contactId, handoverId: h.id });
       this.deps.events.emit({ type: 'message.created', tenantId: h.tenantId, contactId: h.contactId, messageId });
-      queue.enqueue({ kind: JOB.sendReply, tenantId: h.tenantId, payload: { messageId }, concurrencyKey: contactKey(h.contactId), traceId });
+      queueOutbound(queue, { tenantId: h.tenantId, channelAccountId: h.channelAccountId, contactId: h.contactId, messageId, traceId });
       this.redrawCard(h);
       queue.enqueue({ kind: JOB.deskRemind, tenantId: h.tenantId, payload: { handoverId: h.id, reminder: 'no_reply', n: 1 }, uniqueKey: `remind-reply:${h.id}`, runAt: now + 1, traceId });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId, step: event === 'take' ? 'handover.taken' : 'handover.reassigned', detail: { handoverId: h.id, manager: manager.name, waitMs: now - h.createdAt } });
@@ -105,7 +106,7 @@ export class DeskActions {
       // The first answer makes the request teachable: the card gets its "Teach the bot" button.
       if (h.firstResponseAt === null) this.redrawCard(h);
       this.deps.events.emit({ type: 'message.created', tenantId: h.tenantId, contactId: h.contactId, messageId });
-      queue.enqueue({ kind: JOB.sendReply, tenantId: h.tenantId, payload: { messageId }, concurrencyKey: contactKey(h.contactId), traceId });
+      queueOutbound(queue, { tenantId: h.tenantId, channelAccountId: h.channelAccountId, contactId: h.contactId, messageId, traceId });
       this.deps.tracer.record({ tenantId: h.tenantId, traceId, step: 'manager.replied', messageId, detail: { handoverId: h.id, manager: manager.name, firstResponse: h.firstResponseAt === null } });
       return { ok: true as const, messageId };
     });

@@ -6,6 +6,7 @@ import type { Locale } from '../tenants/settings.js';
 import { renderText, type TextKey } from '../texts/texts.js';
 import type { IntegrationEvents } from './integration-events.js';
 import { contactKey, JOB } from './job-kinds.js';
+import { queueOutbound } from './queue-outbound.js';
 import type { ConversationStore, CustomerChannelPort, JobEnqueuer, KnowledgePort, StoredInbound, Tracer, TurnData } from './ports.js';
 import { readMessages } from './read-messages.js';
 import { buildContext, describeRetrieval } from './build-context.js';
@@ -63,6 +64,8 @@ export class InboundHandler {
     if (read.texts.length === 0) {
       if (read.needsManager) return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', turn.tenant.locale, trace);
       if (read.replyKey) return this.replyWithText(turn, read.replyKey, turn.contact.locale ?? turn.tenant.locale, trace);
+      // The customer opened the chat (Telegram's /start): the tenant's greeting, whatever came before.
+      if (turn.pending.some((m) => m.kind === 'start')) return this.replyWithText(turn, 'greeting', turn.contact.locale ?? turn.tenant.locale, trace);
       // A sticker is how some customers say hello: the first one deserves a greeting; after an answer it is an
       // acknowledgement and stays unanswered.
       if (turn.pending.some((m) => m.kind === 'sticker') && !turn.history.some((line) => line.author !== 'customer')) {
@@ -102,7 +105,7 @@ export class InboundHandler {
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, handoverId: null, authorKind: 'bot', body: decision.text, traceId });
         this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId, messageId: id });
         store.markOutcome(ids, 'replied');
-        this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(contactId), traceId });
+        queueOutbound(this.deps.queue, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, messageId: id, traceId });
         if (this.deps.llm) {
           this.deps.queue.enqueue({ kind: JOB.summarizeMemory, tenantId: turn.tenant.id, payload: { contactId }, uniqueKey: `memory:${contactId}`, runAt: clock() + this.deps.memoryQuietMs });
         }
@@ -131,7 +134,7 @@ export class InboundHandler {
       const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: null, authorKind: 'bot', body, traceId });
       this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });
       store.markOutcome(turn.pending.map((m) => m.id), 'replied');
-      this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
+      queueOutbound(this.deps.queue, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, messageId: id, traceId });
     });
     trace('reply.queued', { template: key });
   }
@@ -148,7 +151,7 @@ export class InboundHandler {
       this.deps.events.emit({ type: 'handover.opened', tenantId: turn.tenant.id, contactId: turn.contact.id, handoverId: opened.handoverId });
       this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });
       store.markOutcome(turn.pending.map((m) => m.id), 'escalated');
-      this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
+      queueOutbound(this.deps.queue, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, messageId: id, traceId });
       this.deps.queue.enqueue({ kind: JOB.postHandoverCard, tenantId: turn.tenant.id, payload: { handoverId: opened.handoverId }, traceId });
       return opened;
     });
@@ -186,7 +189,7 @@ export class InboundHandler {
         const body = renderText(locale, 'manager_already_handling', { business: turn.tenant.name }, turn.tenant.texts);
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId, authorKind: 'bot', body, traceId });
         this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId: turn.contact.id, messageId: id });
-        this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(turn.contact.id), traceId });
+        queueOutbound(this.deps.queue, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, messageId: id, traceId });
         store.setNoticeSentAt(turn.conversation.id, now);
       }
     });
@@ -197,7 +200,7 @@ export class InboundHandler {
     const last = [...turn.pending].reverse().find((m: StoredInbound) => m.providerMessageId);
     if (!last?.providerMessageId) return;
     try {
-      await this.deps.channel.markRead(turn.tenant.id, last.providerMessageId, signal);
+      await this.deps.channel.markRead(turn.tenant.channelAccountId, last.providerMessageId, signal);
     } catch (err) {
       // Read receipts and "typing…" are courtesy: a failure must not delay or block the answer.
       logger.debug({ err }, 'could not mark the message read');

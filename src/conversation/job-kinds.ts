@@ -1,7 +1,8 @@
 /** Job kinds of the message pipeline and the desk. Payloads hold ids only; handlers read the rows. */
 export const JOB = {
   handleInbound: 'handle_inbound', // { contactId }
-  sendReply: 'send_whatsapp', // { messageId }
+  /** Delivers one stored outbound message on the contact's channel; queued only by queueOutbound (queue-outbound.ts). */
+  deliverMessage: 'deliver_message', // { messageId, channelAccountId }
   postHandoverCard: 'post_handover_card', // { handoverId }
   relayToDesk: 'relay_to_desk', // { handoverId, messageId }
   deskUpdateCard: 'desk.update_card', // { handoverId }

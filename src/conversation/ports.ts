@@ -115,7 +115,7 @@ export interface HandoverState {
 /** What intake writes: contacts, messages and delivery statuses from one webhook delivery. */
 export interface IntakeStore {
   /** The tenant owning a channel account, with its verifying secret, or null when the account is unknown. */
-  findAccount(channel: 'whatsapp', externalId: string): IntakeAccount | null;
+  findAccount(channel: 'whatsapp' | 'instagram' | 'telegram', externalId: string): IntakeAccount | null;
   /** Runs `fn` in a transaction whose commit is fsynced (deliveries arriving together share one commit). */
   durableTransaction<T>(fn: () => T): Promise<T>;
   /**
@@ -175,9 +175,10 @@ export interface KnowledgePort {
 }
 
 /** The customer's channel as the core uses it (credentials resolved per tenant by the adapter). */
+/** The customer's channel, by the channel account the customer wrote to (WhatsApp, Instagram, a customer bot). */
 export interface CustomerChannelPort {
-  markRead(tenantId: number, providerMessageId: string, signal: AbortSignal): Promise<void>;
-  fetchMedia(tenantId: number, mediaId: string, signal: AbortSignal): Promise<{ bytes: Buffer; mimeType: string }>;
+  markRead(channelAccountId: number, providerMessageId: string, signal: AbortSignal): Promise<void>;
+  fetchMedia(channelAccountId: number, mediaId: string, signal: AbortSignal): Promise<{ bytes: Buffer; mimeType: string }>;
 }
 
 export interface TraceEvent {

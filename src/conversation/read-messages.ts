@@ -35,6 +35,7 @@ export async function readMessages(
       case 'sticker':
       case 'revoke':
       case 'system':
+      case 'start': // the customer opened the chat: handle-inbound greets them
         result.notes.push({ message: message.id, kind: message.kind, read: 'ignored' });
         break;
       case 'voice':
@@ -72,7 +73,7 @@ export async function readMessages(
 
 async function transcribe(message: StoredInbound, tenant: TurnTenant, deps: { channel: CustomerChannelPort; llm: LlmPort | null }, signal: AbortSignal, logger: Logger): Promise<string | null> {
   try {
-    const media = await deps.channel.fetchMedia(tenant.id, message.media!.id, signal);
+    const media = await deps.channel.fetchMedia(tenant.channelAccountId, message.media!.id, signal);
     const text = await deps.llm!.transcribe(media.bytes, media.mimeType, { signal, timeoutMs: TRANSCRIBE_TIMEOUT_MS });
     return text.trim() || null;
   } catch (err) {

@@ -49,9 +49,13 @@ export function cardKeyboard(h: DeskHandover, locale: Locale, options: { teach?:
 export function renderCard(h: DeskHandover, tenant: DeskTenant, transcript: TranscriptLine[]): string {
   const locale = tenant.locale as Locale;
   const t = (key: string, vars: Record<string, string | number> = {}) => deskText(locale, key, vars);
-  // A customer with a username and a hidden number is known by a user id, shown as it is (no "+").
-  const address = /^\d+$/.test(h.customerPhone) ? `+${h.customerPhone}` : h.customerPhone;
-  const customer = [h.customerName && truncate(h.customerName, HEAD_LIMITS.customer), address].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
+  const channel = h.channel ?? 'whatsapp';
+  // WhatsApp: the phone number, or the user id of a customer who hides it (shown as it is, no "+"). Instagram and
+  // Telegram: the @handle when known, else the channel's id of the customer.
+  const address = channel !== 'whatsapp'
+    ? (h.customerHandle ? `@${h.customerHandle}` : h.customerPhone)
+    : /^\d+$/.test(h.customerPhone) ? `+${h.customerPhone}` : h.customerPhone;
+  const customer = [t(`channel_${channel}`), h.customerName && truncate(h.customerName, HEAD_LIMITS.customer), address].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
   const status = h.status === 'waiting'
     ? t('status_waiting', { time: clockTime(h.createdAt, tenant.timezone) })
     : h.status === 'taken'
@@ -64,7 +68,7 @@ export function renderCard(h: DeskHandover, tenant: DeskTenant, transcript: Tran
     h.summary ? `<b>${t('summary')}:</b> ${escapeHtml(truncate(h.summary, HEAD_LIMITS.summary))}` : null,
     status,
   ].filter(Boolean).join('\n');
-  const foot = h.status === 'resolved' ? '' : `\n\n<i>${t('reply_hint')}</i>`;
+  const foot = h.status === 'resolved' ? '' : `\n\n<i>${t('reply_hint', { channel: t(`channel_${channel}`) })}</i>`;
   const who = { customer: t('who_customer'), bot: t('who_bot'), manager: t('who_manager'), system: t('who_bot') };
   const lines = transcript.map((l) => `<b>${who[l.author]}:</b> ${escapeHtml(truncate(l.text, LINE_LIMIT))}`);
   const budget = TELEGRAM_TEXT_LIMIT - head.length - foot.length - 40;

@@ -11,6 +11,8 @@ import { readBoundedBody } from './read-bounded-body.js';
 import { isTransientStorageError } from './storage-errors.js';
 
 export interface WhatsappWebhookDeps {
+  /** Meta signs and routes WhatsApp and Instagram deliveries alike; the channel names whose accounts are looked up. Default whatsapp. */
+  channel?: 'whatsapp' | 'instagram';
   receiver: ChannelReceiver;
   accounts: Pick<IntakeStore, 'findAccount' | 'recordRejection'>;
   intake: Intake;
@@ -42,6 +44,8 @@ const PHONE_NUMBER_ID = /"phone_number_id"\s*:\s*"([^"\\]{1,64})"/g;
 export function whatsappWebhook(deps: WhatsappWebhookDeps): Hono {
   const app = new Hono();
   const clock = deps.clock ?? Date.now;
+  const channel = deps.channel ?? 'whatsapp';
+  const accountName = channel === 'instagram' ? 'Instagram account id' : 'WhatsApp phone number id';
 
   app.get('/', (c) => {
     const mode = c.req.query('hub.mode');
@@ -67,7 +71,7 @@ export function whatsappWebhook(deps: WhatsappWebhookDeps): Hono {
     }
     const bodySha256 = createHash('sha256').update(raw).digest('hex');
     const reject = (tenantId: number | null, part: RejectedPart, kind: string) => {
-      deps.accounts.recordRejection({ tenantId, channel: 'whatsapp', path: part.path, reason: part.reason, providerMessageId: part.providerMessageId, bodySha256, bodyBytes: raw.byteLength, now: clock() });
+      deps.accounts.recordRejection({ tenantId, channel, path: part.path, reason: part.reason, providerMessageId: part.providerMessageId, bodySha256, bodyBytes: raw.byteLength, now: clock() });
       deps.logger.warn({ tenantId, path: cut(part.path, 200), reason: cut(part.reason, 300), wamid: part.providerMessageId, bodySha256 }, `signed webhook part could not be stored (${kind}): answered 200 and recorded in webhook_rejections`);
       deps.events?.rejected?.(kind);
     };
@@ -85,10 +89,10 @@ export function whatsappWebhook(deps: WhatsappWebhookDeps): Hono {
     const verified: VerifiedBatch[] = [];
     const rejections: Array<[number | null, RejectedPart]> = [];
     for (const batch of batches) {
-      const account = batch.accountExternalId === UNROUTED ? null : deps.accounts.findAccount('whatsapp', batch.accountExternalId);
+      const account = batch.accountExternalId === UNROUTED ? null : deps.accounts.findAccount(channel, batch.accountExternalId);
       if (!account) {
         if (batch.accountExternalId !== UNROUTED) {
-          deps.logger.warn({ phoneNumberId: cut(batch.accountExternalId, 64), messages: batch.messages.length }, 'webhook for an unknown WhatsApp phone number id: acknowledged and dropped; add the tenant with botctl tenant add or fix its --whatsapp-phone-number-id');
+          deps.logger.warn({ phoneNumberId: cut(batch.accountExternalId, 64), messages: batch.messages.length }, `webhook for an unknown ${accountName}: acknowledged and dropped; ${channel === 'instagram' ? 'connect it with botctl tenant update <slug> --instagram-account-id' : 'add the tenant with botctl tenant add or fix its --whatsapp-phone-number-id'}`);
           deps.events?.unknownAccount?.(batch.accountExternalId);
         }
         for (const part of batch.rejected) rejections.push([null, part]);
@@ -165,7 +169,7 @@ export function whatsappWebhook(deps: WhatsappWebhookDeps): Hono {
       if (ids.size >= MAX_SECRET_CANDIDATES) break;
     }
     for (const id of ids) {
-      const account: IntakeAccount | null = deps.accounts.findAccount('whatsapp', id);
+      const account: IntakeAccount | null = deps.accounts.findAccount(channel, id);
       if (account?.appSecret && deps.receiver.verifySignature(raw, signature, account.appSecret)) return account.appSecret;
     }
     return null;

@@ -41,7 +41,12 @@ export interface DeskHandover {
   threadId: number | null;
   remindersSent: number;
   customerName: string | null;
+  /** The customer's address on the channel: phone digits (WhatsApp), a WhatsApp user id, an IGSID, a Telegram chat id. */
   customerPhone: string;
+  /** The channel the customer writes on (absent in rows built before channels: WhatsApp). */
+  channel?: 'whatsapp' | 'instagram' | 'telegram';
+  /** The customer's handle on the channel (Instagram or Telegram username), when known. */
+  customerHandle?: string | null;
 }
 
 export interface TranscriptLine {
@@ -58,7 +63,8 @@ const HANDOVER = `SELECT h.id, h.tenant_id AS tenantId, h.conversation_id AS con
   h.reason, h.summary, h.created_at AS createdAt, h.assigned_to_id AS assignedToId, h.assigned_to_name AS assignedToName,
   h.taken_at AS takenAt, h.first_response_at AS firstResponseAt, h.resolved_by_id AS resolvedById, h.resolved_by_name AS resolvedByName,
   h.resolved_at AS resolvedAt, h.telegram_chat_id AS chatId, h.telegram_message_id AS cardMessageId, h.telegram_thread_id AS threadId,
-  h.reminders_sent AS remindersSent, c.display_name AS customerName, c.provider_id AS customerPhone
+  h.reminders_sent AS remindersSent, c.display_name AS customerName, c.provider_id AS customerPhone,
+  (SELECT a.channel FROM channel_accounts a WHERE a.id = c.channel_account_id) AS channel, c.handle AS customerHandle
   FROM handovers h JOIN contacts c ON c.id = h.contact_id`;
 
 function tenantRow(row: unknown): DeskTenant | null {
@@ -196,12 +202,11 @@ export class DeskStore {
       delivery_error AS deliveryError FROM messages WHERE id = ? AND direction = 'outbound'`).get(messageId) as never) ?? null;
   }
 
-  /** A customer's message as the relay shows it. */
-  /** A customer's message; `target` is the provider id an edit or a deletion refers to. */
-  inbound(messageId: number): { id: number; tenantId: number; type: string; body: string | null; target: string | null; media: { id: string; mimeType: string; filename?: string } | null } | null {
-    const row = prepareCached(this.db, `SELECT id, tenant_id AS tenantId, type, body, json_extract(payload, '$.target') AS target, json_extract(payload, '$.media') AS media
-      FROM messages WHERE id = ? AND direction = 'inbound'`)
-      .get(messageId) as { id: number; tenantId: number; type: string; body: string | null; target: string | null; media: string | null } | undefined;
+  /** A customer's message as the relay shows it; `target` is the provider id an edit or a deletion refers to. */
+  inbound(messageId: number): { id: number; tenantId: number; channelAccountId: number; type: string; body: string | null; target: string | null; media: { id: string; mimeType: string; filename?: string } | null } | null {
+    const row = prepareCached(this.db, `SELECT id, tenant_id AS tenantId, channel_account_id AS channelAccountId, type, body, json_extract(payload, '$.target') AS target,
+      json_extract(payload, '$.media') AS media FROM messages WHERE id = ? AND direction = 'inbound'`)
+      .get(messageId) as { id: number; tenantId: number; channelAccountId: number; type: string; body: string | null; target: string | null; media: string | null } | undefined;
     return row ? { ...row, media: row.media ? JSON.parse(row.media) : null } : null;
   }
 

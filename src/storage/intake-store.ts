@@ -48,7 +48,7 @@ export class SqlIntakeStore implements IntakeStore {
     };
   }
 
-  findAccount(channel: 'whatsapp', externalId: string): IntakeAccount | null {
+  findAccount(channel: 'whatsapp' | 'instagram' | 'telegram', externalId: string): IntakeAccount | null {
     const row = this.statements.account.get(channel, externalId) as { tenantId: number; tenantSlug: string; tenantStatus: 'active' | 'disabled'; channelAccountId: number; appSecretEnc: Buffer | null } | undefined;
     if (!row) return null;
     const appSecret = row.appSecretEnc ? this.openSecret(row.appSecretEnc, row.tenantSlug) : null;

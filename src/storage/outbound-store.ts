@@ -25,4 +25,10 @@ export class SqlOutboundStore implements OutboundStore {
   markTokenBroken(channelAccountId: number, detail: string, now: number): void {
     prepareCached(this.db, "UPDATE channel_accounts SET status = 'token_broken', status_detail = ?, updated_at = ? WHERE id = ?").run(detail, now, channelAccountId);
   }
+
+  /** The channel of an account (null when it was removed). */
+  channelOf(channelAccountId: number): 'whatsapp' | 'instagram' | 'telegram' | null {
+    const row = prepareCached(this.db, 'SELECT channel FROM channel_accounts WHERE id = ?').get(channelAccountId) as { channel: 'whatsapp' | 'instagram' | 'telegram' } | undefined;
+    return row?.channel ?? null;
+  }
 }

@@ -8,6 +8,8 @@ export interface TracedMessage {
   /** The customer's channel id (WhatsApp: wa_id, the phone number in digits). */
   contactPhone: string;
   contactName: string | null;
+  /** The channel the customer writes on (whatsapp, instagram, telegram); null when its account was removed. */
+  channel: string | null;
   direction: 'inbound' | 'outbound';
   authorKind: string;
   type: string;
@@ -52,7 +54,7 @@ export interface TracedHandoverEvent {
 const MESSAGE = `SELECT m.id, m.tenant_id AS tenantId, t.slug AS tenantSlug, m.contact_id AS contactId, c.provider_id AS contactPhone,
   c.display_name AS contactName, m.direction, m.author_kind AS authorKind, m.type, m.body, m.provider_message_id AS wamid,
   m.delivery_status AS deliveryStatus, m.delivery_error AS deliveryError, m.outcome, m.trace_id AS traceId,
-  m.handover_id AS handoverId, m.created_at AS createdAt
+  m.handover_id AS handoverId, m.created_at AS createdAt, (SELECT a.channel FROM channel_accounts a WHERE a.id = m.channel_account_id) AS channel
   FROM messages m JOIN tenants t ON t.id = m.tenant_id JOIN contacts c ON c.id = m.contact_id`;
 
 /**

@@ -33,6 +33,8 @@ export interface TenantInput {
 export const SECRET_CONTEXT = {
   whatsappToken: (slug: string) => `tenant:${slug}:whatsapp.access_token`,
   whatsappAppSecret: (slug: string) => `tenant:${slug}:whatsapp.app_secret`,
+  instagramToken: (slug: string) => `tenant:${slug}:instagram.access_token`,
+  telegramCustomerBotToken: (slug: string) => `tenant:${slug}:telegram.customer_bot_token`,
 } as const;
 
 /**

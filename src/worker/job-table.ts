@@ -1,4 +1,3 @@
-import { whatsappBudget } from '../channels/whatsapp/budgets.js';
 import { JOB } from '../conversation/job-kinds.js';
 import type { DeskJobs } from '../desk/desk.js';
 import { registerKinds, type KindEntry } from '../jobs/kind-table.js';
@@ -46,10 +45,12 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
   const { pipeline, pipelineOptions: options, desk, knowledge, learning, integrations, dashboard, maintenance } = deps;
   const rows: KindEntry[] = [
     {
-      kind: JOB.sendReply, lane: 'reply', handler: pipeline.sendReply,
+      // Every channel's delivery (src/channels/deliver-message.ts). Budgets by the account's channel
+      // (src/channels/outbound-budget.ts): WhatsApp's number and pair; Instagram's ≈200/hour per account-user pair;
+      // a customer bot's 1/s per chat and 30/s per bot. The job's concurrency key is the contact.
+      kind: JOB.deliverMessage, lane: 'reply', handler: pipeline.deliverMessage,
       policy: { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, timeoutMs: options.graphTimeoutMs + 5000 },
-      // The tenant's number, and the customer (the job's concurrency key is the contact).
-      budget: (job) => (job.tenantId === null ? [] : whatsappBudget(job.tenantId, job.concurrencyKey)),
+      budget: pipeline.deliveryBudget,
     },
     {
       // The brain retries the LLM within its own deadline; a job retry is for a crash or a storage error.

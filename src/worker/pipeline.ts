@@ -4,11 +4,21 @@ import { OpenAiLlm } from '../brain/openai-llm.js';
 import type { Cell } from '../cell.js';
 import { GraphClient } from '../channels/whatsapp/graph-client.js';
 import { WhatsappChannel } from '../channels/whatsapp/whatsapp-channel.js';
+import { InstagramChannel } from '../channels/instagram/instagram-channel.js';
+import { CustomerBotChannel } from '../channels/telegram/customer-bot-channel.js';
+import { CustomerBotConnections } from '../channels/telegram/customer-bot-connections.js';
+import { CustomerBotIntake } from '../channels/telegram/customer-bot-intake.js';
+import { telegramCustomerWebhook } from '../server/telegram-customer-webhook.js';
+import { ChannelAccountStore, type CustomerBotRow } from '../storage/channel-account-store.js';
+import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
 import { InboundHandler } from '../conversation/handle-inbound.js';
 import { JOB } from '../conversation/job-kinds.js';
 import { Intake } from '../conversation/intake.js';
 import type { CustomerChannelPort, KnowledgePort } from '../conversation/ports.js';
-import { SendReply } from '../conversation/send-reply.js';
+import { DeliverMessage } from '../channels/deliver-message.js';
+import { deliveryBudgetOf } from '../channels/outbound-budget.js';
+import { ChannelRoutes } from '../channels/outbound-routes.js';
+import type { BudgetOf } from '../jobs/registry.js';
 import { summarizeMemory } from '../conversation/summarize-memory.js';
 import { integrationEvents } from '../integrations/outbox.js';
 import { SqlMemoryStore } from '../storage/memory-store.js';
@@ -21,7 +31,7 @@ import { whatsappWebhook } from '../server/whatsapp-webhook.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
-import { WhatsappCredentials } from '../tenants/credentials.js';
+import { ChannelAccountCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
 export interface PipelineOptions {
@@ -49,7 +59,10 @@ export function llmFromConfig(cell: Cell): LlmPort | null {
 /** The handlers of the pipeline's jobs; the worker's job table (src/worker/job-table.ts) says how each runs. */
 export interface PipelineJobs {
   handleInbound: JobHandler;
-  sendReply: JobHandler;
+  /** Delivers one outbound message on its contact's channel (every channel). */
+  deliverMessage: JobHandler;
+  /** The rate budgets of a delivery: its channel's, for the account and the customer. */
+  deliveryBudget: BudgetOf;
   summarizeMemory: JobHandler;
 }
 
@@ -61,10 +74,20 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const { queue, logger, knowledge, llm, options } = deps;
   const tracer = workerTracer(cell.db, deps.metrics);
   const channel = new WhatsappChannel(new GraphClient({ baseUrl: cell.config.whatsappGraphUrl, timeoutMs: options.graphTimeoutMs }));
-  const credentials = new WhatsappCredentials(cell.db, cell.secrets);
+  // Every channel account's adapter and credentials: replies, read receipts and media go through the contact's account.
+  const instagram = new InstagramChannel({ baseUrl: cell.config.instagramGraphUrl, timeoutMs: options.graphTimeoutMs });
+  // A tenant's own customer bot on Telegram (distinct from the cell's desk bot), through the same Bot API root.
+  const customerBot = new CustomerBotChannel({ apiRoot: cell.config.telegramApiRoot });
+  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel, instagram, telegram: customerBot });
   const customerChannel: CustomerChannelPort = {
-    markRead: (tenantId, wamid, signal) => channel.markRead(credentials.forTenant(tenantId), wamid, { typing: true }, signal),
-    fetchMedia: (tenantId, mediaId, signal) => channel.fetchMedia(credentials.forTenant(tenantId), mediaId, signal),
+    markRead: (accountId, messageId, signal) => {
+      const route = routes.forAccount(accountId);
+      return route.sender.markRead(route.credentials, messageId, { typing: true }, signal);
+    },
+    fetchMedia: (accountId, mediaId, signal) => {
+      const route = routes.forAccount(accountId);
+      return route.sender.fetchMedia(route.credentials, mediaId, signal);
+    },
   };
 
   const events = integrationEvents(cell.db, queue);
@@ -81,7 +104,8 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const media = telegramBotToken ? new TelegramFileSource({ token: telegramBotToken, apiRoot: telegramApiRoot }) : undefined;
   const memory = new SqlMemoryStore(cell.db);
 
-  const sender = new SendReply({ outbound: new SqlOutboundStore(cell.db), credentials, channel, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
+  const outbound = new SqlOutboundStore(cell.db);
+  const sender = new DeliverMessage({ outbound, routes, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
   const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery, events);
@@ -89,10 +113,21 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
     events: deps.metrics?.webhookEvents(),
   });
+  // Instagram Direct: the same Meta signing and handshake, routed by the business's Instagram account id (entry.id).
+  const instagramWebhook = whatsappWebhook({
+    channel: 'instagram', receiver: instagram, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken,
+    cellAppSecret: cell.config.instagramAppSecret ?? cell.config.whatsappAppSecret, logger,
+  });
   const jobs: PipelineJobs = {
     handleInbound: async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger),
-    sendReply: async (job, ctx) => sender.run(job, ctx.signal),
+    deliverMessage: async (job, ctx) => sender.run(job, ctx.signal),
+    deliveryBudget: deliveryBudgetOf((accountId) => outbound.channelOf(accountId)),
     summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
   };
-  return { webhook, customerChannel, tracer, jobs };
+  const botAccounts = new ChannelAccountStore(cell.db);
+  const tokenOf = (bot: CustomerBotRow) => cell.secrets.open(bot.tokenEnc, SECRET_CONTEXT.telegramCustomerBotToken(bot.slug), `the customer bot token of tenant ${bot.slug}`);
+  const botIntake = new CustomerBotIntake({ intake, accounts: botAccounts, logger, clock: Date.now });
+  const telegramWebhook = telegramCustomerWebhook({ bots: botAccounts, tokenOf, intake: botIntake, logger });
+  const customerBots = new CustomerBotConnections({ bots: botAccounts, tokenOf, channel: customerBot, intake: botIntake, publicUrl: cell.config.publicUrl ?? null, logger });
+  return { webhook, instagramWebhook, telegramWebhook, customerBots, customerChannel, tracer, jobs };
 }

@@ -66,12 +66,15 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   const llm = llmFromConfig(cell);
   const embedder = embedderFromConfig(cell.config);
   const knowledge = knowledgeJobs(cell.db, cell.config, { embedder });
-  const { webhook, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
+  const { webhook, instagramWebhook, telegramWebhook, customerBots, customerChannel, tracer, jobs: pipelineJobs } = registerPipeline(cell, {
     queue, logger, knowledge: knowledgeSearchFromConfig(cell.db, cell.config, embedder, queue), llm, options: pipelineOptions, metrics,
   });
   const dashboard = wireDashboard(cell, { queue });
   const app = createServer({ db: cell.db, runnerTickAt: () => runner.lastTickAt, readiness, eventLoop, metrics, dashboard: dashboard.app });
   app.route('/webhooks/whatsapp', webhook);
+  app.route('/webhooks/instagram', instagramWebhook);
+  // Tenants' customer bots (`/webhooks/telegram/<tenant>`); the desk bot's own webhook is `/webhooks/telegram`.
+  app.route('/webhooks/telegram', telegramWebhook);
   const desk = registerDesk(cell, { queue, logger, tracer, channel: customerChannel, options: { webhook: options.telegramWebhook ?? false }, dashboard: dashboard.links });
   registerJobTable(registry, { pipeline: pipelineJobs, pipelineOptions, desk: desk?.jobs ?? null, knowledge,
     learning: learningJobs(cell, { queue, llm, tracer, desk: desk?.learningContext ?? null }), integrations: integrationJobs(cell), dashboard: dashboard.jobs,
@@ -88,6 +91,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
   runner.start();
   scheduler.start([...MAINTENANCE_SCHEDULE, ...INTEGRATION_SCHEDULE, ...dashboard.schedule]);
   await desk?.start();
+  await customerBots.start();
   logger.info({ host: cell.config.httpHost, port, concurrency: options.concurrency, kinds: registry.names() }, 'worker started');
 
   return {
@@ -97,6 +101,7 @@ export async function startWorker(cell: Cell, logger: Logger, options: WorkerOpt
     async stop(deadlineMs) {
       scheduler.stop();
       await desk?.stop();
+      await customerBots.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const result = await runner.stop(deadlineMs);
       metrics.stop();

@@ -112,7 +112,7 @@ describe('no loss under kill -9', () => {
     };
     // Polled every half second with one cheap count: the worker needs the CPU more than this test does.
     const open = () => h.query<{ n: number }>(`SELECT (SELECT count(*) FROM messages WHERE direction = 'inbound' AND outcome IS NULL)
-      + (SELECT count(*) FROM jobs WHERE kind IN ('handle_inbound', 'send_whatsapp') AND state IN ('pending', 'running')) AS n`)[0]!.n;
+      + (SELECT count(*) FROM jobs WHERE kind IN ('handle_inbound', 'deliver_message') AND state IN ('pending', 'running')) AS n`)[0]!.n;
     while (open() > 0 && Date.now() < testDeadline) await new Promise((r) => setTimeout(r, 500));
 
     const byId = new Map(rows().map((r) => [r.provider_message_id, r]));

@@ -164,7 +164,7 @@ describe('WhatsApp pipeline on the real worker', () => {
     expect(h.graph.requests.filter((r) => r.kind === 'send' && JSON.stringify(r.body).includes(closed))).toHaveLength(1);
     const [failed] = h.query<{ delivery_error: string }>("SELECT delivery_error FROM messages WHERE direction = 'outbound' AND contact_id = (SELECT id FROM contacts WHERE provider_id = ?)", closed);
     expect(failed!.delivery_error).toContain('131047');
-    expect(h.query("SELECT state FROM jobs WHERE kind = 'send_whatsapp' AND trace_id IN (SELECT trace_id FROM messages WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?))", closed)).toEqual([{ state: 'done' }]);
+    expect(h.query("SELECT state FROM jobs WHERE kind = 'deliver_message' AND trace_id IN (SELECT trace_id FROM messages WHERE contact_id = (SELECT id FROM contacts WHERE provider_id = ?))", closed)).toEqual([{ state: 'done' }]);
 
     const flaky = nextCustomer();
     h.graph.failNext({ status: 500, match: (r) => r.kind === 'send' && JSON.stringify(r.body).includes(flaky) });

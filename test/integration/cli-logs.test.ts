@@ -16,7 +16,7 @@ function workerLines(ids: { smile: number; bolt: number }): string[] {
   const logger = createLogger({ level: 'debug', base: { proc: 'worker' }, destination: { write: (line: string) => lines.push(line.trimEnd()) } });
   logger.info({ tenant: 'smile' }, 'webhook accepted');
   logger.child({ job: 11, kind: 'handle_inbound', trace: T1, tenantId: ids.smile }).warn({ attempt: '1/5', err: 'the LLM failed (500)' }, 'job failed; will retry');
-  logger.child({ job: 12, kind: 'send_whatsapp', trace: T2, tenantId: ids.bolt }).error({ attempt: '1/10', err: new Error('token revoked') }, 'job dead (permanent error)');
+  logger.child({ job: 12, kind: 'deliver_message', trace: T2, tenantId: ids.bolt }).error({ attempt: '1/10', err: new Error('token revoked') }, 'job dead (permanent error)');
   logger.debug({ tenant: 'bolt', phone: '77011234567' }, 'webhook accepted');
   logger.child({ job: 11, kind: 'handle_inbound', trace: T1, tenantId: ids.smile }).info({ attempt: '2/5', ms: 840 }, 'job done');
   const old = JSON.parse(lines[0]!) as Record<string, unknown>;
@@ -74,7 +74,7 @@ describe('botctl logs', () => {
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines.find((l) => l.includes('job failed'))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN  \[worker\] smile 3f2a9c1d  job failed; will retry  job=11 kind=handle_inbound attempt=1\/5 err="the LLM failed \(500\)"$/);
-    expect(lines.find((l) => l.includes('job dead'))).toMatch(/ ERROR \[worker\] bolt 77aa0000  job dead \(permanent error\)  job=12 kind=send_whatsapp attempt=1\/10 err="Error: token revoked"$/);
+    expect(lines.find((l) => l.includes('job dead'))).toMatch(/ ERROR \[worker\] bolt 77aa0000  job dead \(permanent error\)  job=12 kind=deliver_message attempt=1\/10 err="Error: token revoked"$/);
     expect(lines[lines.findIndex((l) => l.includes('job dead')) + 1]).toMatch(/^ {4}at /);
     expect(lines.find((l) => l.includes('DEBUG'))).toContain('phone=770******67');
     expect(result.stdout).toContain('    at JobRunner.execute (file:///opt/botctl/dist/src/jobs/runner.js:120:9)');

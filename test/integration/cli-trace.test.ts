@@ -29,7 +29,7 @@ async function traceJson(...args: string[]): Promise<TraceReport> {
 }
 const stepNames = (report: TraceReport) => report.steps.map((s) => s.step);
 /** The answer and send jobs of a message's trace finished: lookups from here on see the same rows. */
-const settled = (wamid: string) => until(() => h.query("SELECT 1 FROM jobs WHERE state IN ('pending', 'running') AND kind IN ('handle_inbound', 'send_whatsapp') AND trace_id = (SELECT trace_id FROM messages WHERE provider_message_id = ?)", wamid).length === 0
+const settled = (wamid: string) => until(() => h.query("SELECT 1 FROM jobs WHERE state IN ('pending', 'running') AND kind IN ('handle_inbound', 'deliver_message') AND trace_id = (SELECT trace_id FROM messages WHERE provider_message_id = ?)", wamid).length === 0
   && h.query("SELECT 1 FROM trace_events WHERE step = 'reply.sent' AND trace_id = (SELECT trace_id FROM messages WHERE provider_message_id = ?)", wamid).length > 0, 5000, 'the jobs of the trace to finish');
 const messageId = (wamid: string) => h.query<{ id: number }>('SELECT id FROM messages WHERE provider_message_id = ?', wamid)[0]!.id;
 
@@ -61,7 +61,7 @@ describe('botctl trace on the real binary', () => {
     // Each call at its own start time, so the backoff between retries shows.
     for (let i = 1; i < llmCalls.length; i++) expect(llmCalls[i]!.at).toBeGreaterThan(llmCalls[i - 1]!.at);
     const handleJob = report.steps.find((s) => s.step === 'job.created' && s.summary.includes('handle_inbound'))!;
-    const sendJob = report.steps.find((s) => s.step === 'job.created' && s.summary.includes('send_whatsapp'))!;
+    const sendJob = report.steps.find((s) => s.step === 'job.created' && s.summary.includes('deliver_message'))!;
     const opened = report.steps.find((s) => s.step === 'handover.opened')!;
     const sent = report.steps.find((s) => s.step === 'reply.sent')!;
     expect(first('webhook.received')).toBe(0);

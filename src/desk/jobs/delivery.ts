@@ -28,9 +28,14 @@ export async function showDelivery(job: Job, ctx: DeskJobContext): Promise<void>
   if (sent) ctx.store.recordDeskMessage({ tenantId: tenant.id, handoverId: message.handoverId, chatId: sent.chat.id, telegramMessageId: sent.message_id, threadId: origin.threadId, kind: 'status', messageId: message.id, now: ctx.clock() });
 }
 
-/** The failure in words a manager can act on (131047: the 24-hour window; 131026: not on WhatsApp). */
+/**
+ * The failure in words a manager can act on (131047: the 24-hour window; 131026: not on WhatsApp; Instagram's
+ * closed window past the 7 days of the human-agent tag; a customer who blocked the tenant's Telegram bot).
+ */
 function failureReason(locale: Locale, error: string | null): string {
   if (error?.includes('131047')) return deskText(locale, 'failed_window');
+  if (error && /on Instagram/.test(error) && /^(10|2534022) /.test(error)) return deskText(locale, 'failed_window_instagram');
+  if (error?.includes('blocked the bot')) return deskText(locale, 'failed_blocked_bot');
   if (error?.includes('131026')) return deskText(locale, 'failed_undeliverable');
   if (error?.includes('190') || /token/i.test(error ?? '')) return deskText(locale, 'failed_token');
   return deskText(locale, 'failed_other', { detail: error ?? 'unknown error' });

@@ -28,7 +28,7 @@ export async function relayToDesk(job: Job, ctx: DeskJobContext, signal: AbortSi
 
   let sent;
   if (message.media && (message.type === 'image' || message.type === 'document')) {
-    const media = await ctx.channel.fetchMedia(h.tenantId, message.media.id, signal);
+    const media = await ctx.channel.fetchMedia(message.channelAccountId, message.media.id, signal);
     const caption = `${header}${message.body ? `\n${escapeHtml(message.body)}` : ''}`.slice(0, CAPTION_LIMIT);
     const file = new InputFile(media.bytes, message.media.filename ?? (message.type === 'image' ? 'photo.jpg' : 'document'));
     if (ctx.store.deskMessageFor(message.id, 'relay')) return;

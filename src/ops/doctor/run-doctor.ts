@@ -6,6 +6,7 @@ import { llmChecks } from './llm-checks.js';
 import { configCheck, dataDirCheck, diskCheck, nodeVersionCheck } from './system-checks.js';
 import { telegramChecks } from './telegram-checks.js';
 import { webhookCheck, whatsappTokenChecks } from './whatsapp-checks.js';
+import { channelChecks } from './channel-checks.js';
 
 export interface DoctorReport {
   ok: boolean;
@@ -19,7 +20,7 @@ export interface DoctorReport {
  */
 export async function runDoctor(ctx: DoctorContext, dbOpenError: string | null): Promise<DoctorReport> {
   const checks: CheckResult[] = [nodeVersionCheck(), ...configCheck(ctx), ...dataDirCheck(ctx), await diskCheck(ctx), ...databaseChecks(ctx, dbOpenError)];
-  const remote = await Promise.all([litestreamChecks(ctx), webhookCheck(ctx), llmChecks(ctx), telegramChecks(ctx), whatsappTokenChecks(ctx).then((r) => [r]), integrationChecks(ctx)]);
+  const remote = await Promise.all([litestreamChecks(ctx), webhookCheck(ctx), llmChecks(ctx), telegramChecks(ctx), whatsappTokenChecks(ctx).then((r) => [r]), channelChecks(ctx), integrationChecks(ctx)]);
   checks.push(...remote.flat());
   const counts = { ok: 0, fail: 0, warn: 0, skip: 0 };
   for (const c of checks) counts[c.status]++;

@@ -10,7 +10,7 @@ export function formatTrace(report: TraceReport): string[] {
     lines.push('', 'Tracing the latest:');
   }
   const m = report.message;
-  lines.push(`message #${m.id} (tenant ${m.tenant}), ${m.direction} ${m.type} ${m.direction === 'inbound' ? 'from' : 'to'} ${m.phone}${m.contactName ? ` (${m.contactName})` : ''}`);
+  lines.push(`message #${m.id} (tenant ${m.tenant}), ${m.direction} ${m.type} ${m.direction === 'inbound' ? 'from' : 'to'} ${m.channel && m.channel !== 'whatsapp' ? `${m.channel} ` : ''}${m.phone}${m.contactName ? ` (${m.contactName})` : ''}`);
   if (m.body) lines.push(`  ${quote(m.body, 160)}`);
   lines.push(`  wamid ${m.wamid ?? '-'}, trace ${m.traceId}, ${m.createdAt}, outcome ${m.outcome ?? 'not handled yet'}`);
   if (report.asked) lines.push(`  (you asked for ${describe(report.asked)}, our reply to it)`);

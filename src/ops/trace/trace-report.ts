@@ -12,6 +12,8 @@ export interface MessageView {
   type: string;
   /** Full only when the operator searched by this phone; masked otherwise. */
   phone: string;
+  /** The customer's channel (whatsapp, instagram, telegram). */
+  channel: string | null;
   contactName: string | null;
   wamid: string | null;
   body: string | null;
@@ -97,7 +99,7 @@ function placeLlmCalls(lookup: TraceLookupStore, message: TracedMessage, events:
 
 function view(m: TracedMessage, showPhone: boolean): MessageView {
   return {
-    id: m.id, tenant: m.tenantSlug, direction: m.direction, type: m.type, phone: showPhone ? m.contactPhone : String(maskPhone(m.contactPhone)),
+    id: m.id, tenant: m.tenantSlug, direction: m.direction, type: m.type, channel: m.channel ?? null, phone: showPhone ? m.contactPhone : String(maskPhone(m.contactPhone)),
     contactName: m.contactName, wamid: m.wamid, body: m.body, deliveryStatus: m.deliveryStatus, deliveryError: m.deliveryError, outcome: m.outcome,
     traceId: m.traceId, createdAt: new Date(m.createdAt).toISOString(),
   };

@@ -97,7 +97,7 @@ const outboundFailures: Rule = {
     if (o.total < limits.minSample || o.failed / o.total <= limits.outboundFailureRate) return [];
     const top = o.topTenants.map((t) => `${t.slug} ${t.failed}`).join(', ');
     return one(this.id, `${o.failed} of ${o.total} outbound messages failed in the last ${formatAge(o.windowMs)} (${pct(o.failed / o.total)}, limit ${pct(limits.outboundFailureRate)})${top ? `; most: ${top}` : ''}${o.sample ? `; e.g. ${scrubText(o.sample).slice(0, 160)}` : ''}`,
-      'botctl doctor checks every tenant\'s WhatsApp token; botctl jobs list --state dead --kind send_whatsapp shows the errors (131047 = the 24-hour window closed, 190 = token, 130429 = rate limit)');
+      'botctl doctor checks every tenant\'s WhatsApp token; botctl jobs list --state dead --kind deliver_message shows the errors (131047 = the 24-hour window closed, 190 = token, 130429 = rate limit)');
   },
 };
 

@@ -132,6 +132,21 @@ export class Humans {
     return chat;
   }
 
+  /**
+   * A person writes to the bot in their private chat (opened on first use; its id is theirs). `content` holds the
+   * message's own fields as Telegram sends them (text and entities, photo, voice, document, location, contact, …).
+   * The bot sees everything in a private chat.
+   */
+  writesPrivately(user: User, content: Partial<Message>): Message {
+    const chat = this.world.chats.get(user.id) ?? this.world.createChat({ id: user.id, type: 'private', title: user.first_name, members: [user] });
+    this.world.rememberUser(user);
+    const { text, ...rest } = content;
+    const stored = this.world.addMessage(chat, { from: user, sentByBot: false, ...(text !== undefined ? { text } : {}), service: rest });
+    const wire = this.world.wire(stored);
+    this.updates.push({ message: wire as GroupMessage });
+    return wire;
+  }
+
   private post(chatId: number, user: User, content: Partial<StoredMessage>, options: UserSendOptions, isCommand: boolean): Message {
     const chat = this.member(chatId, user);
     let replyTo: StoredMessage | undefined;

@@ -137,6 +137,17 @@ export class TelegramSimulator {
     return this.humans.sends(chatId, user, text, options);
   }
 
+  /** A customer writes to the bot privately: `content` is the message's fields (see Humans.writesPrivately). */
+  userWritesPrivately(user: User, content: Partial<Message>): Message {
+    return this.humans.writesPrivately(user, content);
+  }
+
+  /** Stores a file as if a person uploaded it, so a message can carry its file_id (voice notes, photos of customers). */
+  uploadFile(bytes: Buffer, kind: 'photo' | 'document', mimeType: string, fileName?: string): { file_id: string; file_unique_id: string } {
+    const file = this.world.storeFile(bytes, kind, mimeType, fileName);
+    return { file_id: file.file_id, file_unique_id: file.file_unique_id };
+  }
+
   userSendsPhoto(chatId: number, user: User, bytes: Buffer, caption?: string, options?: UserSendOptions): Message {
     return this.humans.sendsPhoto(chatId, user, bytes, caption, options);
   }

@@ -3,9 +3,9 @@ import type { BotCommand, Chat, Document, InlineKeyboardMarkup, Message, Message
 import { badRequest, forbidden } from './errors.js';
 
 export interface ChatOptions {
-  /** Defaults to a fresh id in Telegram's ranges (-4…… for groups, -100…… for supergroups). */
+  /** Defaults to a fresh id in Telegram's ranges (-4…… for groups, -100…… for supergroups); a private chat's is its person's id. */
   id?: number;
-  type: 'group' | 'supergroup';
+  type: 'group' | 'supergroup' | 'private';
   title: string;
   /** Topics on; only for supergroups. */
   isForum?: boolean;
@@ -102,6 +102,7 @@ export class World {
 
   createChat(options: ChatOptions): SimChat {
     if (options.isForum && options.type !== 'supergroup') throw new Error('only a supergroup can be a forum');
+    if (options.type === 'private' && (options.id === undefined || options.id <= 0)) throw new Error('a private chat has the id of its person (a positive user id)');
     const id = options.id ?? (options.type === 'group' ? -this.nextGroupId++ : -this.nextSupergroupId++);
     if (this.chats.has(id)) throw new Error(`chat ${id} already exists`);
     const admin = options.botIsAdmin ?? false;

@@ -53,7 +53,7 @@ async function post(s: SupervisorProcess, count: number, from = 0): Promise<void
 /** Waits until the worker has answered everything, so the live row counts stop moving. */
 async function settled(): Promise<void> {
   await until(() => h.query<{ n: number }>(`SELECT (SELECT count(*) FROM messages WHERE direction = 'inbound' AND outcome IS NULL)
-    + (SELECT count(*) FROM jobs WHERE kind IN ('handle_inbound', 'send_whatsapp') AND state IN ('pending', 'running')) AS n`)[0]!.n === 0, 20_000, 'the worker to finish');
+    + (SELECT count(*) FROM jobs WHERE kind IN ('handle_inbound', 'deliver_message') AND state IN ('pending', 'running')) AS n`)[0]!.n === 0, 20_000, 'the worker to finish');
 }
 
 function wamidsIn(path: string): Set<string> {

@@ -43,7 +43,7 @@ describe('botctl watch --once --json against a real cell', () => {
     const db = openForWrite(cell.cell.dataDir);
     try {
       ensureTelegramStatusColumns(db);
-      addDeadJob(db, 'dental', 'send_whatsapp', 'WhatsApp 131026: message undeliverable');
+      addDeadJob(db, 'dental', 'deliver_message', 'WhatsApp 131026: message undeliverable');
       markTokenBroken(db, 'acme', '(#190) Error validating access token');
       db.prepare("UPDATE tenants SET telegram_status = 'removed', telegram_status_detail = 'bot was kicked from the supergroup chat' WHERE id = ?").run(tenantId(db, 'dental'));
     } finally {
@@ -53,7 +53,7 @@ describe('botctl watch --once --json against a real cell', () => {
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.firing).toBe(3);
-    expect(rule(report, 'dead_jobs').findings[0]!.summary).toContain('1 jobs gave up in the last 1d (1 send_whatsapp); newest');
+    expect(rule(report, 'dead_jobs').findings[0]!.summary).toContain('1 jobs gave up in the last 1d (1 deliver_message); newest');
     expect(rule(report, 'dead_jobs').findings[0]!.summary).toContain('(dental): WhatsApp 131026');
     expect(rule(report, 'whatsapp_token_broken').findings).toEqual([expect.objectContaining({ subject: 'acme', fix: expect.stringContaining('botctl tenant update acme --whatsapp-token') })]);
     expect(rule(report, 'telegram_chat_unreachable').findings[0]!.summary).toContain('dental: the bot was removed from the managers chat');
@@ -165,14 +165,14 @@ describe('alerts reach the on-call chat (Telegram simulator)', () => {
     const { until } = await import('../../helpers/until.js');
     const before = telegram.messagesIn(oncall).length;
     const db = openForWrite(cell.cell.dataDir);
-    addDeadJob(db, 'dental', 'send_whatsapp', 'WhatsApp 131047: outside the 24-hour window');
+    addDeadJob(db, 'dental', 'deliver_message', 'WhatsApp 131047: outside the 24-hour window');
     db.close();
     const child = execa(process.execPath, ['--', RUN_JS, 'watch', '--interval', '1s', '--min-gap', '0s', '--state-file', `${cell.cell.dir}/service-state.json`], {
       env: { PATH: process.env.PATH ?? '', ...env, BOTCTL_LOG_LEVEL: 'info' }, extendEnv: false, reject: false, all: true,
     });
     try {
       await until(() => telegram.messagesIn(oncall).length > before, 15_000, 'an alert from the watch service');
-      expect(telegram.messagesIn(oncall).at(-1)!.text).toContain('(1 send_whatsapp); newest');
+      expect(telegram.messagesIn(oncall).at(-1)!.text).toContain('(1 deliver_message); newest');
     } finally {
       child.kill('SIGTERM');
     }
@@ -183,7 +183,7 @@ describe('alerts reach the on-call chat (Telegram simulator)', () => {
   }, 30_000);
   test('an alert Telegram refuses: exit 1 with the reason, and the next run delivers it', async () => {
     const db = openForWrite(cell.cell.dataDir);
-    addDeadJob(db, 'dental', 'send_whatsapp', 'WhatsApp 100: invalid parameter');
+    addDeadJob(db, 'dental', 'deliver_message', 'WhatsApp 100: invalid parameter');
     db.close();
     const flags = ['watch', '--once', '--notify', '--state-file', `${cell.cell.dir}/refused-state.json`];
     const refused = await botctl(flags, { ...env, BOTCTL_ONCALL_CHAT_ID: '-100999999' });

@@ -56,7 +56,7 @@ describe('watch facts from a real database', () => {
     for (let i = 0; i < 12; i++) steady.outbound(NOW - i * MIN, i < 4 ? 'failed' : 'delivered');
     const llm = db.prepare("INSERT INTO llm_calls (tenant_id, purpose, at, duration_ms, outcome, error) VALUES (?, 'reply', ?, 900, ?, ?)");
     for (let i = 0; i < 10; i++) llm.run(steady.id, NOW - i * MIN, i < 4 ? 'timeout' : 'ok', i < 4 ? 'no answer within 1500 ms' : null);
-    db.prepare("INSERT INTO jobs (kind, payload, state, max_attempts, run_at, created_at, updated_at) VALUES ('send_whatsapp', '{}', 'pending', 5, ?, ?, ?)").run(NOW - 10 * MIN, NOW - 10 * MIN, NOW - 10 * MIN);
+    db.prepare("INSERT INTO jobs (kind, payload, state, max_attempts, run_at, created_at, updated_at) VALUES ('deliver_message', '{}', 'pending', 5, ?, ?, ?)").run(NOW - 10 * MIN, NOW - 10 * MIN, NOW - 10 * MIN);
     const quick = tenant(db, 'quick', { remindAfterMs: MIN, remindMax: 1 });
     for (const [t, ageMin, n] of [[quick, 3, 7], [steady, 3, 8]] as const) {
       const conversation = Number(db.prepare("INSERT INTO conversations (tenant_id, contact_id, state, state_changed_at, created_at, updated_at) VALUES (?, ?, 'waiting', ?, ?, ?)")

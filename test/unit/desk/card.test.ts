@@ -26,7 +26,18 @@ describe('renderCard: a card always fits Telegram, shortening itself (history fi
   });
 
   test('a customer known only by a user id is shown by it, without a "+"', () => {
-    expect(renderCard(handover({ customerPhone: 'KZ.1502576394655843', customerName: '@aigerim' }), tenant('Shop'), [])).toContain('@aigerim · KZ.1502576394655843');
+    expect(renderCard(handover({ customerPhone: 'KZ.1502576394655843', customerName: '@aigerim' }), tenant('Shop'), [])).toContain('WhatsApp · @aigerim · KZ.1502576394655843');
     expect(renderCard(handover(), tenant('Shop'), [])).toContain('Aigerim · +77011234567');
+  });
+
+  test.each([
+    ['WhatsApp (rows without a channel are WhatsApp)', {}, 'WhatsApp · Aigerim · +77011234567', 'on WhatsApp'],
+    ['Instagram with a handle', { channel: 'instagram', customerPhone: '1784140000000777', customerHandle: 'aigerim.k' }, 'Instagram · Aigerim · @aigerim.k', 'on Instagram'],
+    ['Instagram without a handle: the IGSID', { channel: 'instagram', customerPhone: '1784140000000777', customerHandle: null }, 'Instagram · Aigerim · 1784140000000777', 'on Instagram'],
+    ['Telegram', { channel: 'telegram', customerPhone: '5550001', customerHandle: 'aika' }, 'Telegram · Aigerim · @aika', 'on Telegram'],
+  ] as const)('the card names the channel and the handle: %s', (_name, over, line, hint) => {
+    const card = renderCard(handover(over as Partial<DeskHandover>), tenant('Shop'), []);
+    expect(card).toContain(line);
+    expect(card).toContain(`write to the customer ${hint}.`);
   });
 });

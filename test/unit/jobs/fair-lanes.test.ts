@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MemoryBudgetStore, RateBudgets } from '../../../src/jobs/budgets.js';
+import { deliveryBudgetOf } from '../../../src/channels/outbound-budget.js';
 import { Queue } from '../../../src/jobs/queue.js';
 import { JobRegistry, type JobHandler } from '../../../src/jobs/registry.js';
 import { JobRunner } from '../../../src/jobs/runner.js';
@@ -50,7 +51,7 @@ class Cell {
       budget: () => [],
     };
     registerJobTable(this.registry, {
-      pipeline: { sendReply: record(handlers.send ?? (() => sleep(20))), handleInbound: record(handlers.answer ?? noop), summarizeMemory: noop },
+      pipeline: { deliverMessage: record(handlers.send ?? (() => sleep(20))), deliveryBudget: deliveryBudgetOf(() => 'whatsapp'), handleInbound: record(handlers.answer ?? noop), summarizeMemory: noop },
       pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, dashboard: { digest: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: null }, maintenance: { pruneJobs: noop },
     });
     this.queue = new Queue(this.store, this.registry);
@@ -104,12 +105,12 @@ describe('claiming is fair across tenants', () => {
     const busy = c.tenant('busy');
     const other = c.tenant('other');
     c.db.transaction(() => {
-      for (let i = 0; i < 5000; i++) c.queue.enqueue({ kind: JOB.sendReply, tenantId: busy, payload: { messageId: i }, concurrencyKey: contactKey(i) });
+      for (let i = 0; i < 5000; i++) c.queue.enqueue({ kind: JOB.deliverMessage, tenantId: busy, payload: { messageId: i }, concurrencyKey: contactKey(i) });
     })();
     c.start();
     await sleep(1000);
     const enqueuedAt = Date.now();
-    c.queue.enqueue({ kind: JOB.sendReply, tenantId: other, payload: { messageId: -1 }, concurrencyKey: contactKey(999_999) });
+    c.queue.enqueue({ kind: JOB.deliverMessage, tenantId: other, payload: { messageId: -1 }, concurrencyKey: contactKey(999_999) });
     const reply = await until(() => c.runs.find((r) => r.job.tenantId === other), 5000, "the other tenant's reply");
     expect(reply.at - enqueuedAt).toBeLessThanOrEqual(2000);
 

@@ -146,21 +146,21 @@ describe('MetricsTracer: trace steps become metrics', () => {
 
 describe('WorkerMetrics: read at scrape time', () => {
   test('queue depth by state and kind, oldest due pending age, dead jobs; kinds with nothing show 0', async () => {
-    const { db, metrics } = setup({ jobKinds: ['handle_inbound', 'send_whatsapp', 'post_handover_card'] });
+    const { db, metrics } = setup({ jobKinds: ['handle_inbound', 'deliver_message', 'post_handover_card'] });
     const jobs = new JobStore(db);
     const customer = { lane: 'customer' };
     const reply = { lane: 'reply' };
     jobs.enqueue({ kind: 'handle_inbound', runAt: NOW - 90_000, maxAttempts: 5 }, NOW - 100_000, customer);
     jobs.enqueue({ kind: 'handle_inbound', runAt: NOW - 10_000, maxAttempts: 5 }, NOW - 10_000, customer);
-    jobs.enqueue({ kind: 'send_whatsapp', runAt: NOW + 60_000, maxAttempts: 5 }, NOW, reply);
-    const dead = jobs.enqueue({ kind: 'send_whatsapp', maxAttempts: 1 }, NOW - 5000, reply);
-    const [claimed] = jobs.claim({ workerId: 'w', lane: 'reply', kinds: ['send_whatsapp'], limit: 1, leaseMs: 1000, now: NOW - 5000 });
+    jobs.enqueue({ kind: 'deliver_message', runAt: NOW + 60_000, maxAttempts: 5 }, NOW, reply);
+    const dead = jobs.enqueue({ kind: 'deliver_message', maxAttempts: 1 }, NOW - 5000, reply);
+    const [claimed] = jobs.claim({ workerId: 'w', lane: 'reply', kinds: ['deliver_message'], limit: 1, leaseMs: 1000, now: NOW - 5000 });
     expect(claimed?.id).toBe(dead);
     jobs.kill(dead, 'w', 'permanent error: token revoked', NOW - 4000);
     const text = await metrics.metrics();
     expect(sample(text, 'botctl_jobs', { state: 'pending', kind: 'handle_inbound' })).toBe(2);
-    expect(sample(text, 'botctl_jobs', { state: 'pending', kind: 'send_whatsapp' })).toBe(1);
-    expect(sample(text, 'botctl_jobs', { state: 'dead', kind: 'send_whatsapp' })).toBe(1);
+    expect(sample(text, 'botctl_jobs', { state: 'pending', kind: 'deliver_message' })).toBe(1);
+    expect(sample(text, 'botctl_jobs', { state: 'dead', kind: 'deliver_message' })).toBe(1);
     expect(sample(text, 'botctl_jobs', { state: 'running', kind: 'handle_inbound' })).toBe(0);
     expect(sample(text, 'botctl_jobs', { state: 'pending', kind: 'post_handover_card' })).toBe(0);
     expect(sample(text, 'botctl_jobs_dead')).toBe(1);

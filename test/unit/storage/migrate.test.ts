@@ -211,6 +211,14 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
       db.prepare("INSERT INTO dashboard_sessions (tenant_id, token_hash, user_id, user_name, role, created_at, expires_at) VALUES (1, 'cd34', 501, 'Dana', 'manager', ?, ?)").run(NOW, NOW + 3_600_000);
     },
   },
+  17: {
+    // 0017 renames the send job (its upgrade is tested end to end in test/e2e/deliver-upgrade.test.ts) and adds the handle.
+    tables: [],
+    seed: (db) => {
+      db.prepare(`INSERT INTO contacts (id, tenant_id, channel_account_id, provider_id, display_name, handle, metadata, created_at, updated_at)
+        VALUES (17, 1, 1, '17841400000000017', 'Aigerim', 'aigerim.k', '{}', ?, ?)`).run(NOW, NOW);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {

@@ -13,9 +13,10 @@ import { PRUNE_JOBS } from '../../../src/worker/maintenance-jobs.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../src/worker/pipeline.js';
 
 const noop: JobHandler = async () => {};
+const deliveryBudget = (j: Job) => [{ key: `delivery:${String(j.payload.channelAccountId)}`, scope: 'pair', intervalMs: 1, burst: 1 }];
 const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, digest: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
 const table = (withDesk: boolean) => jobTable({
-  pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, dashboard: { digest: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
+  pipeline: { handleInbound: noop, deliverMessage: noop, deliveryBudget, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, dashboard: { digest: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
 });
 const job = (over: Partial<Job>): Job => ({
   id: 1, kind: 'k', tenantId: 7, payload: {}, concurrencyKey: 'contact:3', uniqueKey: null, state: 'running', attempts: 1, maxAttempts: 5, runAt: 0,
@@ -30,11 +31,11 @@ describe('the job table', () => {
   });
 
   test('without a Telegram bot the desk kinds are not run (they wait in the queue)', () => {
-    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.sendReply, JOB.summarizeMemory, KNOWLEDGE_JOB.embed, LEARNING_JOB.draft, LEARNING_JOB.propose, ...Object.values(INTEGRATION_JOB), ...Object.values(DASHBOARD_JOB), PRUNE_JOBS].sort());
+    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.deliverMessage, JOB.summarizeMemory, KNOWLEDGE_JOB.embed, LEARNING_JOB.draft, LEARNING_JOB.propose, ...Object.values(INTEGRATION_JOB), ...Object.values(DASHBOARD_JOB), PRUNE_JOBS].sort());
   });
 
   test.each([
-    [JOB.sendReply, 'reply'], [JOB.handleInbound, 'customer'], [JOB.postHandoverCard, 'desk'], [JOB.deskRemind, 'desk'],
+    [JOB.deliverMessage, 'reply'], [JOB.handleInbound, 'customer'], [JOB.postHandoverCard, 'desk'], [JOB.deskRemind, 'desk'],
     [JOB.summarizeMemory, 'background'], [PRUNE_JOBS, 'background'],
   ])('%s runs in the %s lane', (kind, lane) => {
     expect(table(true).find((r) => r.kind === kind)?.lane).toBe(lane);
@@ -42,13 +43,13 @@ describe('the job table', () => {
 
   test('customer-facing work is in the customer lanes, and nothing else is', () => {
     const customer = table(true).filter((r) => CUSTOMER_LANES.includes(r.lane)).map((r) => r.kind).sort();
-    expect(customer).toEqual([JOB.handleInbound, JOB.sendReply].sort());
+    expect(customer).toEqual([JOB.handleInbound, JOB.deliverMessage].sort());
   });
 
-  test("a reply takes its tenant number's budget and its customer's; every desk job takes its chat's", () => {
+  test("a delivery takes its channel's budgets (src/channels/outbound-budget.ts); every desk job takes its chat's", () => {
     const rows = table(true);
-    const reply = rows.find((r) => r.kind === JOB.sendReply)!;
-    expect(reply.budget!(job({ kind: JOB.sendReply })).map((n) => n.key)).toEqual(['wa:number:7', 'wa:pair:7:contact:3']);
+    const reply = rows.find((r) => r.kind === JOB.deliverMessage)!;
+    expect(reply.budget).toBe(deliveryBudget);
     for (const row of rows.filter((r) => r.lane === 'desk')) expect(row.budget, row.kind).toBe(desk.budget);
   });
 });

@@ -13,9 +13,9 @@ describe('probes', () => {
     const samples = parsePromText([
       '# HELP botctl_jobs Jobs in the queue',
       '# TYPE botctl_jobs gauge',
-      'botctl_jobs{state="pending",kind="send_whatsapp"} 3',
+      'botctl_jobs{state="pending",kind="deliver_message"} 3',
       'botctl_jobs{state="pending",kind="post_handover_card"} 2',
-      'botctl_jobs{state="dead",kind="send_whatsapp"} 1',
+      'botctl_jobs{state="dead",kind="deliver_message"} 1',
       'litestream_sync_count{db="/var/lib/botctl/botctl.db",name="a \\"q\\""} 1.5e3',
       'garbage line',
     ].join('\n'));

@@ -9,7 +9,7 @@ const event = (at: number, step: string, detail: Record<string, unknown> = {}, e
   id: nextId++, tenantId: 1, traceId: 't', at: T0 + at, step, outcome: 'ok', durationMs: null, messageId: 1, jobId: null, detail, ...extra,
 });
 const job = (fields: Partial<TracedJob>): TracedJob => ({
-  id: 7, kind: 'send_whatsapp', state: 'done', attempts: 1, maxAttempts: 10, runAt: T0, lastError: null, traceId: 't',
+  id: 7, kind: 'deliver_message', state: 'done', attempts: 1, maxAttempts: 10, runAt: T0, lastError: null, traceId: 't',
   createdAt: T0, updatedAt: T0, finishedAt: T0, lockedUntil: null, ...fields,
 });
 const handover = (at: number, name: string, from: string, to: string, actor: string | null = null): TracedHandoverEvent => ({

@@ -27,7 +27,7 @@ describe('a remote cell from its /metrics', () => {
   test('queue, dead jobs, LLM and reply failure rates and Litestream, as the worker exports them', () => {
     const metrics = new MetricsFacts(DEFAULT_LIMITS);
     const text = (o: { dead: number; llmOk: number; llmErr: number; sent: number; sendErr: number; deliveryErr: number; oldest: number; litestream: string }) => [
-      `botctl_jobs{state="pending",kind="send_whatsapp"} 7`, `botctl_jobs{state="running",kind="send_whatsapp"} 2`,
+      `botctl_jobs{state="pending",kind="deliver_message"} 7`, `botctl_jobs{state="running",kind="deliver_message"} 2`,
       `botctl_jobs_dead ${o.dead}`, `botctl_jobs_oldest_due_age_seconds ${o.oldest}`,
       `botctl_llm_call_duration_seconds_count{tenant="dental",outcome="ok"} ${o.llmOk}`, `botctl_llm_call_duration_seconds_count{tenant="dental",outcome="error"} ${o.llmErr}`,
       `botctl_replies_sent_total{tenant="dental"} ${o.sent}`, `botctl_outbound_errors_total{tenant="dental",stage="send",code="131026"} ${o.sendErr}`,

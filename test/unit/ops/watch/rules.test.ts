@@ -56,10 +56,10 @@ describe('watch rules', () => {
   });
 
   test('dead jobs name the newest with its error, secrets scrubbed', () => {
-    const deadJobs = { count: 3, kinds: { send_whatsapp: 2, post_handover_card: 1 }, windowMs: DAY,
-      newest: { id: 17, kind: 'send_whatsapp', tenant: 'dental', lastError: 'Bearer EAAGm0PX4ZCpsBAabcdefghijklmnopqrstu refused', at: NOW - MIN } };
+    const deadJobs = { count: 3, kinds: { deliver_message: 2, post_handover_card: 1 }, windowMs: DAY,
+      newest: { id: 17, kind: 'deliver_message', tenant: 'dental', lastError: 'Bearer EAAGm0PX4ZCpsBAabcdefghijklmnopqrstu refused', at: NOW - MIN } };
     const out = firing(facts({ deadJobs }));
-    expect(out.dead_jobs![0]).toContain('3 jobs gave up in the last 1d (2 send_whatsapp, 1 post_handover_card); newest #17 send_whatsapp (dental)');
+    expect(out.dead_jobs![0]).toContain('3 jobs gave up in the last 1d (2 deliver_message, 1 post_handover_card); newest #17 deliver_message (dental)');
     expect(out.dead_jobs![0]).not.toContain('EAAGm0PX4ZCpsBA');
     expect(firing(facts({ deadJobs: { ...deadJobs, count: 0, kinds: {}, newest: null } }))).toEqual({});
   });
