@@ -6,6 +6,7 @@ import { revealsInstructions } from './guardrails/leak.js';
 import { isSmallTalk } from './guardrails/small-talk.js';
 import { dominantScript, scriptOf } from './language.js';
 import { LlmError, type LlmPort, type LlmResult } from './llm.js';
+import { BOOKING_TOOL_NAME, bookingTool, checkBookingArguments, type BookingArguments, type BookingField } from './booking-tool.js';
 import { assembleMessages, factSources, HANDOVER_TOOL, instructionsFor } from './prompt-assembly.js';
 
 export interface BrainPolicy {
@@ -28,6 +29,10 @@ export type EscalationCause = 'model_handover' | 'no_knowledge' | 'unsupported_f
 
 export type Decision =
   | { kind: 'reply'; text: string; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
+  /** The model passed a booking request whose arguments passed the check: the managers decide, never the bot. */
+  | { kind: 'booking'; request: BookingArguments; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
+  /** The model wanted to book, but something is missing: the bot asks the customer for it. */
+  | { kind: 'booking_incomplete'; missing: BookingField[]; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
   | { kind: 'escalate'; cause: EscalationCause; reason: string; summary: string | null; verdicts: Verdict[]; llmCalls: LlmCallRecord[] };
 
 export interface LlmCallRecord {
@@ -92,6 +97,13 @@ export class Brain {
       return escalate('model_handover', reason, summary);
     }
 
+    const booking = context.services?.length ? result.toolCalls.find((call) => call.name === BOOKING_TOOL_NAME) : undefined;
+    if (booking) {
+      const check = checkBookingArguments(booking.arguments, context.services!);
+      verdicts.push({ check: 'booking', ok: check.ok, detail: check.ok ? `${check.request.service} · ${check.request.preferredTime}` : `missing ${check.missing.join(', ')}` });
+      return check.ok ? { kind: 'booking', request: check.request, verdicts, llmCalls } : { kind: 'booking_incomplete', missing: check.missing, verdicts, llmCalls };
+    }
+
     const text = toWhatsappText(result.content ?? '');
     if (!text) return escalate('empty_reply', 'the LLM gave an empty answer');
 
@@ -117,11 +129,12 @@ export class Brain {
     const llm = this.llm!;
     const deadline = Math.min(this.clock(), context.startedAt ?? Infinity) + this.policy.deadlineMs;
     const messages = assembleMessages(context);
+    const tools = context.services?.length ? [HANDOVER_TOOL, bookingTool(context.services)] : [HANDOVER_TOOL];
     for (let attempt = 1; ; attempt++) {
       const left = deadline - this.clock();
       const started = this.clock();
       try {
-        const result = await llm.complete({ messages, tools: [HANDOVER_TOOL] }, { signal, timeoutMs: Math.max(1, Math.min(this.policy.callTimeoutMs, left)) });
+        const result = await llm.complete({ messages, tools }, { signal, timeoutMs: Math.max(1, Math.min(this.policy.callTimeoutMs, left)) });
         calls.push({ at: started, durationMs: this.clock() - started, outcome: 'ok', error: null });
         return result;
       } catch (err) {

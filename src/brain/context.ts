@@ -1,3 +1,4 @@
+import type { Service } from '../sales/services.js';
 import type { Locale } from '../tenants/settings.js';
 
 /** A knowledge snippet retrieved for a question. */
@@ -61,4 +62,8 @@ export interface TurnContext {
   startedAt?: number;
   /** An exact FAQ answer for the extractive fallback, when the knowledge base has one. */
   faqAnswer: string | null;
+  /** What the tenant's customers can book; with none, the model is not offered the booking tool. */
+  services?: readonly Service[];
+  /** This customer's booking requests and their states, one line each ("when is my appointment?"). */
+  bookings?: readonly string[];
 }

@@ -11,6 +11,9 @@ import { readMessages } from './read-messages.js';
 import { buildContext, describeRetrieval } from './build-context.js';
 import { isOpen, nextOpening, type BusinessHours } from '../tenants/business-hours.js';
 import { describeOpening } from '../texts/opening-time.js';
+import { recordBookingTurn } from '../sales/booking-turn.js';
+import { describeBookingForPrompt } from '../sales/describe-booking.js';
+import type { BookingStore, ServiceStore } from '../sales/ports.js';
 
 export interface InboundHandlerDeps {
   store: ConversationStore;
@@ -27,6 +30,8 @@ export interface InboundHandlerDeps {
   noticeWindowMs: number;
   /** How long a conversation stays quiet before its memory is condensed. */
   memoryQuietMs: number;
+  /** What can be booked and the booking requests (src/sales/); absent: the bot offers no booking tool. */
+  sales?: { bookings: BookingStore; services: ServiceStore };
 }
 
 const HOUR = 3_600_000;
@@ -90,13 +95,24 @@ export class InboundHandler {
       return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', language, trace);
     }
 
-    const { context, retrieval } = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
+    const built = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
+    const { retrieval } = built;
+    const sales = this.deps.sales;
+    const context = sales
+      ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map(describeBookingForPrompt) }
+      : built.context;
     const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
     trace('knowledge.search', describeRetrieval(retrieval, this.deps.knowledge.promptTokens(context), context.faqAnswer !== null), 'ok', searchMs);
     const decision = await this.deps.brain.decide(context, signal);
     this.recordDecision(turn, decision, trace);
 
+    if ((decision.kind === 'booking' || decision.kind === 'booking_incomplete') && sales) {
+      const outcome = decision.kind === 'booking' ? { request: decision.request } : { missing: decision.missing };
+      const booked = recordBookingTurn({ store, bookings: sales.bookings, services: sales.services, queue: this.deps.queue, events: this.deps.events, clock }, turn, outcome, language);
+      trace('booking.requested', { bookingId: booked.bookingId, text: booked.text });
+      return;
+    }
     if (decision.kind === 'reply') {
       const messageId = store.transaction(() => {
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, handoverId: null, authorKind: 'bot', body: decision.text, traceId });
@@ -111,6 +127,7 @@ export class InboundHandler {
       trace('reply.queued', { outboundMessageId: messageId, length: decision.text.length });
       return;
     }
+    if (decision.kind !== 'escalate') return this.escalate(turn, 'model_handover', 'the model asked to book, but this tenant has no services', null, 'holding_reply', language, trace);
     const textKey: TextKey = decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply';
     return this.escalate(turn, decision.cause, decision.reason, decision.summary, textKey, language, trace);
   }

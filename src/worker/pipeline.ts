@@ -21,6 +21,8 @@ import { whatsappWebhook } from '../server/whatsapp-webhook.js';
 import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
+import { SqlBookingStore } from '../storage/sales-bookings-store.js';
+import { SqlServiceStore } from '../storage/sales-services-store.js';
 import { WhatsappCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
@@ -71,6 +73,7 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const handler = new InboundHandler({
     store: new SqlConversationStore(cell.db), queue, events, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
     clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
+    sales: { bookings: new SqlBookingStore(cell.db), services: new SqlServiceStore(cell.db) },
   });
 
   // A manager sees the delivery state of each of their messages under it in Telegram.
