@@ -99,7 +99,7 @@ export class InboundHandler {
     const { retrieval } = built;
     const sales = this.deps.sales;
     const context = sales
-      ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map(describeBookingForPrompt) }
+      ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map((b) => describeBookingForPrompt(b, language, turn.tenant.texts)) }
       : built.context;
     const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');

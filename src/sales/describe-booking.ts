@@ -1,13 +1,12 @@
+import type { Locale } from '../tenants/settings.js';
+import { renderText, type TextOverrides } from '../texts/texts.js';
 import type { Booking } from './ports.js';
 
-const STATE_WORDS: Record<Booking['state'], string> = {
-  requested: 'waiting for a manager to confirm (not confirmed yet)',
-  confirmed: 'confirmed by a manager',
-  other_time: 'this time was not available; the manager asked for another time',
-  declined: 'declined by a manager',
-};
-
-/** A booking as the model reads it when the customer asks about their appointment. */
-export function describeBookingForPrompt(b: Booking): string {
-  return `${b.service} — ${b.preferredTime} — ${STATE_WORDS[b.state]}`;
+/**
+ * A booking as the model reads it (and may repeat) when the customer asks about their appointment: a template in
+ * the customer's language, whose state words say plainly whether a manager confirmed it.
+ */
+export function describeBookingForPrompt(b: Booking, locale: Locale, texts: TextOverrides | null): string {
+  const state = renderText(locale, `booking_state_${b.state}`, {}, texts);
+  return renderText(locale, 'booking_line', { service: b.service, time: b.preferredTime, state }, texts);
 }

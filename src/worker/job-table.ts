@@ -14,6 +14,7 @@ import { LEARNING_LLM_POLICY, type LearningJobs } from './learning-jobs.js';
 import { KNOWLEDGE_JOB } from '../knowledge/job-kinds.js';
 import { EMBED_POLICY, type KnowledgeJobs } from '../knowledge/wiring.js';
 import { PRUNE_JOBS } from './maintenance-jobs.js';
+import { SALES_JOB } from '../sales/kinds.js';
 import type { PipelineJobs, PipelineOptions } from './pipeline.js';
 
 /**
@@ -83,6 +84,8 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       { kind: JOB.deskDigest, lane: 'desk', handler: desk.digest, policy: DESK_POLICY, budget, first: true },
       // On-call alerts and owner notices are few and urgent.
       { kind: JOB.deskNotify, lane: 'desk', handler: desk.notify, policy: DESK_POLICY, budget, first: true },
+      // Booking requests (src/sales/): the card with Confirm / Offer another time / Decline, redrawn after a decision.
+      { kind: SALES_JOB.bookingCard, lane: 'desk', handler: desk.bookingCard, policy: DESK_POLICY, budget },
     );
     if (learning.telegram) {
       // Drafts shown in a request's thread, and the day's digest of proposals: the group's budget, like cards.

@@ -10,6 +10,7 @@ import { deskText } from '../desk-texts.js';
 import { answerCommand } from './commands.js';
 import type { DeskGateway } from './gateway.js';
 import { installLearningHandlers, type LearningUpdateDeps } from './learning-updates.js';
+import { installBookingHandlers, type BookingUpdateDeps } from './booking-updates.js';
 import { MembershipCache } from './membership.js';
 
 export interface UpdateDeps {
@@ -21,6 +22,8 @@ export interface UpdateDeps {
   logger: Logger;
   /** Teach, drafts and approvals (learning-updates.ts); absent: the cards have no Teach button to press. */
   learning?: LearningUpdateDeps;
+  /** Confirm / Offer another time / Decline on booking cards (booking-updates.ts). */
+  booking?: BookingUpdateDeps;
 }
 
 function managerOf(from: { id: number; first_name: string; last_name?: string; username?: string }): Manager {
@@ -44,6 +47,7 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
   });
 
   if (deps.learning) installLearningHandlers(bot, deps, deps.learning, members);
+  if (deps.booking) installBookingHandlers(bot, deps, deps.booking, members);
 
   bot.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;
