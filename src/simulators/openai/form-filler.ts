@@ -71,12 +71,12 @@ function bestChoice(choices: string[], text: string): string | null {
   return best?.choice ?? null;
 }
 
-const CLOCK = /(?:(\S+)\s+)?(?:(\S+)\s+)?(\d{1,2}(?::|\.)\d{2}|\d{1,2}\s?(?:am|pm))(?![\d])/iu;
+const CLOCK = /(?:(\p{L}+)\s+)?(?:(\p{L}+)\s+)?(\d{1,2}(?::|\.)\d{2}|\d{1,2}\s?(?:am|pm))(?![\d])/iu;
 
 function clockTime(text: string): string | null {
   const match = CLOCK.exec(text);
   if (!match) return null;
-  return [match[1], match[2], match[3]].filter(Boolean).join(' ').replace(/^[^\p{L}\p{N}]+/u, '').trim();
+  return [match[1], match[2], match[3]].filter(Boolean).join(' ');
 }
 
 const INTRODUCTIONS = /(?:меня зовут|моё имя|мое имя|my name is|i am|i'm|менің атым|атым)\s+([\p{L}-]+)/iu;
