@@ -10,9 +10,10 @@ import { LEARNING_JOB } from '../../../src/learning/kinds.js';
 import { INTEGRATION_JOB } from '../../../src/integrations/kinds.js';
 import { PRUNE_JOBS } from '../../../src/worker/maintenance-jobs.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../../src/worker/pipeline.js';
+import { SALES_JOB } from '../../../src/sales/kinds.js';
 
 const noop: JobHandler = async () => {};
-const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, digest: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
+const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, digest: noop, bookingCard: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
 const table = (withDesk: boolean) => jobTable({
   pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
 });
@@ -25,7 +26,7 @@ describe('the job table', () => {
   test('has one row for every job kind the pipeline, the desk and maintenance enqueue', () => {
     const kinds = table(true).map((r) => r.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(kinds.sort()).toEqual([...new Set([...Object.values(JOB), ...Object.values(KNOWLEDGE_JOB), ...Object.values(LEARNING_JOB), ...Object.values(INTEGRATION_JOB), PRUNE_JOBS])].sort());
+    expect(kinds.sort()).toEqual([...new Set([...Object.values(JOB), ...Object.values(KNOWLEDGE_JOB), ...Object.values(LEARNING_JOB), ...Object.values(INTEGRATION_JOB), ...Object.values(SALES_JOB), PRUNE_JOBS])].sort());
   });
 
   test('without a Telegram bot the desk kinds are not run (they wait in the queue)', () => {
@@ -34,7 +35,7 @@ describe('the job table', () => {
 
   test.each([
     [JOB.sendReply, 'reply'], [JOB.handleInbound, 'customer'], [JOB.postHandoverCard, 'desk'], [JOB.deskRemind, 'desk'],
-    [JOB.summarizeMemory, 'background'], [PRUNE_JOBS, 'background'],
+    [JOB.summarizeMemory, 'background'], [PRUNE_JOBS, 'background'], [SALES_JOB.bookingCard, 'desk'],
   ])('%s runs in the %s lane', (kind, lane) => {
     expect(table(true).find((r) => r.kind === kind)?.lane).toBe(lane);
   });
