@@ -1,4 +1,5 @@
 import type { Service } from '../sales/services.js';
+import { localToEpoch } from '../sales/local-time.js';
 import type { ToolSpec } from './llm.js';
 
 export const BOOKING_TOOL_NAME = 'request_booking';
@@ -18,6 +19,7 @@ export function bookingTool(services: readonly Service[]): ToolSpec {
         service: { type: 'string', enum: services.map((s) => s.name), description: 'the service the customer wants to book' },
         preferred_time: { type: 'string', description: 'the day and time the customer prefers, in their words' },
         customer_name: { type: 'string', description: 'the name the customer gave' },
+        appointment_at: { type: 'string', description: 'the preferred date and time resolved to the business\'s local time as YYYY-MM-DD HH:MM (the current local time is in the instructions); omit when the customer gave no exact time' },
       },
       required: ['service', 'preferred_time', 'customer_name'],
     },
@@ -30,6 +32,8 @@ export interface BookingArguments {
   service: string;
   preferredTime: string;
   customerName: string;
+  /** The moment the customer asked for, when the model resolved one that is real and in the future; else null. */
+  appointmentAt: number | null;
 }
 
 export type BookingCheck = { ok: true; request: BookingArguments } | { ok: false; missing: BookingField[]; partial: Partial<BookingArguments> };
@@ -44,7 +48,7 @@ const text = (value: unknown, max: number): string | null => {
  * Checks the model's arguments in code, whatever the model sent: the service must be one of the tenant's (matched
  * without case), the time and name present and short. What is missing or wrong is named so the bot asks for it.
  */
-export function checkBookingArguments(args: Record<string, unknown>, services: readonly Service[]): BookingCheck {
+export function checkBookingArguments(args: Record<string, unknown>, services: readonly Service[], clock?: { now: number; timezone: string }): BookingCheck {
   const wanted = text(args.service, 100)?.toLowerCase();
   const service = wanted ? services.find((s) => s.name.toLowerCase() === wanted)?.name ?? null : null;
   const preferredTime = text(args.preferred_time, 100);
@@ -53,7 +57,10 @@ export function checkBookingArguments(args: Record<string, unknown>, services: r
   if (!service) missing.push('service');
   if (!preferredTime) missing.push('time');
   if (!customerName) missing.push('name');
-  if (missing.length === 0) return { ok: true, request: { service: service!, preferredTime: preferredTime!, customerName: customerName! } };
+  const at = clock ? text(args.appointment_at, 20) : null;
+  const moment = at && clock ? localToEpoch(at, clock.timezone) : null;
+  const appointmentAt = moment !== null && moment > clock!.now ? moment : null;
+  if (missing.length === 0) return { ok: true, request: { service: service!, preferredTime: preferredTime!, customerName: customerName!, appointmentAt } };
   return {
     ok: false, missing,
     partial: { ...(service ? { service } : {}), ...(preferredTime ? { preferredTime } : {}), ...(customerName ? { customerName } : {}) },

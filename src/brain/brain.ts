@@ -99,7 +99,7 @@ export class Brain {
 
     const booking = context.services?.length ? result.toolCalls.find((call) => call.name === BOOKING_TOOL_NAME) : undefined;
     if (booking) {
-      const check = checkBookingArguments(booking.arguments, context.services!);
+      const check = checkBookingArguments(booking.arguments, context.services!, context.timezone ? { now: this.clock(), timezone: context.timezone } : undefined);
       verdicts.push({ check: 'booking', ok: check.ok, detail: check.ok ? `${check.request.service} · ${check.request.preferredTime}` : `missing ${check.missing.join(', ')}` });
       return check.ok ? { kind: 'booking', request: check.request, verdicts, llmCalls } : { kind: 'booking_incomplete', missing: check.missing, verdicts, llmCalls };
     }

@@ -66,4 +66,7 @@ export interface TurnContext {
   services?: readonly Service[];
   /** This customer's booking requests and their states, one line each ("when is my appointment?"). */
   bookings?: readonly string[];
+  /** The tenant's time zone and its local time now (`YYYY-MM-DD HH:MM`), so the model can resolve "tomorrow at 15:00". */
+  timezone?: string;
+  localNow?: string;
 }

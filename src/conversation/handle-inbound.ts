@@ -13,6 +13,7 @@ import { isOpen, nextOpening, type BusinessHours } from '../tenants/business-hou
 import { describeOpening } from '../texts/opening-time.js';
 import { recordBookingTurn } from '../sales/booking-turn.js';
 import { describeBookingForPrompt } from '../sales/describe-booking.js';
+import { localDateTime } from '../sales/local-time.js';
 import type { BookingStore, ServiceStore } from '../sales/ports.js';
 
 export interface InboundHandlerDeps {
@@ -99,7 +100,8 @@ export class InboundHandler {
     const { retrieval } = built;
     const sales = this.deps.sales;
     const context = sales
-      ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map((b) => describeBookingForPrompt(b, language, turn.tenant.texts)) }
+      ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map((b) => describeBookingForPrompt(b, language, turn.tenant.texts)),
+        timezone: turn.tenant.timezone, localNow: localDateTime(clock(), turn.tenant.timezone) }
       : built.context;
     const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');

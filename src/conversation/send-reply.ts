@@ -23,7 +23,13 @@ export class SendReply {
 
   /** The channel message: text, or a file uploaded first (a manager's photo or document with its caption). */
   private async outboundOf(message: OutboundToSend, credentials: ChannelCredentials, signal: AbortSignal): Promise<OutboundMessage> {
-    if (message.type === 'text' || !message.media) return { type: 'text', to: message.to, text: message.body };
+    if (message.type === 'template' && message.template) {
+      // An approved template (outside the 24-hour window): its body parameters, in order.
+      const { name, language, params } = message.template;
+      const components = params.length > 0 ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] : [];
+      return { type: 'template', to: message.to, name, language, ...(components.length ? { components } : {}) };
+    }
+    if (message.type === 'text' || message.type === 'template' || !message.media) return { type: 'text', to: message.to, text: message.body };
     if (!this.deps.media) throw new PermanentJobError('this worker cannot fetch outbound files', 'configure TELEGRAM_BOT_TOKEN so files from managers can be fetched');
     const file = await this.deps.media.fetch(message.media, signal);
     const mediaId = await this.deps.channel.uploadMedia(credentials, file, signal);

@@ -28,6 +28,7 @@ import { LearningStore } from '../storage/learning-store.js';
 import type { LearningJobContext } from './jobs/learning-messages.js';
 import { drawBookingCard } from './jobs/booking-card.js';
 import { SqlBookingStore } from '../storage/sales-bookings-store.js';
+import { SqlReminderStore } from '../storage/sales-reminders-store.js';
 
 export interface DeskOptions {
   /** Receive updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling. */
@@ -101,7 +102,7 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
   const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
   installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning },
-    booking: { bookings, decisions: { bookings, tenants: bookings, outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now } },
+    booking: { bookings, decisions: { bookings, tenants: bookings, outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now, reminders: new SqlReminderStore(cell.db) } },
   });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 

@@ -6,6 +6,7 @@ import { decideBooking, type BookingDecision, type BookingState } from './bookin
 import { queueCustomerMessage } from './customer-message.js';
 import { SALES_JOB } from './kinds.js';
 import type { BookingActor, BookingStore } from './ports.js';
+import { scheduleReminders, type ReminderStore } from './reminders.js';
 
 /** Where a decided booking's customer is reached (the tenant's channel account and its texts). */
 export interface BookingTenantPort {
@@ -19,6 +20,8 @@ export interface BookingDecisionDeps {
   queue: JobEnqueuer;
   events: IntegrationEvents;
   clock: () => number;
+  /** Where a confirmed booking's customer reminders are scheduled. */
+  reminders: ReminderStore;
 }
 
 const CUSTOMER_TEXT: Record<BookingDecision, TextKey> = { confirm: 'booking_confirmed', other_time: 'booking_other_time', decline: 'booking_declined' };
@@ -46,6 +49,7 @@ export function applyBookingDecision(deps: BookingDecisionDeps, tenantId: number
       tenantId, channelAccountId: route.channelAccountId, contactId: booking.contactId, handoverId: null, body, traceId: booking.traceId ?? `booking-${bookingId}`,
     });
     deps.queue.enqueue({ kind: SALES_JOB.bookingCard, tenantId, payload: { bookingId }, concurrencyKey: `booking:${bookingId}` });
+    if (transition.to === 'confirmed' && booking.appointmentAt !== null) scheduleReminders(deps, tenantId, bookingId, booking.appointmentAt, deps.clock());
     return { ok: true, state: transition.to };
   });
 }

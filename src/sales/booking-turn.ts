@@ -54,7 +54,7 @@ export function recordBookingTurn(
     }
     const bookingId = deps.bookings.create({
       tenantId: tenant.id, contactId: turn.contact.id, service: request.service, preferredTime: request.preferredTime,
-      customerName: request.customerName, locale: language, createdAt: clock(), traceId,
+      customerName: request.customerName, locale: language, createdAt: clock(), traceId, appointmentAt: request.appointmentAt,
     });
     send(render('booking_requested', { service: request.service, time: request.preferredTime, name: request.customerName }));
     store.markOutcome(ids, 'replied');

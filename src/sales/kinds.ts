@@ -2,4 +2,6 @@
 export const SALES_JOB = {
   /** { bookingId }: post the booking card in the managers' group, or redraw it after a decision. */
   bookingCard: 'sales.booking_card',
+  /** { reminderId }: remind the customer of a confirmed appointment (a text in the window, else a template). */
+  customerReminder: 'sales.customer_reminder',
 } as const;

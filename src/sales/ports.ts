@@ -12,6 +12,7 @@ export interface Booking {
   locale: Locale;
   state: BookingState;
   createdAt: number;
+  appointmentAt: number | null;
   decidedAt: number | null;
   decidedByName: string | null;
   traceId: string | null;

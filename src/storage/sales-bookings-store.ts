@@ -7,7 +7,7 @@ import { prepareCached } from './prepare-cached.js';
 
 const COLUMNS = `b.id, b.tenant_id AS tenantId, b.contact_id AS contactId, b.service, b.preferred_time AS preferredTime,
   b.customer_name AS customerName, b.locale, b.state, b.created_at AS createdAt, b.decided_at AS decidedAt,
-  b.decided_by_name AS decidedByName, b.trace_id AS traceId`;
+  b.decided_by_name AS decidedByName, b.trace_id AS traceId, b.appointment_at AS appointmentAt`;
 
 /** A booking with what its card shows. */
 export interface BookingCardRow extends Booking {
@@ -32,9 +32,9 @@ export class SqlBookingStore implements BookingStore, BookingTenantPort {
   }
 
   create(draft: Omit<Booking, 'id' | 'state' | 'decidedAt' | 'decidedByName'>): number {
-    const id = Number(prepareCached(this.db, `INSERT INTO sales_bookings (tenant_id, contact_id, service, preferred_time, customer_name, locale, created_at, trace_id)
-      SELECT ?, id, ?, ?, ?, ?, ?, ? FROM contacts WHERE id = ? AND tenant_id = ?`)
-      .run(draft.tenantId, draft.service, draft.preferredTime, draft.customerName, draft.locale, draft.createdAt, draft.traceId, draft.contactId, draft.tenantId).lastInsertRowid);
+    const id = Number(prepareCached(this.db, `INSERT INTO sales_bookings (tenant_id, contact_id, service, preferred_time, customer_name, locale, created_at, trace_id, appointment_at)
+      SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM contacts WHERE id = ? AND tenant_id = ?`)
+      .run(draft.tenantId, draft.service, draft.preferredTime, draft.customerName, draft.locale, draft.createdAt, draft.traceId, draft.appointmentAt, draft.contactId, draft.tenantId).lastInsertRowid);
     this.event(draft.tenantId, id, 'requested', { kind: 'bot', id: null, name: null }, draft.createdAt);
     return id;
   }

@@ -59,6 +59,13 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       kind: JOB.summarizeMemory, lane: 'background', handler: pipeline.summarizeMemory,
       policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, timeoutMs: 60_000 },
     },
+    // A confirmed booking's reminder: nobody waits on it at that moment, so background; it takes a unit of the
+    // tenant number's WhatsApp budget (a burst of reminders at 10:00 is spaced before it queues its sends).
+    {
+      kind: SALES_JOB.customerReminder, lane: 'background', handler: pipeline.customerReminder,
+      policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 },
+      budget: (job) => (job.tenantId === null ? [] : whatsappBudget(job.tenantId, null)),
+    },
     // Vectors of imported knowledge: until they exist, turns rank by words (nothing waits for them).
     { kind: KNOWLEDGE_JOB.embed, lane: 'background', handler: knowledge.embed, policy: EMBED_POLICY },
     // Managers teach the bot: drafts from an answer, proposals from a resolved request (both call the LLM).

@@ -23,6 +23,9 @@ import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
 import { SqlBookingStore } from '../storage/sales-bookings-store.js';
 import { SqlServiceStore } from '../storage/sales-services-store.js';
+import { SqlReminderStore } from '../storage/sales-reminders-store.js';
+import { SqlTemplateStore } from '../storage/sales-templates-store.js';
+import { sendReminder } from '../sales/reminders.js';
 import { WhatsappCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
@@ -53,6 +56,8 @@ export interface PipelineJobs {
   handleInbound: JobHandler;
   sendReply: JobHandler;
   summarizeMemory: JobHandler;
+  /** A confirmed booking's reminder to the customer (src/sales/reminders.ts). */
+  customerReminder: JobHandler;
 }
 
 /**
@@ -92,10 +97,18 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
     events: deps.metrics?.webhookEvents(),
   });
+  const reminderDeps = {
+    reminders: new SqlReminderStore(cell.db), templates: new SqlTemplateStore(cell.db), outbound: new SqlConversationStore(cell.db), queue, events, clock: Date.now,
+  };
   const jobs: PipelineJobs = {
     handleInbound: async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger),
     sendReply: async (job, ctx) => sender.run(job, ctx.signal),
     summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
+    customerReminder: async (job, ctx) => {
+      if (job.tenantId === null) return;
+      const outcome = sendReminder(reminderDeps, job.tenantId, Number(job.payload.reminderId));
+      if (outcome?.startsWith('skipped')) ctx.logger.warn({ reminder: job.payload.reminderId, outcome }, 'a customer reminder was not sent');
+    },
   };
   return { webhook, customerChannel, tracer, jobs };
 }

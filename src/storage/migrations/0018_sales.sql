@@ -46,3 +46,43 @@ CREATE TABLE sales_booking_events (
   actor_name  TEXT
 ) STRICT;
 CREATE INDEX sales_booking_events_booking ON sales_booking_events (booking_id, id);
+
+-- When the appointment is, as a moment (the tenant's local date and time the model resolved, checked in code);
+-- NULL when the customer gave none: then no reminders are scheduled.
+ALTER TABLE sales_bookings ADD COLUMN appointment_at INTEGER;
+
+-- A tenant's approved WhatsApp templates (registered by the operator after Meta approved them). purpose says what
+-- the bot uses one for: 'reminder' (before an appointment, outside the 24-hour window), 'reengagement' (to reopen
+-- the window when a manager's reply failed with 131047), or NULL (listed only).
+CREATE TABLE whatsapp_templates (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  language    TEXT NOT NULL,
+  params      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(params)),
+  purpose     TEXT CHECK (purpose IN ('reminder', 'reengagement')),
+  created_at  INTEGER NOT NULL,
+  UNIQUE (tenant_id, name, language)
+) STRICT;
+
+-- Per-tenant sales settings; absent row = the defaults (reminders 24 h and 2 h before).
+CREATE TABLE sales_settings (
+  tenant_id          INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+  reminder_offsets   TEXT NOT NULL DEFAULT '[86400000,7200000]' CHECK (json_valid(reminder_offsets)),
+  updated_at         INTEGER NOT NULL
+) STRICT;
+
+-- One row per reminder of a confirmed booking: sent_at is set in the transaction that queues the message, so a
+-- reminder goes out exactly once whatever crashes or retries.
+CREATE TABLE sales_reminders (
+  id                   INTEGER PRIMARY KEY,
+  tenant_id            INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  booking_id           INTEGER NOT NULL REFERENCES sales_bookings(id) ON DELETE CASCADE,
+  offset_ms            INTEGER NOT NULL,
+  due_at               INTEGER NOT NULL,
+  sent_at              INTEGER,
+  outcome              TEXT,                 -- 'text' | 'template' | 'skipped: …'
+  outbound_message_id  INTEGER,
+  UNIQUE (booking_id, offset_ms)
+) STRICT;
+CREATE INDEX sales_reminders_tenant ON sales_reminders (tenant_id, due_at);
