@@ -8,6 +8,10 @@ import { TenantService } from '../tenants/tenant-service.js';
 import type { BookingState } from './booking-states.js';
 import type { Booking } from './ports.js';
 import { parseServicesFile, ServicesFileError, type Service } from './services.js';
+import { formatDuration, parseDuration } from '../config/durations.js';
+import { SqlReminderStore } from '../storage/sales-reminders-store.js';
+import { SqlTemplateStore } from '../storage/sales-templates-store.js';
+import { TEMPLATE_PARAMS, TEMPLATE_PURPOSES, type TemplateParam, type TemplatePurpose, type WhatsappTemplate } from './templates.js';
 
 export const BOOKING_STATES: readonly BookingState[] = ['requested', 'confirmed', 'other_time', 'declined'];
 
@@ -47,6 +51,56 @@ export class SalesAdmin {
 
   listServices(slug: string): Service[] {
     return this.services.list(this.tenants.get(slug).id);
+  }
+
+  /** Registers an approved WhatsApp template (its name and language exactly as approved in Meta's manager). */
+  addTemplate(slug: string, input: { name: string; language: string; params: string[]; purpose: string | null }): WhatsappTemplate {
+    const tenant = this.tenants.get(slug);
+    if (!/^[a-z0-9_]{1,512}$/.test(input.name)) throw new UserError(`"${input.name}" is not a WhatsApp template name`, 'use the name exactly as approved: lowercase letters, digits and underscores');
+    if (!/^[a-z]{2,3}(_[A-Z]{2})?$/.test(input.language)) throw new UserError(`"${input.language}" is not a template language code`, 'use the code the template was approved in, e.g. ru, kk, en or en_US');
+    const unknown = input.params.filter((p) => !TEMPLATE_PARAMS.includes(p as TemplateParam));
+    if (unknown.length > 0) throw new UserError(`unknown template parameter(s): ${unknown.join(', ')}`, `list the body parameters in order using: ${TEMPLATE_PARAMS.join(', ')}`);
+    if (input.purpose !== null && !TEMPLATE_PURPOSES.includes(input.purpose as TemplatePurpose)) throw new UserError(`unknown purpose "${input.purpose}"`, `use one of: ${TEMPLATE_PURPOSES.join(', ')}`);
+    const store = new SqlTemplateStore(this.cell.db);
+    if (store.list(tenant.id).some((t) => t.name === input.name && t.language === input.language)) {
+      throw new UserError(`${slug} already has the template ${input.name} (${input.language})`, `remove it first: botctl tenant templates remove ${slug} --name ${input.name} --language ${input.language}`);
+    }
+    const now = Date.now();
+    const template = { name: input.name, language: input.language, params: input.params as TemplateParam[], purpose: input.purpose as TemplatePurpose | null };
+    const id = store.add(tenant.id, template, now);
+    new AuditStore(this.cell.db).record({ at: now, actor: currentActor(), action: 'templates.add', tenantId: tenant.id, tenantSlug: slug, detail: { ...template } });
+    return { id, ...template };
+  }
+
+  listTemplates(slug: string): WhatsappTemplate[] {
+    return new SqlTemplateStore(this.cell.db).list(this.tenants.get(slug).id);
+  }
+
+  removeTemplate(slug: string, name: string, language: string | null): number {
+    const tenant = this.tenants.get(slug);
+    const removed = new SqlTemplateStore(this.cell.db).remove(tenant.id, name, language);
+    if (removed === 0) throw new UserError(`${slug} has no template ${name}${language ? ` (${language})` : ''}`, `see its templates with: botctl tenant templates list ${slug}`);
+    new AuditStore(this.cell.db).record({ at: Date.now(), actor: currentActor(), action: 'templates.remove', tenantId: tenant.id, tenantSlug: slug, detail: { name, language, removed } });
+    return removed;
+  }
+
+  /** Sets how long before a confirmed appointment the customer is reminded ("24h,2h"); "" turns reminders off. */
+  setReminders(slug: string, text: string): string[] {
+    const tenant = this.tenants.get(slug);
+    const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+    const offsets = parts.map((p) => {
+      const ms = parseDuration(p);
+      if (ms === null || ms <= 0 || ms > 30 * 86_400_000) throw new UserError(`"${p}" is not a reminder time`, 'write how long before the appointment, e.g. --before 24h,2h (up to 30 days), or --before "" for none');
+      return ms;
+    });
+    const unique = [...new Set(offsets)].sort((a, b) => b - a);
+    new SqlReminderStore(this.cell.db).setOffsets(tenant.id, unique, Date.now());
+    new AuditStore(this.cell.db).record({ at: Date.now(), actor: currentActor(), action: 'bookings.reminders', tenantId: tenant.id, tenantSlug: slug, detail: { offsets: unique } });
+    return unique.map(formatDuration);
+  }
+
+  reminders(slug: string): string[] {
+    return new SqlReminderStore(this.cell.db).offsets(this.tenants.get(slug).id).map(formatDuration);
   }
 
   listBookings(slug: string, options: { state?: string; limit?: number } = {}): (Booking & { customerPhone: string; events: BookingEvent[] })[] {
