@@ -15,6 +15,7 @@ import { recordBookingTurn } from '../sales/booking-turn.js';
 import { describeBookingForPrompt } from '../sales/describe-booking.js';
 import { localDateTime } from '../sales/local-time.js';
 import type { BookingStore, ServiceStore } from '../sales/ports.js';
+import { releaseHeld, type HeldStore } from '../sales/reengagement.js';
 
 export interface InboundHandlerDeps {
   store: ConversationStore;
@@ -32,7 +33,7 @@ export interface InboundHandlerDeps {
   /** How long a conversation stays quiet before its memory is condensed. */
   memoryQuietMs: number;
   /** What can be booked and the booking requests (src/sales/); absent: the bot offers no booking tool. */
-  sales?: { bookings: BookingStore; services: ServiceStore };
+  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore };
 }
 
 const HOUR = 3_600_000;
@@ -59,6 +60,12 @@ export class InboundHandler {
       store.transaction(() => store.markOutcome(ids, 'ignored'));
       trace('turn.ignored', { reason: 'tenant disabled' }, 'skipped');
       return;
+    }
+    const held = this.deps.sales?.held;
+    if (held) {
+      // The customer answered after a re-engagement template: the managers' held messages follow now, once.
+      const released = store.transaction(() => releaseHeld({ held, outbound: store, queue: this.deps.queue, events: this.deps.events, clock }, turn.tenant.id, contactId));
+      if (released.length > 0) trace('reengagement.released', { messageIds: released });
     }
     if (turn.conversation.state !== 'bot') return this.relay(turn, trace);
 

@@ -19,6 +19,16 @@ export function parseBookingCallback(data: string): { bookingId: number; decisio
   return { bookingId: Number(match[1]), decision };
 }
 
+/** The button under a manager's message refused with 131047: send the tenant's re-engagement template. */
+export function reengagementCallbackData(messageId: number): string {
+  return `rt:${messageId}`;
+}
+
+export function parseReengagementCallback(data: string): number | null {
+  const match = /^rt:(\d+)$/.exec(data);
+  return match ? Number(match[1]) : null;
+}
+
 /** Confirm / Offer another time / Decline while the request waits; no buttons once it is decided. */
 export function bookingKeyboard(b: Pick<BookingCardRow, 'id' | 'state'>, locale: Locale): InlineKeyboard | undefined {
   if (b.state !== 'requested') return undefined;

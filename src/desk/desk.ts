@@ -29,6 +29,8 @@ import type { LearningJobContext } from './jobs/learning-messages.js';
 import { drawBookingCard } from './jobs/booking-card.js';
 import { SqlBookingStore } from '../storage/sales-bookings-store.js';
 import { SqlReminderStore } from '../storage/sales-reminders-store.js';
+import { SqlHeldStore } from '../storage/sales-held-store.js';
+import { SqlTemplateStore } from '../storage/sales-templates-store.js';
 
 export interface DeskOptions {
   /** Receive updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling. */
@@ -82,7 +84,8 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   const store = new DeskStore(cell.db);
   const gateway = new DeskGateway(bot.api, store, queue, oncallChatId, Date.now, log);
   const learning = new LearningStore(cell.db);
-  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now, teachable: (tenantId) => learning.settings(tenantId).mode !== 'off' };
+  const held = new SqlHeldStore(cell.db);
+  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now, teachable: (tenantId) => learning.settings(tenantId).mode !== 'off', reengagement: held };
 
   const bookings = new SqlBookingStore(cell.db);
   const jobs: DeskJobs = {
@@ -102,7 +105,8 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
   const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
   installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning },
-    booking: { bookings, decisions: { bookings, tenants: bookings, outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now, reminders: new SqlReminderStore(cell.db) } },
+    booking: { bookings, decisions: { bookings, tenants: bookings, outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now, reminders: new SqlReminderStore(cell.db) },
+      reengagement: { held, templates: new SqlTemplateStore(cell.db), outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now } },
   });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 

@@ -86,3 +86,18 @@ CREATE TABLE sales_reminders (
   UNIQUE (booking_id, offset_ms)
 ) STRICT;
 CREATE INDEX sales_reminders_tenant ON sales_reminders (tenant_id, due_at);
+
+-- A manager's message refused with 131047 (the 24-hour window closed), held after a manager sent the tenant's
+-- re-engagement template: it is sent again, once, when the customer answers (released_at).
+CREATE TABLE sales_held_messages (
+  id                   INTEGER PRIMARY KEY,
+  tenant_id            INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  contact_id           INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  message_id           INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,
+  template_message_id  INTEGER NOT NULL,
+  held_by_name         TEXT,
+  created_at           INTEGER NOT NULL,
+  released_at          INTEGER,
+  released_message_id  INTEGER
+) STRICT;
+CREATE INDEX sales_held_messages_contact ON sales_held_messages (tenant_id, contact_id, released_at);
