@@ -7,6 +7,7 @@ import { isSmallTalk } from './guardrails/small-talk.js';
 import { dominantScript, scriptOf } from './language.js';
 import { LlmError, type LlmPort, type LlmResult } from './llm.js';
 import { BOOKING_TOOL_NAME, bookingTool, checkBookingArguments, type BookingArguments, type BookingField } from './booking-tool.js';
+import { inventsDiscount, offersQuoted } from '../sales/offers.js';
 import { assembleMessages, factSources, HANDOVER_TOOL, instructionsFor } from './prompt-assembly.js';
 
 export interface BrainPolicy {
@@ -25,10 +26,10 @@ export interface Verdict {
   detail?: string;
 }
 
-export type EscalationCause = 'model_handover' | 'no_knowledge' | 'unsupported_facts' | 'reveals_instructions' | 'wrong_language' | 'empty_reply' | 'llm_unavailable' | 'no_llm';
+export type EscalationCause = 'offer_not_allowed' | 'model_handover' | 'no_knowledge' | 'unsupported_facts' | 'reveals_instructions' | 'wrong_language' | 'empty_reply' | 'llm_unavailable' | 'no_llm';
 
 export type Decision =
-  | { kind: 'reply'; text: string; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
+  | { kind: 'reply'; text: string; verdicts: Verdict[]; llmCalls: LlmCallRecord[]; offersMade?: number[] }
   /** The model passed a booking request whose arguments passed the check: the managers decide, never the bot. */
   | { kind: 'booking'; request: BookingArguments; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
   /** The model wanted to book, but something is missing: the bot asks the customer for it. */
@@ -112,6 +113,17 @@ export class Brain {
     if (violations.length > 0) {
       return escalate('unsupported_facts', `the reply stated facts not in the knowledge base: ${violations.map((v) => `${v.kind} "${v.value}"`).join(', ')}`);
     }
+    const sources = factSources(context);
+    if (inventsDiscount(text, sources)) {
+      verdicts.push({ check: 'offers', ok: false, detail: 'a discount that is in no offer or knowledge' });
+      return escalate('unsupported_facts', 'the reply promised a discount that is not in the tenant\'s offers or knowledge');
+    }
+    const quoted = offersQuoted(text, context.allOffers ?? []);
+    const allowed = new Set((context.offers ?? []).map((o) => o.id));
+    const refused = quoted.filter((o, i) => !allowed.has(o.id) || i > 0); // one offer at a time
+    verdicts.push({ check: 'offers', ok: refused.length === 0, detail: quoted.length ? `quoted ${quoted.map((o) => `#${o.id}`).join(', ')}` : undefined });
+    // Once per conversation, never to a complaining customer: an offer outside what this turn allows is vetoed.
+    if (refused.length > 0) return escalate('offer_not_allowed', `the reply repeated an offer not allowed now (#${refused.map((o) => o.id).join(', #')}: already made in this conversation, or the customer is complaining)`);
     const leak = revealsInstructions(text, instructionsFor(context), context.tenantPrompt);
     verdicts.push({ check: 'instructions', ok: !leak });
     if (leak) return escalate('reveals_instructions', 'the reply would have revealed the bot\'s instructions');
@@ -121,7 +133,7 @@ export class Brain {
     verdicts.push({ check: 'language', ok: script === null || script === expected, detail: `${script ?? 'none'} for ${context.language}` });
     if (script !== null && script !== expected) return escalate('wrong_language', `the reply was not in the customer's language (${context.language})`);
 
-    return { kind: 'reply', text, verdicts, llmCalls };
+    return { kind: 'reply', text, verdicts, llmCalls, ...(quoted.length ? { offersMade: quoted.slice(0, 1).map((o) => o.id) } : {}) };
   }
 
   /** Calls the LLM, retrying timeouts, 429 and 5xx with backoff until the turn's deadline. */

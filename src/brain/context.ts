@@ -1,3 +1,4 @@
+import type { Offer } from '../sales/offers.js';
 import type { Service } from '../sales/services.js';
 import type { Locale } from '../tenants/settings.js';
 
@@ -69,4 +70,8 @@ export interface TurnContext {
   /** The tenant's time zone and its local time now (`YYYY-MM-DD HH:MM`), so the model can resolve "tomorrow at 15:00". */
   timezone?: string;
   localNow?: string;
+  /** Offers the bot may propose this turn (none already made in this conversation, none to a complaining customer). */
+  offers?: readonly Offer[];
+  /** Every offer of the tenant: their texts are knowledge, and quoting one not in `offers` is vetoed. */
+  allOffers?: readonly Offer[];
 }

@@ -18,9 +18,9 @@ export const HANDOVER_TOOL: ToolSpec = {
 
 const LANGUAGE_NAMES = { ru: 'русский (Russian)', kk: 'қазақ тілі (Kazakh)', en: 'English' } as const;
 const HEADINGS = {
-  ru: { prompt: 'Инструкции компании', knowledge: 'Знания', toc: 'Разделы базы знаний (ниже — только найденные по вопросу)', memory: 'Что известно о клиенте', services: 'Услуги для записи (записывайте только через инструмент; время подтверждает менеджер)', bookings: 'Записи этого клиента', now: 'Сейчас', none: '(ничего не найдено)', language: 'Язык ответа' },
-  kk: { prompt: 'Компания нұсқаулықтары', knowledge: 'Білім', toc: 'Білім қорының бөлімдері (төменде — тек сұраққа табылғандары)', memory: 'Клиент туралы белгілі', services: 'Жазылуға болатын қызметтер (тек құрал арқылы жазыңыз; уақытты менеджер растайды)', bookings: 'Осы клиенттің жазылулары', now: 'Қазір', none: '(ештеңе табылмады)', language: 'Жауап тілі' },
-  en: { prompt: "Company's instructions", knowledge: 'Knowledge', toc: 'Sections of the knowledge base (below: only those found for the question)', memory: 'What is known about the customer', services: 'Services that can be booked (book only with the tool; a manager confirms the time)', bookings: "This customer's bookings", now: 'Now', none: '(nothing found)', language: 'Answer language' },
+  ru: { prompt: 'Инструкции компании', knowledge: 'Знания', toc: 'Разделы базы знаний (ниже — только найденные по вопросу)', memory: 'Что известно о клиенте', services: 'Услуги для записи (записывайте только через инструмент; время подтверждает менеджер)', bookings: 'Записи этого клиента', now: 'Сейчас', offers: 'Предложения: можно предложить одно, только если подходит к вопросу, дословно; не жалующемуся клиенту', none: '(ничего не найдено)', language: 'Язык ответа' },
+  kk: { prompt: 'Компания нұсқаулықтары', knowledge: 'Білім', toc: 'Білім қорының бөлімдері (төменде — тек сұраққа табылғандары)', memory: 'Клиент туралы белгілі', services: 'Жазылуға болатын қызметтер (тек құрал арқылы жазыңыз; уақытты менеджер растайды)', bookings: 'Осы клиенттің жазылулары', now: 'Қазір', offers: 'Ұсыныстар: сұраққа сәйкес келсе, біреуін ғана сөзбе-сөз ұсынуға болады; шағымданған клиентке емес', none: '(ештеңе табылмады)', language: 'Жауап тілі' },
+  en: { prompt: "Company's instructions", knowledge: 'Knowledge', toc: 'Sections of the knowledge base (below: only those found for the question)', memory: 'What is known about the customer', services: 'Services that can be booked (book only with the tool; a manager confirms the time)', bookings: "This customer's bookings", now: 'Now', offers: 'Offers: you may propose one, only when it fits the question, quoted exactly; never to a complaining customer', none: '(nothing found)', language: 'Answer language' },
 } as const;
 
 /** The system instructions alone (the leak check compares replies with them). */
@@ -44,6 +44,7 @@ export function assembleMessages(context: TurnContext): ChatMessage[] {
     `## ${h.knowledge}\n<<<\n${knowledge}\n>>>`,
     context.services?.length ? `## ${h.services}\n<<<\n${servicesBlock(context)}\n>>>` : null,
     context.services?.length && context.localNow ? `## ${h.now}: ${context.localNow} (${context.timezone ?? ''})` : null,
+    context.offers?.length ? `## ${h.offers}\n<<<\n${context.offers.map((o) => `${o.text} (${o.when})`).join('\n')}\n>>>` : null,
     context.memory ? `## ${h.memory}\n${context.memory.trim()}` : null,
     context.bookings?.length ? `## ${h.bookings}\n<<<\n${context.bookings.join('\n')}\n>>>` : null,
     `## ${h.language}: ${LANGUAGE_NAMES[context.language]}`,
@@ -79,5 +80,6 @@ export function factSources(context: TurnContext): string[] {
     context.memory ?? '',
     servicesBlock(context),
     ...(context.bookings ?? []),
+    ...(context.allOffers ?? []).map((o) => o.text),
   ];
 }

@@ -14,7 +14,8 @@ import { describeOpening } from '../texts/opening-time.js';
 import { recordBookingTurn } from '../sales/booking-turn.js';
 import { describeBookingForPrompt } from '../sales/describe-booking.js';
 import { localDateTime } from '../sales/local-time.js';
-import type { BookingStore, ServiceStore } from '../sales/ports.js';
+import type { BookingStore, OfferPort, ServiceStore } from '../sales/ports.js';
+import { isComplaining, OFFER_CONVERSATION_MS } from '../sales/offers.js';
 import { releaseHeld, type HeldStore } from '../sales/reengagement.js';
 
 export interface InboundHandlerDeps {
@@ -33,7 +34,7 @@ export interface InboundHandlerDeps {
   /** How long a conversation stays quiet before its memory is condensed. */
   memoryQuietMs: number;
   /** What can be booked and the booking requests (src/sales/); absent: the bot offers no booking tool. */
-  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore };
+  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore; offers?: OfferPort };
 }
 
 const HOUR = 3_600_000;
@@ -108,7 +109,7 @@ export class InboundHandler {
     const sales = this.deps.sales;
     const context = sales
       ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map((b) => describeBookingForPrompt(b, language, turn.tenant.texts)),
-        timezone: turn.tenant.timezone, localNow: localDateTime(clock(), turn.tenant.timezone) }
+        timezone: turn.tenant.timezone, localNow: localDateTime(clock(), turn.tenant.timezone), ...this.offersFor(turn, read.texts) }
       : built.context;
     const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
@@ -118,7 +119,7 @@ export class InboundHandler {
 
     if ((decision.kind === 'booking' || decision.kind === 'booking_incomplete') && sales) {
       const outcome = decision.kind === 'booking' ? { request: decision.request } : { missing: decision.missing };
-      const booked = recordBookingTurn({ store, bookings: sales.bookings, services: sales.services, queue: this.deps.queue, events: this.deps.events, clock }, turn, outcome, language);
+      const booked = recordBookingTurn({ store, bookings: sales.bookings, services: sales.services, queue: this.deps.queue, events: this.deps.events, clock, ...(sales.offers ? { offers: sales.offers } : {}) }, turn, outcome, language);
       trace('booking.requested', { bookingId: booked.bookingId, text: booked.text });
       return;
     }
@@ -128,6 +129,7 @@ export class InboundHandler {
         this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId, messageId: id });
         store.markOutcome(ids, 'replied');
         this.deps.queue.enqueue({ kind: JOB.sendReply, tenantId: turn.tenant.id, payload: { messageId: id }, concurrencyKey: contactKey(contactId), traceId });
+        for (const offerId of decision.offersMade ?? []) sales?.offers?.record(turn.tenant.id, offerId, contactId, 'offered', clock());
         if (this.deps.llm) {
           this.deps.queue.enqueue({ kind: JOB.summarizeMemory, tenantId: turn.tenant.id, payload: { contactId }, uniqueKey: `memory:${contactId}`, runAt: clock() + this.deps.memoryQuietMs });
         }
@@ -139,6 +141,17 @@ export class InboundHandler {
     if (decision.kind !== 'escalate') return this.escalate(turn, 'model_handover', 'the model asked to book, but this tenant has no services', null, 'holding_reply', language, trace);
     const textKey: TextKey = decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply';
     return this.escalate(turn, decision.cause, decision.reason, decision.summary, textKey, language, trace);
+  }
+
+  /** The offers this turn may make: none after one was made in this conversation, none to a complaining customer. */
+  private offersFor(turn: TurnData, texts: readonly string[]): { offers: ReturnType<OfferPort['list']>; allOffers: ReturnType<OfferPort['list']> } | Record<string, never> {
+    const port = this.deps.sales?.offers;
+    if (!port) return {};
+    const all = port.list(turn.tenant.id);
+    if (all.length === 0) return {};
+    const already = port.offeredSince(turn.tenant.id, turn.contact.id, this.deps.clock() - OFFER_CONVERSATION_MS).length > 0;
+    const complaining = isComplaining([...texts, ...turn.history.filter((l) => l.author === 'customer').slice(-3).map((l) => l.text)]);
+    return { offers: already || complaining ? [] : all, allOffers: all };
   }
 
   private recordDecision(turn: TurnData, decision: Decision, trace: (step: string, detail?: Record<string, unknown>, outcome?: 'ok' | 'error' | 'skipped' | 'vetoed', durationMs?: number | null) => void): void {

@@ -5,7 +5,8 @@ import type { Locale } from '../tenants/settings.js';
 import { renderText, type TextKey } from '../texts/texts.js';
 import { queueCustomerMessage } from './customer-message.js';
 import { SALES_JOB } from './kinds.js';
-import type { BookingStore, ServiceStore } from './ports.js';
+import type { BookingStore, OfferPort, ServiceStore } from './ports.js';
+import { OFFER_CONVERSATION_MS } from './offers.js';
 
 export interface BookingTurnDeps {
   store: ConversationStore;
@@ -14,6 +15,8 @@ export interface BookingTurnDeps {
   queue: JobEnqueuer;
   events: IntegrationEvents;
   clock: () => number;
+  /** Counts an offer accepted when the customer books its service after it was offered in this conversation. */
+  offers?: OfferPort;
 }
 
 const FIELD_KEYS: Record<BookingField, TextKey> = { service: 'booking_field_service', time: 'booking_field_time', name: 'booking_field_name' };
@@ -56,6 +59,9 @@ export function recordBookingTurn(
       tenantId: tenant.id, contactId: turn.contact.id, service: request.service, preferredTime: request.preferredTime,
       customerName: request.customerName, locale: language, createdAt: clock(), traceId, appointmentAt: request.appointmentAt,
     });
+    for (const offered of deps.offers?.offeredSince(tenant.id, turn.contact.id, clock() - OFFER_CONVERSATION_MS) ?? []) {
+      if (offered.service !== null && offered.service.toLowerCase() === request.service.toLowerCase()) deps.offers!.record(tenant.id, offered.offerId, turn.contact.id, 'accepted', clock(), bookingId);
+    }
     send(render('booking_requested', { service: request.service, time: request.preferredTime, name: request.customerName }));
     store.markOutcome(ids, 'replied');
     deps.queue.enqueue({ kind: SALES_JOB.bookingCard, tenantId: tenant.id, payload: { bookingId }, concurrencyKey: `booking:${bookingId}`, traceId });

@@ -1,5 +1,6 @@
 import type { Locale } from '../tenants/settings.js';
 import type { BookingState } from './booking-states.js';
+import type { Offer } from './offers.js';
 import type { Service } from './services.js';
 
 export interface Booking {
@@ -38,4 +39,11 @@ export interface BookingStore {
 
 export interface ServiceStore {
   list(tenantId: number): Service[];
+}
+
+/** The tenant's offers and what the bot did with them (src/storage/sales-offers-store.ts). */
+export interface OfferPort {
+  list(tenantId: number): Offer[];
+  offeredSince(tenantId: number, contactId: number, since: number): { offerId: number; service: string | null }[];
+  record(tenantId: number, offerId: number, contactId: number, kind: 'offered' | 'accepted', at: number, bookingId?: number | null): void;
 }

@@ -11,6 +11,8 @@ import { parseServicesFile, ServicesFileError, type Service } from './services.j
 import { formatDuration, parseDuration } from '../config/durations.js';
 import { SqlReminderStore } from '../storage/sales-reminders-store.js';
 import { SqlTemplateStore } from '../storage/sales-templates-store.js';
+import { SqlOfferStore } from '../storage/sales-offers-store.js';
+import type { Offer } from './offers.js';
 import { TEMPLATE_PARAMS, TEMPLATE_PURPOSES, type TemplateParam, type TemplatePurpose, type WhatsappTemplate } from './templates.js';
 
 export const BOOKING_STATES: readonly BookingState[] = ['requested', 'confirmed', 'other_time', 'declined'];
@@ -101,6 +103,38 @@ export class SalesAdmin {
 
   reminders(slug: string): string[] {
     return new SqlReminderStore(this.cell.db).offsets(this.tenants.get(slug).id).map(formatDuration);
+  }
+
+  /** Adds an offer the bot may propose (quoted exactly); a service makes a later booking of it count as accepted. */
+  addOffer(slug: string, input: { when: string; text: string; service: string | null }): Offer {
+    const tenant = this.tenants.get(slug);
+    const when = input.when.trim();
+    const text = input.text.trim();
+    if (!when || when.length > 300) throw new UserError('--when must say in 1 to 300 characters when the offer fits', 'e.g. --when "the customer asks about a cleaning"');
+    if (!text || text.length > 500) throw new UserError('--text must be the offer in 1 to 500 characters, exactly as the customer should read it', 'e.g. --text "With a cleaning, whitening is 20% off: 36 000 ₸."');
+    let service: string | null = null;
+    if (input.service) {
+      service = this.services.list(tenant.id).find((s) => s.name.toLowerCase() === input.service!.trim().toLowerCase())?.name ?? null;
+      if (!service) throw new UserError(`${slug} has no service "${input.service}"`, `use a name from botctl services list ${slug}`);
+    }
+    const store = new SqlOfferStore(this.cell.db);
+    const now = Date.now();
+    const id = store.add(tenant.id, { when, text, service }, now);
+    new AuditStore(this.cell.db).record({ at: now, actor: currentActor(), action: 'offers.add', tenantId: tenant.id, tenantSlug: slug, detail: { id, when, text, service } });
+    return { id, when, text, service };
+  }
+
+  listOffers(slug: string): (Offer & { offered: number; accepted: number })[] {
+    const tenant = this.tenants.get(slug);
+    const store = new SqlOfferStore(this.cell.db);
+    const counts = store.counts(tenant.id);
+    return store.list(tenant.id).map((o) => ({ ...o, offered: counts.get(o.id)?.offered ?? 0, accepted: counts.get(o.id)?.accepted ?? 0 }));
+  }
+
+  removeOffer(slug: string, id: number): void {
+    const tenant = this.tenants.get(slug);
+    if (!new SqlOfferStore(this.cell.db).remove(tenant.id, id, Date.now())) throw new UserError(`${slug} has no offer #${id}`, `see its offers with: botctl offers list ${slug}`);
+    new AuditStore(this.cell.db).record({ at: Date.now(), actor: currentActor(), action: 'offers.remove', tenantId: tenant.id, tenantSlug: slug, detail: { id } });
   }
 
   listBookings(slug: string, options: { state?: string; limit?: number } = {}): (Booking & { customerPhone: string; events: BookingEvent[] })[] {

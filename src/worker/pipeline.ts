@@ -27,6 +27,7 @@ import { SqlReminderStore } from '../storage/sales-reminders-store.js';
 import { SqlTemplateStore } from '../storage/sales-templates-store.js';
 import { sendReminder } from '../sales/reminders.js';
 import { SqlHeldStore } from '../storage/sales-held-store.js';
+import { SqlOfferStore } from '../storage/sales-offers-store.js';
 import { WhatsappCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
@@ -79,7 +80,7 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const handler = new InboundHandler({
     store: new SqlConversationStore(cell.db), queue, events, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
     clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
-    sales: { bookings: new SqlBookingStore(cell.db), services: new SqlServiceStore(cell.db), held: new SqlHeldStore(cell.db) },
+    sales: { bookings: new SqlBookingStore(cell.db), services: new SqlServiceStore(cell.db), held: new SqlHeldStore(cell.db), offers: new SqlOfferStore(cell.db) },
   });
 
   // A manager sees the delivery state of each of their messages under it in Telegram.

@@ -101,3 +101,27 @@ CREATE TABLE sales_held_messages (
   released_message_id  INTEGER
 ) STRICT;
 CREATE INDEX sales_held_messages_contact ON sales_held_messages (tenant_id, contact_id, released_at);
+
+-- Offers a tenant lets the bot propose: when it fits (in words the model reads) and the exact text. The bot may
+-- quote one at most once per conversation; offered/accepted are counted in sales_offer_events.
+CREATE TABLE sales_offers (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  when_text   TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  service     TEXT,                        -- a booking of this service after the offer counts as accepted
+  created_at  INTEGER NOT NULL,
+  removed_at  INTEGER
+) STRICT;
+CREATE INDEX sales_offers_tenant ON sales_offers (tenant_id, removed_at);
+
+CREATE TABLE sales_offer_events (
+  id          INTEGER PRIMARY KEY,
+  tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  offer_id    INTEGER NOT NULL REFERENCES sales_offers(id) ON DELETE CASCADE,
+  contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL CHECK (kind IN ('offered', 'accepted')),
+  at          INTEGER NOT NULL,
+  booking_id  INTEGER
+) STRICT;
+CREATE INDEX sales_offer_events_contact ON sales_offer_events (tenant_id, contact_id, at);
