@@ -113,12 +113,13 @@ export class Brain {
     if (violations.length > 0) {
       return escalate('unsupported_facts', `the reply stated facts not in the knowledge base: ${violations.map((v) => `${v.kind} "${v.value}"`).join(', ')}`);
     }
-    const sources = factSources(context);
-    if (inventsDiscount(text, sources)) {
+    // A discount is backed only by an offer quoted word for word, or by the knowledge itself (not by an offer's words
+    // reused in an invented promise).
+    const quoted = offersQuoted(text, context.allOffers ?? []);
+    if (quoted.length === 0 && inventsDiscount(text, factSources({ ...context, allOffers: [] }))) {
       verdicts.push({ check: 'offers', ok: false, detail: 'a discount that is in no offer or knowledge' });
       return escalate('unsupported_facts', 'the reply promised a discount that is not in the tenant\'s offers or knowledge');
     }
-    const quoted = offersQuoted(text, context.allOffers ?? []);
     const allowed = new Set((context.offers ?? []).map((o) => o.id));
     const refused = quoted.filter((o, i) => !allowed.has(o.id) || i > 0); // one offer at a time
     verdicts.push({ check: 'offers', ok: refused.length === 0, detail: quoted.length ? `quoted ${quoted.map((o) => `#${o.id}`).join(', ')}` : undefined });
