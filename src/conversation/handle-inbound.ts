@@ -16,6 +16,9 @@ import { describeBookingForPrompt } from '../sales/describe-booking.js';
 import { localDateTime } from '../sales/local-time.js';
 import type { BookingStore, OfferPort, ServiceStore } from '../sales/ports.js';
 import { isComplaining, OFFER_CONVERSATION_MS } from '../sales/offers.js';
+import { asksToBeForgotten } from '../sales/forget.js';
+import { queueCustomerMessage } from '../sales/customer-message.js';
+import { SALES_JOB } from '../sales/kinds.js';
 import { releaseHeld, type HeldStore } from '../sales/reengagement.js';
 
 export interface InboundHandlerDeps {
@@ -95,6 +98,8 @@ export class InboundHandler {
       });
     }
 
+    if (this.deps.sales && asksToBeForgotten(read.texts)) return this.forget(turn, language, trace);
+
     const since = clock() - HOUR;
     if (store.llmCallsSince(contactId, since) >= turn.tenant.llmCallsPerHour) {
       trace('guardrail.rate_cap', { limit: turn.tenant.llmCallsPerHour }, 'vetoed');
@@ -141,6 +146,19 @@ export class InboundHandler {
     if (decision.kind !== 'escalate') return this.escalate(turn, 'model_handover', 'the model asked to book, but this tenant has no services', null, 'holding_reply', language, trace);
     const textKey: TextKey = decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply';
     return this.escalate(turn, decision.cause, decision.reason, decision.summary, textKey, language, trace);
+  }
+
+  /** "Forget me": the bot confirms, and a durable job removes the customer's memory and personal data. */
+  private forget(turn: TurnData, language: Locale, trace: (step: string, detail?: Record<string, unknown>) => void): void {
+    const { store } = this.deps;
+    const traceId = turn.pending.at(-1)!.traceId;
+    store.transaction(() => {
+      const body = renderText(language, 'forget_confirmed', { business: turn.tenant.name }, turn.tenant.texts);
+      queueCustomerMessage({ outbound: store, queue: this.deps.queue, events: this.deps.events }, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: null, body, traceId });
+      store.markOutcome(turn.pending.map((m) => m.id), 'replied');
+      this.deps.queue.enqueue({ kind: SALES_JOB.forgetContact, tenantId: turn.tenant.id, payload: { contactId: turn.contact.id, actor: 'customer' }, uniqueKey: `forget:${turn.contact.id}`, traceId });
+    });
+    trace('contact.forget_requested', {});
   }
 
   /** The offers this turn may make: none after one was made in this conversation, none to a complaining customer. */

@@ -4,4 +4,6 @@ export const SALES_JOB = {
   bookingCard: 'sales.booking_card',
   /** { reminderId }: remind the customer of a confirmed appointment (a text in the window, else a template). */
   customerReminder: 'sales.customer_reminder',
+  /** { contactId, actor }: remove a customer's memory and personal data ("forget me", botctl contact forget). */
+  forgetContact: 'sales.forget_contact',
 } as const;

@@ -66,6 +66,8 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 },
       budget: (job) => (job.tenantId === null ? [] : whatsappBudget(job.tenantId, null)),
     },
+    // "Forget me": one short transaction; nobody waits on it.
+    { kind: SALES_JOB.forgetContact, lane: 'background', handler: pipeline.forgetContact, policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 } },
     // Vectors of imported knowledge: until they exist, turns rank by words (nothing waits for them).
     { kind: KNOWLEDGE_JOB.embed, lane: 'background', handler: knowledge.embed, policy: EMBED_POLICY },
     // Managers teach the bot: drafts from an answer, proposals from a resolved request (both call the LLM).

@@ -28,6 +28,9 @@ import { SqlTemplateStore } from '../storage/sales-templates-store.js';
 import { sendReminder } from '../sales/reminders.js';
 import { SqlHeldStore } from '../storage/sales-held-store.js';
 import { SqlOfferStore } from '../storage/sales-offers-store.js';
+import { SqlForgetStore } from '../storage/sales-forget-store.js';
+import { forgetContactJob } from '../sales/forget.js';
+import { AuditStore } from '../storage/audit-store.js';
 import { WhatsappCredentials } from '../tenants/credentials.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
@@ -60,6 +63,8 @@ export interface PipelineJobs {
   summarizeMemory: JobHandler;
   /** A confirmed booking's reminder to the customer (src/sales/reminders.ts). */
   customerReminder: JobHandler;
+  /** "Forget me": remove a customer's memory and personal data (src/sales/forget.ts). */
+  forgetContact: JobHandler;
 }
 
 /**
@@ -110,6 +115,9 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
       if (job.tenantId === null) return;
       const outcome = sendReminder(reminderDeps, job.tenantId, Number(job.payload.reminderId));
       if (outcome?.startsWith('skipped')) ctx.logger.warn({ reminder: job.payload.reminderId, outcome }, 'a customer reminder was not sent');
+    },
+    forgetContact: async (job) => {
+      forgetContactJob(job, { store: new SqlForgetStore(cell.db), audit: new AuditStore(cell.db), clock: Date.now });
     },
   };
   return { webhook, customerChannel, tracer, jobs };

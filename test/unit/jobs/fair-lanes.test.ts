@@ -50,7 +50,7 @@ class Cell {
       budget: () => [],
     };
     registerJobTable(this.registry, {
-      pipeline: { sendReply: record(handlers.send ?? (() => sleep(20))), handleInbound: record(handlers.answer ?? noop), summarizeMemory: noop, customerReminder: noop },
+      pipeline: { sendReply: record(handlers.send ?? (() => sleep(20))), handleInbound: record(handlers.answer ?? noop), summarizeMemory: noop, customerReminder: noop, forgetContact: noop },
       pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: null }, maintenance: { pruneJobs: noop },
     });
     this.queue = new Queue(this.store, this.registry);

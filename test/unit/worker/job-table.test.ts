@@ -15,7 +15,7 @@ import { SALES_JOB } from '../../../src/sales/kinds.js';
 const noop: JobHandler = async () => {};
 const desk: DeskJobs = { postCard: noop, updateCard: noop, relay: noop, remind: noop, closeTopic: noop, delivery: noop, notify: noop, digest: noop, bookingCard: noop, budget: () => [{ key: 'tg:group:-1', scope: 'group', intervalMs: 3200, burst: 1 }] };
 const table = (withDesk: boolean) => jobTable({
-  pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop, customerReminder: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
+  pipeline: { handleInbound: noop, sendReply: noop, summarizeMemory: noop, customerReminder: noop, forgetContact: noop }, pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk: withDesk ? desk : null, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: withDesk ? { show: noop, digest: noop, redrawDigest: noop } : null }, maintenance: { pruneJobs: noop },
 });
 const job = (over: Partial<Job>): Job => ({
   id: 1, kind: 'k', tenantId: 7, payload: {}, concurrencyKey: 'contact:3', uniqueKey: null, state: 'running', attempts: 1, maxAttempts: 5, runAt: 0,
@@ -30,7 +30,7 @@ describe('the job table', () => {
   });
 
   test('without a Telegram bot the desk kinds are not run (they wait in the queue)', () => {
-    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.sendReply, JOB.summarizeMemory, SALES_JOB.customerReminder, KNOWLEDGE_JOB.embed, LEARNING_JOB.draft, LEARNING_JOB.propose, ...Object.values(INTEGRATION_JOB), PRUNE_JOBS].sort());
+    expect(table(false).map((r) => r.kind).sort()).toEqual([JOB.handleInbound, JOB.sendReply, JOB.summarizeMemory, SALES_JOB.customerReminder, SALES_JOB.forgetContact, KNOWLEDGE_JOB.embed, LEARNING_JOB.draft, LEARNING_JOB.propose, ...Object.values(INTEGRATION_JOB), PRUNE_JOBS].sort());
   });
 
   test.each([
