@@ -70,6 +70,8 @@ export interface TurnContext {
   /** The tenant's time zone and its local time now (`YYYY-MM-DD HH:MM`), so the model can resolve "tomorrow at 15:00". */
   timezone?: string;
   localNow?: string;
+  /** Days since the customer last wrote, when they return after a long while with a memory (greet them as known). */
+  returningAfterDays?: number;
   /** Offers the bot may propose this turn (none already made in this conversation, none to a complaining customer). */
   offers?: readonly Offer[];
   /** Every offer of the tenant: their texts are knowledge, and quoting one not in `offers` is vetoed. */

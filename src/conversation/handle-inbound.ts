@@ -37,7 +37,7 @@ export interface InboundHandlerDeps {
   /** How long a conversation stays quiet before its memory is condensed. */
   memoryQuietMs: number;
   /** What can be booked and the booking requests (src/sales/); absent: the bot offers no booking tool. */
-  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore; offers?: OfferPort };
+  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore; offers?: OfferPort; contacts?: { lastSeenBefore(tenantId: number, contactId: number, beforeMessageId: number): number | null } };
 }
 
 const HOUR = 3_600_000;
@@ -114,7 +114,7 @@ export class InboundHandler {
     const sales = this.deps.sales;
     const context = sales
       ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map((b) => describeBookingForPrompt(b, language, turn.tenant.texts)),
-        timezone: turn.tenant.timezone, localNow: localDateTime(clock(), turn.tenant.timezone), ...this.offersFor(turn, read.texts) }
+        timezone: turn.tenant.timezone, localNow: localDateTime(clock(), turn.tenant.timezone), ...this.offersFor(turn, read.texts), ...this.returning(turn) }
       : built.context;
     const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
@@ -159,6 +159,14 @@ export class InboundHandler {
       this.deps.queue.enqueue({ kind: SALES_JOB.forgetContact, tenantId: turn.tenant.id, payload: { contactId: turn.contact.id, actor: 'customer' }, uniqueKey: `forget:${turn.contact.id}`, traceId });
     });
     trace('contact.forget_requested', {});
+  }
+
+  /** A customer with a memory who last wrote a month or more ago is greeted as a returning customer. */
+  private returning(turn: TurnData): { returningAfterDays: number } | Record<string, never> {
+    const lastSeen = turn.contact.memory ? this.deps.sales?.contacts?.lastSeenBefore(turn.tenant.id, turn.contact.id, turn.pending[0]!.id) : null;
+    if (lastSeen === null || lastSeen === undefined) return {};
+    const days = Math.floor((this.deps.clock() - lastSeen) / 86_400_000);
+    return days >= 30 ? { returningAfterDays: days } : {};
   }
 
   /** The offers this turn may make: none after one was made in this conversation, none to a complaining customer. */

@@ -24,6 +24,12 @@ export class SqlForgetStore implements ForgetStore {
     })();
   }
 
+  /** When the customer last wrote before `beforeMessageId` (a returning customer's gap), or null. */
+  lastSeenBefore(tenantId: number, contactId: number, beforeMessageId: number): number | null {
+    return (prepareCached(this.db, "SELECT max(created_at) AS at FROM messages WHERE tenant_id = ? AND contact_id = ? AND direction = 'inbound' AND id < ?")
+      .get(tenantId, contactId, beforeMessageId) as { at: number | null }).at;
+  }
+
   /** The contact of a tenant by phone (digits) or user id, for `botctl contact forget`. */
   findContact(tenantId: number, address: string): number | null {
     const key = /^\+?[\d\s()-]+$/.test(address) ? address.replace(/\D/g, '') : address;

@@ -85,7 +85,7 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const handler = new InboundHandler({
     store: new SqlConversationStore(cell.db), queue, events, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
     clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
-    sales: { bookings: new SqlBookingStore(cell.db), services: new SqlServiceStore(cell.db), held: new SqlHeldStore(cell.db), offers: new SqlOfferStore(cell.db) },
+    sales: { bookings: new SqlBookingStore(cell.db), services: new SqlServiceStore(cell.db), held: new SqlHeldStore(cell.db), offers: new SqlOfferStore(cell.db), contacts: new SqlForgetStore(cell.db) },
   });
 
   // A manager sees the delivery state of each of their messages under it in Telegram.
