@@ -37,7 +37,7 @@ export interface InboundHandlerDeps {
   /** How long a conversation stays quiet before its memory is condensed. */
   memoryQuietMs: number;
   /** What can be booked and the booking requests (src/sales/); absent: the bot offers no booking tool. */
-  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore; offers?: OfferPort; contacts?: { lastSeenBefore(tenantId: number, contactId: number, beforeMessageId: number): number | null } };
+  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore; offers?: OfferPort; contacts?: { lastSeenBefore(tenantId: number, contactId: number, beforeMessageId: number): number | null; expireMemory(tenantId: number, contactId: number, now: number): boolean } };
 }
 
 const HOUR = 3_600_000;
@@ -109,6 +109,11 @@ export class InboundHandler {
       return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', language, trace);
     }
 
+    // A memory older than the tenant's retention is removed, not used.
+    if (turn.contact.memory && this.deps.sales?.contacts?.expireMemory(turn.tenant.id, contactId, clock())) {
+      turn.contact.memory = null;
+      trace('memory.expired', {});
+    }
     const built = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
     const { retrieval } = built;
     const sales = this.deps.sales;

@@ -101,6 +101,18 @@ export class SalesAdmin {
     return unique.map(formatDuration);
   }
 
+  /** How long customers' memories are kept after they were last written (null: until the customer is forgotten). */
+  setMemoryRetention(slug: string, days: number | null): void {
+    const tenant = this.tenants.get(slug);
+    if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new UserError(`${days} is not a number of days from 1 to 3650`, 'e.g. --days 365, or --forever to keep memories until the customer asks to be forgotten');
+    new SqlReminderStore(this.cell.db).setMemoryRetention(tenant.id, days, Date.now());
+    new AuditStore(this.cell.db).record({ at: Date.now(), actor: currentActor(), action: 'contact.retention', tenantId: tenant.id, tenantSlug: slug, detail: { days } });
+  }
+
+  memoryRetention(slug: string): number | null {
+    return new SqlReminderStore(this.cell.db).memoryRetention(this.tenants.get(slug).id);
+  }
+
   reminders(slug: string): string[] {
     return new SqlReminderStore(this.cell.db).offsets(this.tenants.get(slug).id).map(formatDuration);
   }

@@ -24,6 +24,17 @@ export class SqlForgetStore implements ForgetStore {
     })();
   }
 
+  /**
+   * Removes the contact's memory when it is older than the tenant's retention (sales_settings.memory_retention_days,
+   * counted from when it was last written); true when it did.
+   */
+  expireMemory(tenantId: number, contactId: number, now: number): boolean {
+    return prepareCached(this.db, `UPDATE contacts SET metadata = json_remove(metadata, '$.summary', '$.summary_at'), updated_at = ?
+      WHERE tenant_id = ? AND id = ? AND json_extract(metadata, '$.summary') IS NOT NULL
+        AND coalesce(json_extract(metadata, '$.summary_at'), 0) < ? - 86400000 * (SELECT memory_retention_days FROM sales_settings WHERE tenant_id = ? AND memory_retention_days IS NOT NULL)`)
+      .run(now, tenantId, contactId, now, tenantId).changes === 1;
+  }
+
   /** When the customer last wrote before `beforeMessageId` (a returning customer's gap), or null. */
   lastSeenBefore(tenantId: number, contactId: number, beforeMessageId: number): number | null {
     return (prepareCached(this.db, "SELECT max(created_at) AS at FROM messages WHERE tenant_id = ? AND contact_id = ? AND direction = 'inbound' AND id < ?")

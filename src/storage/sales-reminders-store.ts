@@ -24,6 +24,15 @@ export class SqlReminderStore implements ReminderStore {
       ON CONFLICT (tenant_id) DO UPDATE SET reminder_offsets = excluded.reminder_offsets, updated_at = excluded.updated_at`).run(tenantId, JSON.stringify(offsets), now);
   }
 
+  setMemoryRetention(tenantId: number, days: number | null, now: number): void {
+    prepareCached(this.db, `INSERT INTO sales_settings (tenant_id, memory_retention_days, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (tenant_id) DO UPDATE SET memory_retention_days = excluded.memory_retention_days, updated_at = excluded.updated_at`).run(tenantId, days, now);
+  }
+
+  memoryRetention(tenantId: number): number | null {
+    return (prepareCached(this.db, 'SELECT memory_retention_days AS days FROM sales_settings WHERE tenant_id = ?').get(tenantId) as { days: number | null } | undefined)?.days ?? null;
+  }
+
   schedule(tenantId: number, bookingId: number, offsetMs: number, dueAt: number): number | null {
     const result = prepareCached(this.db, 'INSERT OR IGNORE INTO sales_reminders (tenant_id, booking_id, offset_ms, due_at) VALUES (?, ?, ?, ?)').run(tenantId, bookingId, offsetMs, dueAt);
     return result.changes === 1 ? Number(result.lastInsertRowid) : null;

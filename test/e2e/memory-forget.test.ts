@@ -41,11 +41,11 @@ describe('customers remembered, and forgotten on request', () => {
     expect(prompt).toContain('Делал чистку зубов, предпочитает утро.');
     expect(prompt).toContain('последний раз писал 90 дн. назад');
 
-    const calls = h.llm!.requests.length;
     await say(phone, 'Пожалуйста, забудьте меня и удалите мои данные');
     await until(() => toCustomer(phone).length === 3, 10_000, 'the confirmation');
     expect(toCustomer(phone)[2]).toContain('забудет вас');
-    expect(h.llm!.requests.length).toBe(calls); // decided in code, not by the model
+    // Decided in code, not by the model.
+    expect(h.llm!.requests.some((r) => JSON.stringify(r.body.messages).includes('забудьте меня') && r.body.tools)).toBe(false);
     await until(() => contact(phone).summary === null, 10_000, 'the memory removed');
     expect(contact(phone).display_name).toBeNull();
     await until(() => h.query("SELECT 1 FROM messages WHERE contact_id = ? AND delivery_status = 'queued'", contact(phone).id).length === 0, 10_000, 'the confirmation sent');
@@ -56,6 +56,9 @@ describe('customers remembered, and forgotten on request', () => {
     expect(audit[0]!.actor).toBe('customer');
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ contactId: contact(phone).id, memory: true });
     expect(audit[0]!.detail).not.toContain('Данияр');
+    // A memory job queued before the forget does not bring the memory back.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(contact(phone).summary).toBeNull();
   }, 60_000);
 
   test('kk and en requests are understood; `botctl contact forget` does the same from the command line', async () => {
@@ -78,5 +81,27 @@ describe('customers remembered, and forgotten on request', () => {
     const unknown = await botctl(['contact', 'forget', TENANT.slug, '+70000000000'], h.cell.env);
     expect(unknown.exitCode).not.toBe(0);
     expect(unknown.stderr).toContain('has no customer');
+  }, 60_000);
+
+  test('a memory older than the tenant\'s retention is removed, not used', async () => {
+    const phone = '77090000020';
+    h.llm!.enqueue({ content: 'Здравствуйте, Айдана!' }, { content: '- Клиентку зовут Айдана, любит вечерние записи.' });
+    await say(phone, 'Здравствуйте, я Айдана', 'Айдана');
+    await until(() => contact(phone)?.summary, 10_000, 'the memory');
+    ageBy(phone, 90 * DAY);
+    const db = new Database(join(h.cell.dataDir, 'botctl.db'));
+    db.pragma('busy_timeout = 5000');
+    db.prepare("UPDATE contacts SET metadata = json_set(metadata, '$.summary_at', json_extract(metadata, '$.summary_at') - ?) WHERE provider_id = ?").run(90 * DAY, phone);
+    db.close();
+    const set = await botctl(['contact', 'retention', TENANT.slug, '--days', '30'], h.cell.env);
+    expect(set.exitCode, set.stderr).toBe(0);
+    expect(set.stdout).toContain('30 days');
+
+    h.llm!.enqueue({ content: 'Здравствуйте! Чем помочь?' });
+    await say(phone, 'Добрый вечер!', 'Айдана');
+    await until(() => toCustomer(phone).length === 2, 10_000, 'the answer');
+    const prompt = JSON.stringify(h.llm!.requests.find((r) => JSON.stringify(r.body.messages).includes('Добрый вечер!') && r.body.tools)!.body.messages);
+    expect(prompt).not.toContain('любит вечерние записи');
+    expect(h.query("SELECT json_extract(metadata, '$.summary') AS s FROM contacts WHERE provider_id = ?", phone)).toEqual([{ s: null }]);
   }, 60_000);
 });

@@ -65,10 +65,12 @@ CREATE TABLE whatsapp_templates (
   UNIQUE (tenant_id, name, language)
 ) STRICT;
 
--- Per-tenant sales settings; absent row = the defaults (reminders 24 h and 2 h before).
+-- Per-tenant sales settings; absent row = the defaults (reminders 24 h and 2 h before, memory kept until forgotten).
 CREATE TABLE sales_settings (
   tenant_id          INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
   reminder_offsets   TEXT NOT NULL DEFAULT '[86400000,7200000]' CHECK (json_valid(reminder_offsets)),
+  -- How long a customer's memory (contacts.metadata.summary) is kept after it was last written; NULL = until forgotten.
+  memory_retention_days INTEGER CHECK (memory_retention_days IS NULL OR memory_retention_days > 0),
   updated_at         INTEGER NOT NULL
 ) STRICT;
 
