@@ -29,7 +29,8 @@ const sent = () => h.graph.messagesTo(PHONE).map((s) => s.body as { type: string
 beforeAll(async () => {
   tg = await startTelegramSimulator();
   tg.createChat({ id: CHAT, type: 'supergroup', title: 'Smile managers', members: [ALIYA] });
-  h = await PipelineCell.start({ tenants: [TENANT], telegram: tg });
+  // A short lease: a job the killed worker held runs again within seconds (the lease is what makes it claimable).
+  h = await PipelineCell.start({ tenants: [TENANT], telegram: tg, workerFlags: ['--lease-ms', '2000'] });
   const file = join(h.cell.dir, 'services.json');
   writeFileSync(file, JSON.stringify([{ name: 'Отбеливание', duration: '1h30m', price: '45 000 ₸' }]));
   await cli(['services', 'set', TENANT.slug, '--file', file]);

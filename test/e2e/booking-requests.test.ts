@@ -33,7 +33,8 @@ const press = (bookingId: number, user: User, code: 'c' | 'a' | 'd') => tg.userP
 beforeAll(async () => {
   tg = await startTelegramSimulator();
   tg.createChat({ id: CHAT, type: 'supergroup', title: 'Smile managers', members: [ALIYA, BOB] });
-  h = await PipelineCell.start({ tenants: [TENANT], telegram: tg });
+  // A short lease: a job the killed worker held runs again within seconds (the lease is what makes it claimable).
+  h = await PipelineCell.start({ tenants: [TENANT], telegram: tg, workerFlags: ['--lease-ms', '2000'] });
   const file = join(h.cell.dir, 'services.json');
   writeFileSync(file, JSON.stringify(SERVICES));
   const set = await botctl(['services', 'set', TENANT.slug, '--file', file], h.cell.env);
@@ -54,7 +55,7 @@ describe('booking requests end to end on the real worker', () => {
     // The worker dies between the request and the decision, and comes back.
     await h.worker.kill();
     await h.restartWorker();
-    await until(() => toCustomer(phone).length === 2 && cards().length === 1, 15_000, 'the "passed to a manager" reply and one card');
+    await until(() => toCustomer(phone).length === 2 && cards().length === 1, 30_000, 'the "passed to a manager" reply and one card');
     const booking = bookingsOf(phone)[0]!;
     expect(booking).toMatchObject({ state: 'requested', service: SERVICES[0]!.name, preferred_time: 'завтра в 15:00', customer_name: 'Айгерим' });
     expect(toCustomer(phone)[1]).toContain('Время ещё не забронировано');
