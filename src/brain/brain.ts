@@ -6,6 +6,8 @@ import { revealsInstructions } from './guardrails/leak.js';
 import { isSmallTalk } from './guardrails/small-talk.js';
 import { dominantScript, scriptOf } from './language.js';
 import { LlmError, type LlmPort, type LlmResult } from './llm.js';
+import { BOOKING_TOOL_NAME, bookingTool, checkBookingArguments, type BookingArguments, type BookingField } from './booking-tool.js';
+import { inventsDiscount, offersQuoted } from '../sales/offers.js';
 import { assembleMessages, factSources, HANDOVER_TOOL, instructionsFor } from './prompt-assembly.js';
 
 export interface BrainPolicy {
@@ -24,10 +26,14 @@ export interface Verdict {
   detail?: string;
 }
 
-export type EscalationCause = 'model_handover' | 'no_knowledge' | 'unsupported_facts' | 'reveals_instructions' | 'wrong_language' | 'empty_reply' | 'llm_unavailable' | 'no_llm';
+export type EscalationCause = 'offer_not_allowed' | 'model_handover' | 'no_knowledge' | 'unsupported_facts' | 'reveals_instructions' | 'wrong_language' | 'empty_reply' | 'llm_unavailable' | 'no_llm';
 
 export type Decision =
-  | { kind: 'reply'; text: string; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
+  | { kind: 'reply'; text: string; verdicts: Verdict[]; llmCalls: LlmCallRecord[]; offersMade?: number[] }
+  /** The model passed a booking request whose arguments passed the check: the managers decide, never the bot. */
+  | { kind: 'booking'; request: BookingArguments; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
+  /** The model wanted to book, but something is missing: the bot asks the customer for it. */
+  | { kind: 'booking_incomplete'; missing: BookingField[]; verdicts: Verdict[]; llmCalls: LlmCallRecord[] }
   | { kind: 'escalate'; cause: EscalationCause; reason: string; summary: string | null; verdicts: Verdict[]; llmCalls: LlmCallRecord[] };
 
 export interface LlmCallRecord {
@@ -92,6 +98,13 @@ export class Brain {
       return escalate('model_handover', reason, summary);
     }
 
+    const booking = context.services?.length ? result.toolCalls.find((call) => call.name === BOOKING_TOOL_NAME) : undefined;
+    if (booking) {
+      const check = checkBookingArguments(booking.arguments, context.services!, context.timezone ? { now: this.clock(), timezone: context.timezone } : undefined);
+      verdicts.push({ check: 'booking', ok: check.ok, detail: check.ok ? `${check.request.service} · ${check.request.preferredTime}` : `missing ${check.missing.join(', ')}` });
+      return check.ok ? { kind: 'booking', request: check.request, verdicts, llmCalls } : { kind: 'booking_incomplete', missing: check.missing, verdicts, llmCalls };
+    }
+
     const text = toWhatsappText(result.content ?? '');
     if (!text) return escalate('empty_reply', 'the LLM gave an empty answer');
 
@@ -100,6 +113,18 @@ export class Brain {
     if (violations.length > 0) {
       return escalate('unsupported_facts', `the reply stated facts not in the knowledge base: ${violations.map((v) => `${v.kind} "${v.value}"`).join(', ')}`);
     }
+    // A discount is backed only by an offer quoted word for word, or by the knowledge itself (not by an offer's words
+    // reused in an invented promise).
+    const quoted = offersQuoted(text, context.allOffers ?? []);
+    if (quoted.length === 0 && inventsDiscount(text, factSources({ ...context, allOffers: [] }))) {
+      verdicts.push({ check: 'offers', ok: false, detail: 'a discount that is in no offer or knowledge' });
+      return escalate('unsupported_facts', 'the reply promised a discount that is not in the tenant\'s offers or knowledge');
+    }
+    const allowed = new Set((context.offers ?? []).map((o) => o.id));
+    const refused = quoted.filter((o, i) => !allowed.has(o.id) || i > 0); // one offer at a time
+    verdicts.push({ check: 'offers', ok: refused.length === 0, detail: quoted.length ? `quoted ${quoted.map((o) => `#${o.id}`).join(', ')}` : undefined });
+    // Once per conversation, never to a complaining customer: an offer outside what this turn allows is vetoed.
+    if (refused.length > 0) return escalate('offer_not_allowed', `the reply repeated an offer not allowed now (#${refused.map((o) => o.id).join(', #')}: already made in this conversation, or the customer is complaining)`);
     const leak = revealsInstructions(text, instructionsFor(context), context.tenantPrompt);
     verdicts.push({ check: 'instructions', ok: !leak });
     if (leak) return escalate('reveals_instructions', 'the reply would have revealed the bot\'s instructions');
@@ -109,7 +134,7 @@ export class Brain {
     verdicts.push({ check: 'language', ok: script === null || script === expected, detail: `${script ?? 'none'} for ${context.language}` });
     if (script !== null && script !== expected) return escalate('wrong_language', `the reply was not in the customer's language (${context.language})`);
 
-    return { kind: 'reply', text, verdicts, llmCalls };
+    return { kind: 'reply', text, verdicts, llmCalls, ...(quoted.length ? { offersMade: quoted.slice(0, 1).map((o) => o.id) } : {}) };
   }
 
   /** Calls the LLM, retrying timeouts, 429 and 5xx with backoff until the turn's deadline. */
@@ -117,11 +142,12 @@ export class Brain {
     const llm = this.llm!;
     const deadline = Math.min(this.clock(), context.startedAt ?? Infinity) + this.policy.deadlineMs;
     const messages = assembleMessages(context);
+    const tools = context.services?.length ? [HANDOVER_TOOL, bookingTool(context.services)] : [HANDOVER_TOOL];
     for (let attempt = 1; ; attempt++) {
       const left = deadline - this.clock();
       const started = this.clock();
       try {
-        const result = await llm.complete({ messages, tools: [HANDOVER_TOOL] }, { signal, timeoutMs: Math.max(1, Math.min(this.policy.callTimeoutMs, left)) });
+        const result = await llm.complete({ messages, tools }, { signal, timeoutMs: Math.max(1, Math.min(this.policy.callTimeoutMs, left)) });
         calls.push({ at: started, durationMs: this.clock() - started, outcome: 'ok', error: null });
         return result;
       } catch (err) {

@@ -1,3 +1,5 @@
+import type { Offer } from '../sales/offers.js';
+import type { Service } from '../sales/services.js';
 import type { Locale } from '../tenants/settings.js';
 
 /** A knowledge snippet retrieved for a question. */
@@ -61,4 +63,17 @@ export interface TurnContext {
   startedAt?: number;
   /** An exact FAQ answer for the extractive fallback, when the knowledge base has one. */
   faqAnswer: string | null;
+  /** What the tenant's customers can book; with none, the model is not offered the booking tool. */
+  services?: readonly Service[];
+  /** This customer's booking requests and their states, one line each ("when is my appointment?"). */
+  bookings?: readonly string[];
+  /** The tenant's time zone and its local time now (`YYYY-MM-DD HH:MM`), so the model can resolve "tomorrow at 15:00". */
+  timezone?: string;
+  localNow?: string;
+  /** Days since the customer last wrote, when they return after a long while with a memory (greet them as known). */
+  returningAfterDays?: number;
+  /** Offers the bot may propose this turn (none already made in this conversation, none to a complaining customer). */
+  offers?: readonly Offer[];
+  /** Every offer of the tenant: their texts are knowledge, and quoting one not in `offers` is vetoed. */
+  allOffers?: readonly Offer[];
 }

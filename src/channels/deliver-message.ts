@@ -39,7 +39,13 @@ export class DeliverMessage {
   /** The channel message: text, or a file uploaded first (a manager's photo or document with its caption). */
   private async outboundOf(message: OutboundToSend, route: OutboundRoute, signal: AbortSignal): Promise<OutboundMessage> {
     const human = message.authorKind === 'manager' ? { humanAgent: true } : {};
-    if (message.type === 'text' || !message.media) return { type: 'text', to: message.to, text: message.body, ...human };
+    if (message.type === 'template' && message.template) {
+      // An approved template (outside the 24-hour window): its body parameters, in order.
+      const { name, language, params } = message.template;
+      const components = params.length > 0 ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] : [];
+      return { type: 'template', to: message.to, name, language, ...(components.length ? { components } : {}) };
+    }
+    if (message.type === 'text' || message.type === 'template' || !message.media) return { type: 'text', to: message.to, text: message.body, ...human };
     if (!this.deps.media) throw new PermanentJobError('this worker cannot fetch outbound files', 'configure TELEGRAM_BOT_TOKEN so files from managers can be fetched');
     const file = await this.deps.media.fetch(message.media, signal);
     const mediaId = await route.sender.uploadMedia(route.credentials, file, signal);

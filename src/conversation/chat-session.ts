@@ -61,7 +61,7 @@ export class ChatSession {
     const decision = await new Brain(this.deps.llm, this.deps.policy).decide(context, signal);
     const customerSees = decision.kind === 'reply'
       ? decision.text
-      : renderText(language, decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply', { business: this.tenant.name }, this.tenant.texts ?? null);
+      : renderText(language, decision.kind === 'escalate' && (decision.cause === 'llm_unavailable' || decision.cause === 'no_llm') ? 'holding_reply_unavailable' : 'holding_reply', { business: this.tenant.name }, this.tenant.texts ?? null);
     this.history.push({ author: 'customer', text }, { author: 'bot', text: customerSees });
     if (decision.kind === 'escalate') this.handedOver = true;
     return { decision, language, customerSees, snippets: context.snippets.map((s) => `${s.sourceName}${s.heading ? ` › ${s.heading}` : ''}`), retrieval, messages, promptTokens };

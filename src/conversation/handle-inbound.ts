@@ -12,6 +12,15 @@ import { readMessages } from './read-messages.js';
 import { buildContext, describeRetrieval } from './build-context.js';
 import { isOpen, nextOpening, type BusinessHours } from '../tenants/business-hours.js';
 import { describeOpening } from '../texts/opening-time.js';
+import { recordBookingTurn } from '../sales/booking-turn.js';
+import { describeBookingForPrompt } from '../sales/describe-booking.js';
+import { localDateTime } from '../sales/local-time.js';
+import type { BookingStore, OfferPort, ServiceStore } from '../sales/ports.js';
+import { isComplaining, OFFER_CONVERSATION_MS } from '../sales/offers.js';
+import { asksToBeForgotten } from '../sales/forget.js';
+import { queueCustomerMessage } from '../sales/customer-message.js';
+import { SALES_JOB } from '../sales/kinds.js';
+import { releaseHeld, type HeldStore } from '../sales/reengagement.js';
 
 export interface InboundHandlerDeps {
   store: ConversationStore;
@@ -28,6 +37,8 @@ export interface InboundHandlerDeps {
   noticeWindowMs: number;
   /** How long a conversation stays quiet before its memory is condensed. */
   memoryQuietMs: number;
+  /** What can be booked and the booking requests (src/sales/); absent: the bot offers no booking tool. */
+  sales?: { bookings: BookingStore; services: ServiceStore; held?: HeldStore; offers?: OfferPort; contacts?: { lastSeenBefore(tenantId: number, contactId: number, beforeMessageId: number): number | null; expireMemory(tenantId: number, contactId: number, now: number): boolean } };
 }
 
 const HOUR = 3_600_000;
@@ -54,6 +65,12 @@ export class InboundHandler {
       store.transaction(() => store.markOutcome(ids, 'ignored'));
       trace('turn.ignored', { reason: 'tenant disabled' }, 'skipped');
       return;
+    }
+    const held = this.deps.sales?.held;
+    if (held) {
+      // The customer answered after a re-engagement template: the managers' held messages follow now, once.
+      const released = store.transaction(() => releaseHeld({ held, outbound: store, queue: this.deps.queue, events: this.deps.events, clock }, turn.tenant.id, contactId));
+      if (released.length > 0) trace('reengagement.released', { messageIds: released });
     }
     if (turn.conversation.state !== 'bot') return this.relay(turn, trace);
 
@@ -84,6 +101,8 @@ export class InboundHandler {
       });
     }
 
+    if (this.deps.sales && asksToBeForgotten(read.texts)) return this.forget(turn, language, trace);
+
     const since = clock() - HOUR;
     if (store.llmCallsSince(contactId, since) >= turn.tenant.llmCallsPerHour) {
       trace('guardrail.rate_cap', { limit: turn.tenant.llmCallsPerHour }, 'vetoed');
@@ -93,19 +112,37 @@ export class InboundHandler {
       return this.escalate(turn, 'media', read.needsManager, null, 'holding_reply', language, trace);
     }
 
-    const { context, retrieval } = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
+    // A memory older than the tenant's retention is removed, not used.
+    if (turn.contact.memory && this.deps.sales?.contacts?.expireMemory(turn.tenant.id, contactId, clock())) {
+      turn.contact.memory = null;
+      trace('memory.expired', {});
+    }
+    const built = await buildContext({ tenant: turn.tenant, knowledge: this.deps.knowledge, texts: read.texts, history: turn.history, memory: turn.contact.memory, language, signal, clock });
+    const { retrieval } = built;
+    const sales = this.deps.sales;
+    const context = sales
+      ? { ...built.context, services: sales.services.list(turn.tenant.id), bookings: sales.bookings.ofContact(turn.tenant.id, contactId, 5).map((b) => describeBookingForPrompt(b, language, turn.tenant.texts)),
+        timezone: turn.tenant.timezone, localNow: localDateTime(clock(), turn.tenant.timezone), ...this.offersFor(turn, read.texts), ...this.returning(turn) }
+      : built.context;
     const searchMs = clock() - (context.startedAt ?? clock());
     if (retrieval.fallback !== null) trace('knowledge.embeddings', { fallback: 'lexical', error: retrieval.fallback }, 'error');
     trace('knowledge.search', describeRetrieval(retrieval, this.deps.knowledge.promptTokens(context), context.faqAnswer !== null), 'ok', searchMs);
     const decision = await this.deps.brain.decide(context, signal);
     this.recordDecision(turn, decision, trace);
 
+    if ((decision.kind === 'booking' || decision.kind === 'booking_incomplete') && sales) {
+      const outcome = decision.kind === 'booking' ? { request: decision.request } : { missing: decision.missing };
+      const booked = recordBookingTurn({ store, bookings: sales.bookings, services: sales.services, queue: this.deps.queue, events: this.deps.events, clock, ...(sales.offers ? { offers: sales.offers } : {}) }, turn, outcome, language);
+      trace('booking.requested', { bookingId: booked.bookingId, text: booked.text });
+      return;
+    }
     if (decision.kind === 'reply') {
       const messageId = store.transaction(() => {
         const id = store.insertOutbound({ tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, handoverId: null, authorKind: 'bot', body: decision.text, traceId });
         this.deps.events.emit({ type: 'message.created', tenantId: turn.tenant.id, contactId, messageId: id });
         store.markOutcome(ids, 'replied');
         queueOutbound(this.deps.queue, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId, messageId: id, traceId });
+        for (const offerId of decision.offersMade ?? []) sales?.offers?.record(turn.tenant.id, offerId, contactId, 'offered', clock());
         if (this.deps.llm) {
           this.deps.queue.enqueue({ kind: JOB.summarizeMemory, tenantId: turn.tenant.id, payload: { contactId }, uniqueKey: `memory:${contactId}`, runAt: clock() + this.deps.memoryQuietMs });
         }
@@ -114,8 +151,41 @@ export class InboundHandler {
       trace('reply.queued', { outboundMessageId: messageId, length: decision.text.length });
       return;
     }
+    if (decision.kind !== 'escalate') return this.escalate(turn, 'model_handover', 'the model asked to book, but this tenant has no services', null, 'holding_reply', language, trace);
     const textKey: TextKey = decision.cause === 'llm_unavailable' || decision.cause === 'no_llm' ? 'holding_reply_unavailable' : 'holding_reply';
     return this.escalate(turn, decision.cause, decision.reason, decision.summary, textKey, language, trace);
+  }
+
+  /** "Forget me": the bot confirms, and a durable job removes the customer's memory and personal data. */
+  private forget(turn: TurnData, language: Locale, trace: (step: string, detail?: Record<string, unknown>) => void): void {
+    const { store } = this.deps;
+    const traceId = turn.pending.at(-1)!.traceId;
+    store.transaction(() => {
+      const body = renderText(language, 'forget_confirmed', { business: turn.tenant.name }, turn.tenant.texts);
+      queueCustomerMessage({ outbound: store, queue: this.deps.queue, events: this.deps.events }, { tenantId: turn.tenant.id, channelAccountId: turn.tenant.channelAccountId, contactId: turn.contact.id, handoverId: null, body, traceId });
+      store.markOutcome(turn.pending.map((m) => m.id), 'replied');
+      this.deps.queue.enqueue({ kind: SALES_JOB.forgetContact, tenantId: turn.tenant.id, payload: { contactId: turn.contact.id, actor: 'customer' }, uniqueKey: `forget:${turn.contact.id}`, traceId });
+    });
+    trace('contact.forget_requested', {});
+  }
+
+  /** A customer with a memory who last wrote a month or more ago is greeted as a returning customer. */
+  private returning(turn: TurnData): { returningAfterDays: number } | Record<string, never> {
+    const lastSeen = turn.contact.memory ? this.deps.sales?.contacts?.lastSeenBefore(turn.tenant.id, turn.contact.id, turn.pending[0]!.id) : null;
+    if (lastSeen === null || lastSeen === undefined) return {};
+    const days = Math.floor((this.deps.clock() - lastSeen) / 86_400_000);
+    return days >= 30 ? { returningAfterDays: days } : {};
+  }
+
+  /** The offers this turn may make: none after one was made in this conversation, none to a complaining customer. */
+  private offersFor(turn: TurnData, texts: readonly string[]): { offers: ReturnType<OfferPort['list']>; allOffers: ReturnType<OfferPort['list']> } | Record<string, never> {
+    const port = this.deps.sales?.offers;
+    if (!port) return {};
+    const all = port.list(turn.tenant.id);
+    if (all.length === 0) return {};
+    const already = port.offeredSince(turn.tenant.id, turn.contact.id, this.deps.clock() - OFFER_CONVERSATION_MS).length > 0;
+    const complaining = isComplaining([...texts, ...turn.history.filter((l) => l.author === 'customer').slice(-3).map((l) => l.text)]);
+    return { offers: already || complaining ? [] : all, allOffers: all };
   }
 
   private recordDecision(turn: TurnData, decision: Decision, trace: (step: string, detail?: Record<string, unknown>, outcome?: 'ok' | 'error' | 'skipped' | 'vetoed', durationMs?: number | null) => void): void {

@@ -52,8 +52,10 @@ export interface OutboundDraft {
   body: string;
   traceId: string;
   /** 'text' unless it carries a file (a manager's photo or document); then `media` says where to fetch it. */
-  type?: 'text' | 'image' | 'document';
+  type?: 'text' | 'image' | 'document' | 'template';
   media?: OutboundMedia;
+  /** An approved WhatsApp template (type 'template'): sent outside the 24-hour window; `body` is what it says. */
+  template?: OutboundTemplate;
 }
 
 /** A file to send that lives elsewhere until the send job fetches it (a Telegram file a manager posted). */
@@ -200,6 +202,13 @@ export interface Tracer {
 export type { ChannelCredentials };
 
 /** An outbound message as the send job needs it. */
+export interface OutboundTemplate {
+  name: string;
+  language: string;
+  /** The body parameters, in order. */
+  params: string[];
+}
+
 export interface OutboundToSend {
   id: number;
   tenantId: number;
@@ -209,8 +218,9 @@ export interface OutboundToSend {
   authorKind: 'bot' | 'manager' | 'system';
   to: string;
   body: string;
-  type: 'text' | 'image' | 'document';
+  type: 'text' | 'image' | 'document' | 'template';
   media: OutboundMedia | null;
+  template?: OutboundTemplate | null;
   providerMessageId: string | null;
   deliveryStatus: string;
   traceId: string;

@@ -27,6 +27,11 @@ import { LearningService } from '../learning/learning-service.js';
 import { AuditStore } from '../storage/audit-store.js';
 import { LearningStore } from '../storage/learning-store.js';
 import type { LearningJobContext } from './jobs/learning-messages.js';
+import { drawBookingCard } from './jobs/booking-card.js';
+import { SqlBookingStore } from '../storage/sales-bookings-store.js';
+import { SqlReminderStore } from '../storage/sales-reminders-store.js';
+import { SqlHeldStore } from '../storage/sales-held-store.js';
+import { SqlTemplateStore } from '../storage/sales-templates-store.js';
 
 export interface DeskOptions {
   /** Receive updates by webhook at BOTCTL_PUBLIC_URL/webhooks/telegram instead of long polling. */
@@ -55,6 +60,8 @@ export interface DeskJobs {
   delivery: JobHandler;
   notify: JobHandler;
   digest: JobHandler;
+  /** A booking request's card: posted, then redrawn after a manager's decision (src/sales/). */
+  bookingCard: JobHandler;
   /** The Telegram budgets a desk job needs: its chat's and the bot's. */
   budget: BudgetOf;
 }
@@ -78,8 +85,10 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
   const store = new DeskStore(cell.db);
   const gateway = new DeskGateway(bot.api, store, queue, oncallChatId, Date.now, log);
   const learning = new LearningStore(cell.db);
-  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now, teachable: (tenantId) => learning.settings(tenantId).mode !== 'off' };
+  const held = new SqlHeldStore(cell.db);
+  const ctx: DeskJobContext = { store, digest: new DeskDigestStore(cell.db), gateway, queue, channel, tracer, clock: Date.now, teachable: (tenantId) => learning.settings(tenantId).mode !== 'off', reengagement: held };
 
+  const bookings = new SqlBookingStore(cell.db);
   const jobs: DeskJobs = {
     postCard: (job, { signal }) => postCard(job, ctx, signal),
     updateCard: (job) => updateCard(job, ctx),
@@ -89,13 +98,17 @@ export function registerDesk(cell: Cell, deps: { queue: Queue; logger: Logger; t
     delivery: (job) => showDelivery(job, ctx),
     notify: (job) => notify(job, ctx),
     digest: (job) => drawDigest(job, ctx),
+    bookingCard: (job, { signal }) => drawBookingCard(job, { ...ctx, bookings }, signal),
     budget: deskBudget(store),
   };
 
   const actions = new DeskActions({ store: new SqlConversationStore(cell.db), queue, tracer, events: integrationEvents(cell.db, queue), clock: Date.now });
   bot.use(sequentialize((c) => (c.chat?.id !== undefined ? String(c.chat.id) : undefined)));
   const learningService = new LearningService({ store: learning, queue, audit: new AuditStore(cell.db), clock: Date.now });
-  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning }, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
+  installUpdateHandlers(bot, { store, actions, gateway, queue, clock: Date.now, logger: log, learning: { service: learningService, store: learning }, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}),
+    booking: { bookings, decisions: { bookings, tenants: bookings, outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now, reminders: new SqlReminderStore(cell.db) },
+      reengagement: { held, templates: new SqlTemplateStore(cell.db), outbound: new SqlConversationStore(cell.db), queue, events: integrationEvents(cell.db, queue), clock: Date.now } },
+  });
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'a Telegram update could not be handled; it will be delivered again'));
 
   const secret = createHash('sha256').update(`botctl-telegram-webhook:${telegramBotToken}`).digest('base64url').slice(0, 48);

@@ -78,7 +78,7 @@ export class SqlConversationStore implements ConversationStore {
         author_name, type, body, payload, delivery_status, trace_id, created_at, updated_at)
       VALUES (?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`)
       .run(draft.tenantId, draft.channelAccountId, draft.contactId, draft.handoverId, draft.authorKind, draft.authorId ?? null, draft.authorName ?? null,
-        draft.type ?? 'text', draft.body, JSON.stringify(draft.media ? { media: draft.media } : {}), draft.traceId, now, now).lastInsertRowid);
+        draft.type ?? 'text', draft.body, JSON.stringify({ ...(draft.media ? { media: draft.media } : {}), ...(draft.template ? { template: draft.template } : {}) }), draft.traceId, now, now).lastInsertRowid);
   }
 
   openHandover(input: { tenantId: number; conversationId: number; contactId: number; reason: string; summary: string | null; actor: Actor; now: number; cause?: string | null; question?: string | null }): { handoverId: number; number: number } {

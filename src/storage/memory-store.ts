@@ -15,6 +15,10 @@ export class SqlMemoryStore implements MemoryStore {
   }
 
   saveSummary(contactId: number, summary: string, at: number): void {
-    prepareCached(this.db, `UPDATE contacts SET metadata = json_set(metadata, '$.summary', ?, '$.summary_at', ?), updated_at = ? WHERE id = ?`).run(summary, at, at, contactId);
+    // A customer who asked to be forgotten is not remembered again from what came before (a summary job queued
+    // before the forget); a message written after it starts a new memory.
+    prepareCached(this.db, `UPDATE contacts SET metadata = json_set(metadata, '$.summary', ?, '$.summary_at', ?), updated_at = ? WHERE id = ?
+      AND coalesce(json_extract(metadata, '$.forgotten_at'), 0) < (SELECT coalesce(max(created_at), 0) FROM messages WHERE contact_id = ? AND direction = 'inbound' AND body IS NOT NULL)`)
+      .run(summary, at, at, contactId, contactId);
   }
 }

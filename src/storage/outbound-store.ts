@@ -7,10 +7,10 @@ export class SqlOutboundStore implements OutboundStore {
 
   load(messageId: number): OutboundToSend | null {
     const row = prepareCached(this.db, `SELECT m.id, m.tenant_id AS tenantId, m.channel_account_id AS channelAccountId, m.contact_id AS contactId,
-        m.handover_id AS handoverId, m.author_kind AS authorKind, c.provider_id AS "to", m.body, m.type, json_extract(m.payload, '$.media') AS media,
+        m.handover_id AS handoverId, m.author_kind AS authorKind, c.provider_id AS "to", m.body, m.type, json_extract(m.payload, '$.media') AS media, json_extract(m.payload, '$.template') AS template,
         m.provider_message_id AS providerMessageId, m.delivery_status AS deliveryStatus, m.trace_id AS traceId
-      FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = ? AND m.direction = 'outbound'`).get(messageId) as (Omit<OutboundToSend, 'media'> & { media: string | null }) | undefined;
-    return row ? { ...row, media: row.media ? (JSON.parse(row.media) as OutboundToSend['media']) : null } : null;
+      FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = ? AND m.direction = 'outbound'`).get(messageId) as (Omit<OutboundToSend, 'media' | 'template'> & { media: string | null; template: string | null }) | undefined;
+    return row ? { ...row, media: row.media ? (JSON.parse(row.media) as OutboundToSend['media']) : null, template: row.template ? (JSON.parse(row.template) as OutboundToSend['template']) : null } : null;
   }
 
   markSent(messageId: number, providerMessageId: string, now: number): void {

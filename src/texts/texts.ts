@@ -8,6 +8,9 @@ export const TEXT_KEYS = [
   'holding_reply', 'holding_reply_after_hours', 'holding_reply_unavailable', 'rate_limited', 'ask_to_write',
   'unsupported', 'greeting', 'manager_already_handling', 'manager_greeting',
   'opens_today', 'opens_tomorrow', 'opens_on', 'day_mon', 'day_tue', 'day_wed', 'day_thu', 'day_fri', 'day_sat', 'day_sun',
+  'booking_requested', 'booking_already_requested', 'booking_ask_details', 'booking_field_service', 'booking_field_time', 'booking_field_name',
+  'booking_confirmed', 'booking_other_time', 'booking_declined',
+  'forget_confirmed', 'booking_reminder', 'booking_line', 'booking_state_requested', 'booking_state_confirmed', 'booking_state_other_time', 'booking_state_declined',
 ] as const;
 export type TextKey = (typeof TEXT_KEYS)[number];
 

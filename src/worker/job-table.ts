@@ -14,6 +14,7 @@ import { LEARNING_LLM_POLICY, type LearningJobs } from './learning-jobs.js';
 import { KNOWLEDGE_JOB } from '../knowledge/job-kinds.js';
 import { EMBED_POLICY, type KnowledgeJobs } from '../knowledge/wiring.js';
 import { PRUNE_JOBS } from './maintenance-jobs.js';
+import { SALES_JOB } from '../sales/kinds.js';
 import type { PipelineJobs, PipelineOptions } from './pipeline.js';
 
 /**
@@ -61,6 +62,14 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       kind: JOB.summarizeMemory, lane: 'background', handler: pipeline.summarizeMemory,
       policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, timeoutMs: 60_000 },
     },
+    // A confirmed booking's reminder: nobody waits on it at that moment, so background. It only queues the message;
+    // the deliver_message job takes the channel's budget (a burst of reminders at 10:00 waits in the queue).
+    {
+      kind: SALES_JOB.customerReminder, lane: 'background', handler: pipeline.customerReminder,
+      policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 },
+    },
+    // "Forget me": one short transaction; nobody waits on it.
+    { kind: SALES_JOB.forgetContact, lane: 'background', handler: pipeline.forgetContact, policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 } },
     // Vectors of imported knowledge: until they exist, turns rank by words (nothing waits for them).
     { kind: KNOWLEDGE_JOB.embed, lane: 'background', handler: knowledge.embed, policy: EMBED_POLICY },
     // Managers teach the bot: drafts from an answer, proposals from a resolved request (both call the LLM).
@@ -89,6 +98,8 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       { kind: JOB.deskDigest, lane: 'desk', handler: desk.digest, policy: DESK_POLICY, budget, first: true },
       // On-call alerts and owner notices are few and urgent.
       { kind: JOB.deskNotify, lane: 'desk', handler: desk.notify, policy: DESK_POLICY, budget, first: true },
+      // Booking requests (src/sales/): the card with Confirm / Offer another time / Decline, redrawn after a decision.
+      { kind: SALES_JOB.bookingCard, lane: 'desk', handler: desk.bookingCard, policy: DESK_POLICY, budget },
     );
     if (learning.telegram) {
       // Drafts shown in a request's thread, and the day's digest of proposals: the group's budget, like cards.

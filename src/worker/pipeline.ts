@@ -32,6 +32,16 @@ import { SqlConversationStore } from '../storage/conversation-store.js';
 import { SqlIntakeStore } from '../storage/intake-store.js';
 import { SqlOutboundStore } from '../storage/outbound-store.js';
 import { ChannelAccountCredentials } from '../tenants/credentials.js';
+import { SqlBookingStore } from '../storage/sales-bookings-store.js';
+import { SqlServiceStore } from '../storage/sales-services-store.js';
+import { SqlReminderStore } from '../storage/sales-reminders-store.js';
+import { SqlTemplateStore } from '../storage/sales-templates-store.js';
+import { sendReminder } from '../sales/reminders.js';
+import { SqlHeldStore } from '../storage/sales-held-store.js';
+import { SqlOfferStore } from '../storage/sales-offers-store.js';
+import { SqlForgetStore } from '../storage/sales-forget-store.js';
+import { forgetContactJob } from '../sales/forget.js';
+import { AuditStore } from '../storage/audit-store.js';
 import { TelegramFileSource } from '../desk/telegram/file-source.js';
 
 export interface PipelineOptions {
@@ -64,6 +74,10 @@ export interface PipelineJobs {
   /** The rate budgets of a delivery: its channel's, for the account and the customer. */
   deliveryBudget: BudgetOf;
   summarizeMemory: JobHandler;
+  /** A confirmed booking's reminder to the customer (src/sales/reminders.ts). */
+  customerReminder: JobHandler;
+  /** "Forget me": remove a customer's memory and personal data (src/sales/forget.ts). */
+  forgetContact: JobHandler;
 }
 
 /**
@@ -94,6 +108,7 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const handler = new InboundHandler({
     store: new SqlConversationStore(cell.db), queue, events, brain: new Brain(llm, options.brain), knowledge, channel: customerChannel, llm, tracer,
     clock: Date.now, noticeWindowMs: options.noticeWindowMs, memoryQuietMs: options.memoryQuietMs,
+    sales: { bookings: new SqlBookingStore(cell.db), services: new SqlServiceStore(cell.db), held: new SqlHeldStore(cell.db), offers: new SqlOfferStore(cell.db), contacts: new SqlForgetStore(cell.db) },
   });
 
   // A manager sees the delivery state of each of their messages under it in Telegram.
@@ -118,11 +133,22 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     channel: 'instagram', receiver: instagram, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken,
     cellAppSecret: cell.config.instagramAppSecret ?? cell.config.whatsappAppSecret, logger,
   });
+  const reminderDeps = {
+    reminders: new SqlReminderStore(cell.db), templates: new SqlTemplateStore(cell.db), outbound: new SqlConversationStore(cell.db), queue, events, clock: Date.now,
+  };
   const jobs: PipelineJobs = {
     handleInbound: async (job, ctx) => handler.handle(Number(job.payload.contactId), ctx.signal, ctx.logger),
     deliverMessage: async (job, ctx) => sender.run(job, ctx.signal),
     deliveryBudget: deliveryBudgetOf((accountId) => outbound.channelOf(accountId)),
     summarizeMemory: (job, ctx) => summarizeMemory(job, { store: memory, llm, tracer, clock: Date.now }, ctx.signal),
+    customerReminder: async (job, ctx) => {
+      if (job.tenantId === null) return;
+      const outcome = sendReminder(reminderDeps, job.tenantId, Number(job.payload.reminderId));
+      if (outcome?.startsWith('skipped')) ctx.logger.warn({ reminder: job.payload.reminderId, outcome }, 'a customer reminder was not sent');
+    },
+    forgetContact: async (job) => {
+      forgetContactJob(job, { store: new SqlForgetStore(cell.db), audit: new AuditStore(cell.db), clock: Date.now });
+    },
   };
   const botAccounts = new ChannelAccountStore(cell.db);
   const tokenOf = (bot: CustomerBotRow) => cell.secrets.open(bot.tokenEnc, SECRET_CONTEXT.telegramCustomerBotToken(bot.slug), `the customer bot token of tenant ${bot.slug}`);

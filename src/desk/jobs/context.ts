@@ -14,6 +14,8 @@ export interface DeskJobContext {
   clock: () => number;
   /** Whether a tenant's cards offer "Teach the bot" (learning not off); absent = never. */
   teachable?: (tenantId: number) => boolean;
+  /** Re-engagement after 131047 (src/sales/reengagement.ts): whether the tenant can, and a refused message's state. */
+  reengagement?: { canReengage(tenantId: number): boolean; isHeld(tenantId: number, messageId: number): 'no' | 'held' | 'released' };
 }
 
 export const TRANSCRIPT_LINES = 20;

@@ -11,6 +11,7 @@ import { answerCommand } from './commands.js';
 import { answerDashboardCommand, type DashboardLinkPort } from './dashboard-command.js';
 import type { DeskGateway } from './gateway.js';
 import { installLearningHandlers, type LearningUpdateDeps } from './learning-updates.js';
+import { installBookingHandlers, type BookingUpdateDeps } from './booking-updates.js';
 import { MembershipCache } from './membership.js';
 
 export interface UpdateDeps {
@@ -24,6 +25,8 @@ export interface UpdateDeps {
   learning?: LearningUpdateDeps;
   /** One-time dashboard links for `/dashboard`; without it the command is ignored (no BOTCTL_PUBLIC_URL wiring). */
   dashboard?: DashboardLinkPort;
+  /** Confirm / Offer another time / Decline on booking cards (booking-updates.ts). */
+  booking?: BookingUpdateDeps;
 }
 
 function managerOf(from: { id: number; first_name: string; last_name?: string; username?: string }): Manager {
@@ -47,6 +50,7 @@ export function installUpdateHandlers(bot: Bot, deps: UpdateDeps): void {
   });
 
   if (deps.learning) installLearningHandlers(bot, deps, deps.learning, members);
+  if (deps.booking) installBookingHandlers(bot, deps, deps.booking, members);
 
   bot.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;

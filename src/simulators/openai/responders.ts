@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { contentText } from './completion.js';
 import { draftingStep } from './drafter.js';
+import { formFillingStep } from './form-filler.js';
 import type { ChatRequest, Responder, Step } from './types.js';
 
 type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
@@ -31,11 +32,14 @@ type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
  * 5. Otherwise the answer is "I don't know." — in Russian when the question has Cyrillic letters.
  *
  * Before all of this, a request that asks for question/answer entries is answered by the note-taker
- * (drafter.ts, `draftingStep`).
+ * (drafter.ts, `draftingStep`), and a request offering a tool that takes a choice from a list (a booking) may be
+ * answered by calling it when the customer's messages fill it (form-filler.ts, `formFillingStep`).
  */
 export const groundedResponder: Responder = (request: ChatRequest): Step => {
   const drafted = draftingStep(request);
   if (drafted) return drafted;
+  const form = formFillingStep(request);
+  if (form) return form;
   const messages = (request.body.messages ?? []) as MessageParam[];
   const question = [...messages].reverse().find((m) => m.role === 'user');
   const questionText = question ? contentText(question.content) : '';

@@ -219,6 +219,22 @@ const SEEDS: Record<number, { tables: string[]; seed: (db: Db) => void }> = {
         VALUES (17, 1, 1, '17841400000000017', 'Aigerim', 'aigerim.k', '{}', ?, ?)`).run(NOW, NOW);
     },
   },
+  18: {
+    tables: ['sales_services', 'sales_bookings', 'sales_booking_events', 'whatsapp_templates', 'sales_settings', 'sales_reminders', 'sales_held_messages', 'sales_offers', 'sales_offer_events'],
+    seed: (db) => {
+      db.prepare("INSERT INTO sales_services (tenant_id, name, duration_min, price, position, updated_at) VALUES (1, 'Чистка', 60, '15 000 ₸', 0, ?)").run(NOW);
+      db.prepare(`INSERT INTO sales_bookings (id, tenant_id, contact_id, service, preferred_time, customer_name, locale, state, created_at, decided_at, decided_by_name, appointment_at)
+        VALUES (1, 1, 1, 'Чистка', 'завтра в 15:00', 'Айгерим', 'ru', 'confirmed', ?, ?, 'Алия', ?)`).run(NOW, NOW, NOW + 86_400_000);
+      db.prepare("INSERT INTO sales_booking_events (tenant_id, booking_id, at, state, actor_kind, actor_name) VALUES (1, 1, ?, 'confirmed', 'manager', 'Алия')").run(NOW);
+      db.prepare("INSERT INTO whatsapp_templates (tenant_id, name, language, params, purpose, created_at) VALUES (1, 'appointment_reminder', 'ru', '[\"name\"]', 'reminder', ?)").run(NOW);
+      db.prepare("INSERT INTO sales_settings (tenant_id, reminder_offsets, updated_at) VALUES (1, '[86400000]', ?)").run(NOW);
+      db.prepare('INSERT INTO sales_reminders (tenant_id, booking_id, offset_ms, due_at) VALUES (1, 1, 86400000, ?)').run(NOW);
+      db.prepare("INSERT INTO sales_offers (id, tenant_id, when_text, text, service, created_at) VALUES (1, 1, 'чистка', 'Отбеливание со скидкой 20%', 'Чистка', ?)").run(NOW);
+      db.prepare("INSERT INTO sales_offer_events (tenant_id, offer_id, contact_id, kind, at) VALUES (1, 1, 1, 'offered', ?)").run(NOW);
+      const message = db.prepare("SELECT id FROM messages WHERE tenant_id = 1 LIMIT 1").get() as { id: number };
+      db.prepare('INSERT INTO sales_held_messages (tenant_id, contact_id, message_id, template_message_id, created_at) VALUES (1, 1, ?, ?, ?)').run(message.id, message.id, NOW);
+    },
+  },
 };
 
 function hasTable(db: Db, name: string): boolean {
