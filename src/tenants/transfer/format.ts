@@ -45,10 +45,11 @@ const TIMES = { created_at: 'int', updated_at: 'int' } as const;
 /**
  * What a file of an older version lacks, by version: the fields added since, with the value a row of that time has.
  * Version 2 (migration 0014, the owner's dashboard): tenants' dashboard settings, handovers' cause and question;
- * (migration 0011) the tenant's knowledge token budget; (migration 0013) the contact's WhatsApp user id.
+ * (migration 0011) the tenant's knowledge token budget; (migration 0013) the contact's WhatsApp user id;
+ * (migration 0017) the contact's handle on its channel (Telegram @username).
  */
 export const UPGRADES: Readonly<Record<number, Partial<Record<Family, Readonly<Record<string, unknown>>>>>> = {
-  1: { tenant: { dashboard_managers: 1, digest: 'off', digest_sent_for: null, knowledge_budget_tokens: null }, handover: { cause: null, question: null }, contact: { user_id: null } },
+  1: { tenant: { dashboard_managers: 1, digest: 'off', digest_sent_for: null, knowledge_budget_tokens: null }, handover: { cause: null, question: null }, contact: { user_id: null, handle: null } },
 };
 
 export const SPECS: Readonly<Record<Family, FamilySpec>> = {
@@ -85,7 +86,7 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
     family: 'contact', table: 'contacts', orderBy: 'id',
     fields: {
       id: 'id', channel_account_id: 'ref:channel_account', provider_id: 'text', display_name: 'text?', phone: 'text?',
-      user_id: 'text?', locale: 'text?', metadata: 'json', ...TIMES,
+      user_id: 'text?', handle: 'text?', locale: 'text?', metadata: 'json', ...TIMES,
     },
   },
   conversation: {

@@ -22,9 +22,11 @@ describe('the tenant export format covers the schema', () => {
     // kb_vectors: recomputed by the new cell's embed job (its model may differ); desk_digest_pages, job_fair_clock:
     // the group's waiting list and the queue's fairness clock of this cell.
     // dashboard_links, dashboard_sessions: logins to this cell's dashboard (the owner asks the bot again after a move).
+    // Sales (not carried yet, a known gap): services, offers, WhatsApp templates, settings, bookings and their
+    // reminders must be set up again on the new cell.
     // Integrations (not carried yet): the event log and deliveries stay like jobs; endpoints, CRM connections and
     // links must be set up again on the new cell (their secrets would need the transport re-sealing of channel secrets).
-    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['crm_connections', 'crm_links', 'dashboard_links', 'dashboard_sessions', 'desk_digest_pages', 'integration_events', 'job_fair_clock', 'jobs', 'kb_vectors', 'trace_events', 'webhook_deliveries', 'webhook_endpoints', 'webhook_rejections']);
+    expect(withTenant.filter((t) => !carried.has(t)).sort()).toEqual(['crm_connections', 'crm_links', 'dashboard_links', 'dashboard_sessions', 'desk_digest_pages', 'integration_events', 'job_fair_clock', 'jobs', 'kb_vectors', 'sales_booking_events', 'sales_bookings', 'sales_held_messages', 'sales_offer_events', 'sales_offers', 'sales_reminders', 'sales_services', 'sales_settings', 'trace_events', 'webhook_deliveries', 'webhook_endpoints', 'webhook_rejections', 'whatsapp_templates']);
   });
 
   test('a format 1 tenant row reads as using the cell\'s knowledge budget; format 2 rows are kept as written', () => {
