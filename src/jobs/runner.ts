@@ -152,8 +152,10 @@ export class JobRunner {
 
   private tick(): void {
     if (!this.running) return;
+    // The claim pass and the next wake-up read the queue at one instant: a job falling due between them (a timer
+    // fires a millisecond before the wall clock reaches its run_at) is neither claimed nor waited for otherwise.
+    const now = this.clock();
     try {
-      const now = this.clock();
       if (now - this.lastSweep >= Math.min(1000, this.options.leaseMs / 2)) {
         this.lastSweep = now;
         for (const expired of this.store.sweepExpiredLeases(now)) {
@@ -183,7 +185,7 @@ export class JobRunner {
     }
     if (this.running) {
       if (this.pollTimer) clearTimeout(this.pollTimer);
-      this.pollTimer = setTimeout(() => this.tick(), this.nextTickDelay());
+      this.pollTimer = setTimeout(() => this.tick(), this.nextTickDelay(now));
     }
   }
 
@@ -231,11 +233,10 @@ export class JobRunner {
    * `pollMs`, which also picks up jobs other processes enqueued. Due jobs that could not be claimed (their key is
    * busy, no free slot) do not shorten it: a finishing job wakes the runner.
    */
-  private nextTickDelay(): number {
+  private nextTickDelay(now: number): number {
     try {
-      const now = this.clock();
       const next = this.store.nextRunAt(now);
-      return next === null ? this.options.pollMs : Math.min(this.options.pollMs, Math.max(1, next - now));
+      return next === null ? this.options.pollMs : Math.min(this.options.pollMs, Math.max(1, next - this.clock()));
     } catch {
       return this.options.pollMs;
     }
