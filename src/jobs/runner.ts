@@ -2,12 +2,12 @@ import type { Logger } from '../observability/logger.js';
 import type { JobStore } from '../storage/job-store.js';
 import { BudgetGate, type BudgetWait } from './budget-gate.js';
 import type { RateBudgets } from './budgets.js';
-import { classify } from './errors.js';
 import { CUSTOMER_LANES, LANES, laneShares, type Lane, type LaneShares } from './lanes.js';
 import type { JobRegistry } from './registry.js';
-import { backoffDelay } from './retry-policy.js';
+import { recordFailure } from './record-failure.js';
+import { sweepLeases } from './sweep-leases.js';
 import type { Job } from './types.js';
-import { isGoneLocalWorker, localWorkerId } from './worker-id.js';
+import { localWorkerId } from './worker-id.js';
 
 export interface RunnerOptions {
   /** Most jobs running at once in this process. */
@@ -22,8 +22,6 @@ export interface RunnerOptions {
   /** Rate budgets of remote destinations; without them a kind's budget is not enforced. */
   budgets?: RateBudgets;
 }
-
-
 
 interface InFlight {
   job: Job;
@@ -158,18 +156,7 @@ export class JobRunner {
     try {
       if (now - this.lastSweep >= Math.min(1000, this.options.leaseMs / 2)) {
         this.lastSweep = now;
-        for (const expired of this.store.sweepExpiredLeases(now)) {
-          this.logger.warn({ job: expired.id, kind: expired.kind, attempt: expired.attempts, state: expired.state, trace: expired.traceId },
-            expired.state === 'dead' ? 'job lease expired on its last attempt; job is dead' : 'job lease expired; job will run again');
-        }
-        // A worker of this host that died (the one this process replaced after a crash) holds its leases until they
-        // run out; its jobs (a card update blocking that handover's relays, say) go back now instead.
-        for (const gone of this.store.runningWorkers().filter((w) => w !== this.workerId && isGoneLocalWorker(w))) {
-          for (const job of this.store.sweepWorker(gone, now)) {
-            this.logger.warn({ job: job.id, kind: job.kind, attempt: job.attempts, state: job.state, trace: job.traceId, worker: gone },
-              job.state === 'dead' ? 'job\'s worker is gone, on its last attempt; job is dead' : 'job\'s worker is gone; job will run again');
-          }
-        }
+        sweepLeases(this.store, this.logger, this.workerId, now);
       }
       if (now - this.lastLaneAssign >= 1000) {
         this.lastLaneAssign = now;
@@ -294,31 +281,8 @@ export class JobRunner {
     } catch (err) {
       clearTimeout(timeout);
       if (controller.signal.reason === this.stopReason) return; // interrupted by stop(), which releases it
-      this.recordFailure(job, err, log, attempt, this.clock() - started);
-    }
-  }
-
-  private recordFailure(job: Job, err: unknown, log: Logger, attempt: string, ms: number): void {
-    const failure = classify(err);
-    const now = this.clock();
-    try {
-      if (failure.rateLimitScope !== undefined && !failure.permanent && this.gate.block(job, failure.rateLimitScope, now + Math.max(1000, failure.retryAfterMs), now)) {
-        // The destination's budget now waits for the retry_after; the job waits with it without losing an attempt.
-        this.store.defer(job.id, this.workerId, now + Math.max(1000, failure.retryAfterMs), now, failure.message, this.registry.get(job.kind)?.first ?? false);
-        log.warn({ attempt, ms, retryInMs: failure.retryAfterMs, err: failure.message }, 'rate limited; the destination\'s budget waits, the job with it');
-        return;
-      }
-      if (failure.permanent || job.attempts >= job.maxAttempts) {
-        const reason = failure.permanent ? 'permanent error' : 'attempts exhausted';
-        this.store.kill(job.id, this.workerId, `${reason}: ${failure.message}`, now);
-        log.error({ attempt, ms, err: failure.message }, `job dead (${reason})`);
-        return;
-      }
-      const delay = backoffDelay(this.registry.policy(job.kind), job.attempts, failure.retryAfterMs, this.options.random);
-      this.store.retryLater(job.id, this.workerId, now + delay, failure.message, now);
-      log.warn({ attempt, ms, retryInMs: delay, err: failure.message }, 'job failed; will retry');
-    } catch (storeErr) {
-      log.error({ err: storeErr }, 'could not record the job failure; its lease will expire and it will run again');
+      const now = this.clock();
+      recordFailure({ store: this.store, registry: this.registry, gate: this.gate, workerId: this.workerId, ...(this.options.random ? { random: this.options.random } : {}) }, job, err, log, attempt, now - started, now);
     }
   }
 
