@@ -30,6 +30,8 @@ export interface ReminderToSend {
   timezone: string;
   /** When the customer last wrote (the 24-hour window), or null. */
   lastInboundAt: number | null;
+  /** The customer's channel: Telegram has no window, only WhatsApp has templates for outside it. */
+  channel: 'whatsapp' | 'instagram' | 'telegram';
 }
 
 export interface ReminderStore {
@@ -88,12 +90,13 @@ export function sendReminder(deps: ReminderDeps, tenantId: number, reminderId: n
     const values = { name: r.customerName, service: r.service, time: localDateTime(r.appointmentAt, r.timezone), business: r.business };
     const body = renderText(r.locale, 'booking_reminder', values, r.texts);
     const draft = { tenantId, channelAccountId: r.channelAccountId, contactId: r.contactId, handoverId: null, body, traceId: `reminder-${reminderId}` };
-    const windowOpen = r.lastInboundAt !== null && now - r.lastInboundAt < SERVICE_WINDOW_MS - WINDOW_MARGIN_MS;
+    const windowOpen = r.channel === 'telegram' || (r.lastInboundAt !== null && now - r.lastInboundAt < SERVICE_WINDOW_MS - WINDOW_MARGIN_MS);
     if (windowOpen) {
       const id = queueCustomerMessage(deps, draft);
       deps.reminders.markSent(tenantId, reminderId, 'text', id, now);
       return 'text';
     }
+    if (r.channel !== 'whatsapp') return skip(`the ${r.channel} 24-hour window is closed and ${r.channel} has no message templates`);
     const template = deps.templates.forPurpose(tenantId, 'reminder', r.locale);
     if (!template) return skip('the 24-hour window is closed and the tenant has no reminder template (botctl tenant templates add … --purpose reminder)');
     const id = queueCustomerMessage(deps, { ...draft, type: 'template', template: { name: template.name, language: template.language, params: templateParams(template, values) } });

@@ -41,9 +41,9 @@ export class SqlReminderStore implements ReminderStore {
   load(tenantId: number, reminderId: number): ReminderToSend | null {
     const row = prepareCached(this.db, `SELECT r.id, r.booking_id AS bookingId, r.due_at AS dueAt, r.sent_at AS sentAt,
         b.state, b.service, b.preferred_time AS preferredTime, b.customer_name AS customerName, b.locale, b.appointment_at AS appointmentAt, b.contact_id AS contactId,
-        c.channel_account_id AS channelAccountId, t.name AS business, t.texts, t.timezone,
+        c.channel_account_id AS channelAccountId, a.channel, t.name AS business, t.texts, t.timezone,
         (SELECT max(m.created_at) FROM messages m WHERE m.contact_id = b.contact_id AND m.direction = 'inbound') AS lastInboundAt
-      FROM sales_reminders r JOIN sales_bookings b ON b.id = r.booking_id JOIN contacts c ON c.id = b.contact_id JOIN tenants t ON t.id = r.tenant_id
+      FROM sales_reminders r JOIN sales_bookings b ON b.id = r.booking_id JOIN contacts c ON c.id = b.contact_id JOIN channel_accounts a ON a.id = c.channel_account_id JOIN tenants t ON t.id = r.tenant_id
       WHERE r.tenant_id = ? AND r.id = ?`).get(tenantId, reminderId) as (Omit<ReminderToSend, 'texts' | 'state'> & { texts: string | null; state: Booking['state'] }) | undefined;
     return row ? { ...row, texts: row.texts ? (JSON.parse(row.texts) as TextOverrides) : null } : null;
   }

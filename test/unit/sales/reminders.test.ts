@@ -37,7 +37,7 @@ class FakeReminders implements ReminderStore {
 
 const BASE: ReminderToSend = {
   id: 0, bookingId: 1, dueAt: 0, sentAt: null, state: 'confirmed', service: 'Чистка', preferredTime: 'завтра в 13:00', customerName: 'Айгерим', locale: 'ru',
-  appointmentAt: APPOINTMENT, contactId: 3, channelAccountId: 1, business: 'Smile', texts: null, timezone: 'Asia/Almaty', lastInboundAt: NOW - HOUR,
+  appointmentAt: APPOINTMENT, contactId: 3, channelAccountId: 1, business: 'Smile', texts: null, timezone: 'Asia/Almaty', lastInboundAt: NOW - HOUR, channel: 'whatsapp' as const,
 };
 const TEMPLATE: WhatsappTemplate = { id: 1, name: 'appointment_reminder', language: 'ru', params: ['name', 'time'], purpose: 'reminder' };
 
@@ -66,6 +66,8 @@ describe('customer reminders', () => {
     ['outside the window: the template', { lastInboundAt: NOW - 25 * HOUR }, TEMPLATE, 'template'],
     ['outside the window without a template: skipped, nothing sent', { lastInboundAt: null }, null, 'skipped'],
     ['a booking no longer confirmed: skipped', { state: 'declined' as const }, TEMPLATE, 'skipped'],
+    ['a Telegram customer has no window: a text, however long ago they wrote', { channel: 'telegram' as const, lastInboundAt: NOW - 25 * HOUR }, TEMPLATE, 'text'],
+    ['an Instagram customer outside the window: skipped (no templates there), nothing sent', { channel: 'instagram' as const, lastInboundAt: NOW - 25 * HOUR }, TEMPLATE, 'skipped'],
   ])('%s', (_name, over, template, outcome) => {
     const { reminders, sent, deps } = harness(template);
     reminders.rows.set(1, { ...BASE, id: 1, ...over });
