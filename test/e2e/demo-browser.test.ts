@@ -28,7 +28,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const demo of running) if (demo.child.exitCode === null) await demo.interrupt();
+  for (const demo of running) if (demo.running()) await demo.interrupt();
   await browser?.close();
   rmSync(profile, { recursive: true, force: true });
 });

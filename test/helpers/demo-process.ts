@@ -11,6 +11,8 @@ export interface DemoProcess {
   child: ResultPromise;
   /** GET/POST on the console's JSON API (`path` relative to the console URL, e.g. `api/state`). */
   api<T = Record<string, unknown>>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Whether the process has not exited yet. */
+  running(): boolean;
   /** Ctrl-C, as a person stops it; resolves with the exit code. */
   interrupt(): Promise<number>;
 }
@@ -41,6 +43,7 @@ export async function startDemoProcess(flags: string[], env: Record<string, stri
     dir,
     lines,
     child,
+    running: () => !exited,
     async api<T>(path: string, body?: unknown) {
       const response = await fetch(new URL(path, url), body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: response.status, body: (await response.json()) as T };

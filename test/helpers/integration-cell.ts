@@ -55,7 +55,7 @@ export class IntegrationCell {
   async customerSays(from: string, name: string, ...texts: string[]): Promise<void> {
     for (const text of texts) {
       const message: InboundMessage = { providerMessageId: `wamid.T${++this.wamid}`, from, phone: from, userId: null, profileName: name, sentAt: this.clock(), kind: 'text', text, media: null, replyTo: null, forwarded: false, reaction: null, raw: {} };
-      const batch: AccountBatch = { accountExternalId: PHONE_NUMBER_ID, messages: [message], statuses: [] } as AccountBatch;
+      const batch: AccountBatch = { accountExternalId: PHONE_NUMBER_ID, messages: [message], statuses: [], errors: [], rejected: [] };
       const account = new SqlIntakeStore(this.db, this.cell.secrets).findAccount('whatsapp', PHONE_NUMBER_ID)!;
       await this.intake.accept([{ account, batch }]);
     }

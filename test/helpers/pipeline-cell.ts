@@ -30,7 +30,8 @@ export class PipelineCell {
   private debounceMs = 300;
   private workerFlags: string[] = [];
   private extraEnv: Record<string, string> = {};
-  private port: number | undefined;
+  /** The worker's HTTP port, kept across restarts once the first worker chose it. */
+  port: number | undefined;
   private defaultChats = 0;
 
   private constructor(readonly cell: TempCell, readonly graph: WhatsappGraphSimulator, readonly llm: OpenAISimulator | null, readonly telegram: TelegramSimulator | null, readonly oncallChatId: number | null) {}

@@ -9,7 +9,7 @@ beforeAll(async () => {
   demo = await startDemoProcess(['--port', String(await freePort())]);
 }, 60_000);
 afterAll(async () => {
-  if (demo?.child.exitCode === null) await demo.interrupt();
+  if (demo?.running()) await demo.interrupt();
 });
 
 describe('botctl demo links to the demo clinic\'s dashboard', () => {

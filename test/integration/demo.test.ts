@@ -22,7 +22,7 @@ beforeAll(async () => {
   demo = await startDemoProcess(['--port', '0', '--remind-after', '3s']);
 }, 60_000);
 afterAll(async () => {
-  if (demo && demo.child.exitCode === null) await demo.interrupt();
+  if (demo?.running()) await demo.interrupt();
 });
 
 describe('botctl demo: the console API on a real cell (offline: no LLM)', () => {

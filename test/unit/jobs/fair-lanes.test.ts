@@ -47,7 +47,7 @@ class Cell {
     };
     const deskHandler = record(handlers.desk ?? noop);
     const desk: DeskJobs = {
-      postCard: deskHandler, updateCard: deskHandler, relay: deskHandler, remind: deskHandler, closeTopic: deskHandler, delivery: deskHandler, notify: deskHandler, digest: deskHandler,
+      postCard: deskHandler, updateCard: deskHandler, relay: deskHandler, remind: deskHandler, closeTopic: deskHandler, delivery: deskHandler, notify: deskHandler, digest: deskHandler, bookingCard: deskHandler,
       budget: () => [],
     };
     registerJobTable(this.registry, {
