@@ -12,6 +12,21 @@ export function instagramBudget(channelAccountId: number, customerKey: string | 
 }
 
 /**
+ * Profile lookups of an Instagram account's customers (src/channels/instagram/profile-lookup.ts): the same figure of
+ * about 200 calls an hour, taken per account (the token's calls) and apart from the pairs' delivery budgets, so a
+ * lookup never spends or blocks what a reply to that customer needs → one every 18.5 s with a burst of 5.
+ */
+export function instagramProfileBudget(channelAccountId: number): BudgetNeed[] {
+  return [{ key: `ig:profile:${channelAccountId}`, scope: 'profile', intervalMs: 18_500, burst: 5 }];
+}
+
+/** The budget function of the profile lookup row: the account in the job's payload (none: the job has nothing to call). */
+export function instagramProfileBudgetOf(job: { payload: Record<string, unknown> }): BudgetNeed[] {
+  const accountId = Number(job.payload.channelAccountId);
+  return Number.isInteger(accountId) && accountId > 0 ? instagramProfileBudget(accountId) : [];
+}
+
+/**
  * A tenant's customer-facing Telegram bot (PROTOCOLS.md §2, §3a): about 1 message a second per private chat and
  * 30 a second per bot → a chat gets one a second (no burst); the bot one every 35 ms with a burst of 1: at most
  * 29 in any second.

@@ -50,12 +50,7 @@ export function renderCard(h: DeskHandover, tenant: DeskTenant, transcript: Tran
   const locale = tenant.locale as Locale;
   const t = (key: string, vars: Record<string, string | number> = {}) => deskText(locale, key, vars);
   const channel = h.channel ?? 'whatsapp';
-  // WhatsApp: the phone number, or the user id of a customer who hides it (shown as it is, no "+"). Instagram and
-  // Telegram: the @handle when known, else the channel's id of the customer.
-  const address = channel !== 'whatsapp'
-    ? (h.customerHandle ? `@${h.customerHandle}` : h.customerPhone)
-    : /^\d+$/.test(h.customerPhone) ? `+${h.customerPhone}` : h.customerPhone;
-  const customer = [t(`channel_${channel}`), h.customerName && truncate(h.customerName, HEAD_LIMITS.customer), address].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
+  const customer = [t(`channel_${channel}`), h.customerName && truncate(h.customerName, HEAD_LIMITS.customer), customerAddress(h)].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
   const status = h.status === 'waiting'
     ? t('status_waiting', { time: clockTime(h.createdAt, tenant.timezone) })
     : h.status === 'taken'
@@ -81,6 +76,22 @@ export function renderCard(h: DeskHandover, tenant: DeskTenant, transcript: Tran
   }
   const conversation = kept.length ? `\n\n<b>${t('conversation')}:</b>\n${kept.join('\n')}` : '';
   return `${head}${conversation}${foot}`;
+}
+
+/**
+ * How managers find the customer on their channel. WhatsApp: the phone number, or the user id of a customer who hides
+ * it (shown as it is, no "+"). Instagram and Telegram: the @handle when known (an Instagram one arrives by a profile
+ * lookup shortly after the first message), else the channel's id of the customer.
+ */
+export function customerAddress(h: Pick<DeskHandover, 'channel' | 'customerHandle' | 'customerPhone'>): string {
+  if ((h.channel ?? 'whatsapp') !== 'whatsapp') return h.customerHandle ? `@${h.customerHandle}` : h.customerPhone;
+  return /^\d+$/.test(h.customerPhone) ? `+${h.customerPhone}` : h.customerPhone;
+}
+
+/** The name of a request's forum topic (plain text, ≤ 128 characters): number, channel, name and address. */
+export function topicName(h: DeskHandover, locale: Locale): string {
+  const name = h.customerName ? truncate(h.customerName, 60) : null;
+  return [`№${h.number}`, deskText(locale, `channel_${h.channel ?? 'whatsapp'}`), name, customerAddress(h)].filter(Boolean).join(' · ').slice(0, 128);
 }
 
 function truncate(text: string, max: number): string {

@@ -3,7 +3,7 @@ import type { Db } from './open-db.js';
 import { prepareCached } from './prepare-cached.js';
 
 /**
- * Forgetting a customer (migration 0018 tables and the core ones): the memory and name on the contact, the texts of
+ * Forgetting a customer (migration 0018 tables and the core ones): the memory, name and handle on the contact, the texts of
  * their messages (except replies still waiting to be sent, like the confirmation), names on bookings and summaries
  * on handovers. The rows stay, so the numbers (analytics, audit) still add up; the phone stays as the identity
  * WhatsApp addresses them by.
@@ -15,7 +15,7 @@ export class SqlForgetStore implements ForgetStore {
     return this.db.transaction((): ForgetReport | null => {
       const contact = prepareCached(this.db, "SELECT json_extract(metadata, '$.summary') IS NOT NULL AS memory FROM contacts WHERE tenant_id = ? AND id = ?").get(tenantId, contactId) as { memory: number } | undefined;
       if (!contact) return null;
-      prepareCached(this.db, "UPDATE contacts SET display_name = NULL, metadata = json_object('forgotten_at', ?), updated_at = ? WHERE tenant_id = ? AND id = ?").run(now, now, tenantId, contactId);
+      prepareCached(this.db, "UPDATE contacts SET display_name = NULL, handle = NULL, metadata = json_object('forgotten_at', ?), updated_at = ? WHERE tenant_id = ? AND id = ?").run(now, now, tenantId, contactId);
       const messages = prepareCached(this.db, `UPDATE messages SET body = NULL, payload = '{}', updated_at = ?
         WHERE tenant_id = ? AND contact_id = ? AND (direction = 'inbound' OR delivery_status <> 'queued') AND (body IS NOT NULL OR payload <> '{}')`).run(now, tenantId, contactId).changes;
       const bookings = prepareCached(this.db, "UPDATE sales_bookings SET customer_name = '—' WHERE tenant_id = ? AND contact_id = ? AND customer_name <> '—'").run(tenantId, contactId).changes;

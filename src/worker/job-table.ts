@@ -1,4 +1,6 @@
 import { JOB } from '../conversation/job-kinds.js';
+import { INSTAGRAM_JOB, PROFILE_POLICY } from '../channels/instagram/profile-lookup.js';
+import { instagramProfileBudgetOf } from '../channels/outbound-budget.js';
 import type { DeskJobs } from '../desk/desk.js';
 import { registerKinds, type KindEntry } from '../jobs/kind-table.js';
 import type { JobRegistry } from '../jobs/registry.js';
@@ -68,6 +70,9 @@ export function jobTable(deps: JobTableDeps): KindEntry[] {
       kind: SALES_JOB.customerReminder, lane: 'background', handler: pipeline.customerReminder,
       policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 },
     },
+    // An Instagram customer's @username and name for the card: queued with their message, read in the background so
+    // the reply never waits; the account's profile budget (≈200 calls/hour, apart from the replies' pair budgets).
+    { kind: INSTAGRAM_JOB.fetchProfile, lane: 'background', handler: pipeline.instagramProfile, policy: PROFILE_POLICY, budget: instagramProfileBudgetOf },
     // "Forget me": one short transaction; nobody waits on it.
     { kind: SALES_JOB.forgetContact, lane: 'background', handler: pipeline.forgetContact, policy: { maxAttempts: 10, baseDelayMs: 5000, maxDelayMs: 10 * 60_000, timeoutMs: 30_000 } },
     // Vectors of imported knowledge: until they exist, turns rank by words (nothing waits for them).

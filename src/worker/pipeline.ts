@@ -8,6 +8,9 @@ import { InstagramChannel } from '../channels/instagram/instagram-channel.js';
 import { CustomerBotChannel } from '../channels/telegram/customer-bot-channel.js';
 import { CustomerBotConnections } from '../channels/telegram/customer-bot-connections.js';
 import { CustomerBotIntake } from '../channels/telegram/customer-bot-intake.js';
+import { lookupInstagramProfile } from '../channels/instagram/profile-lookup.js';
+import { withProfileRequests } from '../channels/instagram/profile-requests.js';
+import { SqlContactProfileStore } from '../storage/contact-profile-store.js';
 import { telegramCustomerWebhook } from '../server/telegram-customer-webhook.js';
 import { ChannelAccountStore, type CustomerBotRow } from '../storage/channel-account-store.js';
 import { SECRET_CONTEXT } from '../tenants/tenant-service.js';
@@ -78,6 +81,8 @@ export interface PipelineJobs {
   customerReminder: JobHandler;
   /** "Forget me": remove a customer's memory and personal data (src/sales/forget.ts). */
   forgetContact: JobHandler;
+  /** Reads an Instagram customer's username and name for the card (src/channels/instagram/profile-lookup.ts). */
+  instagramProfile: JobHandler;
 }
 
 /**
@@ -92,7 +97,8 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const instagram = new InstagramChannel({ baseUrl: cell.config.instagramGraphUrl, timeoutMs: options.graphTimeoutMs });
   // A tenant's own customer bot on Telegram (distinct from the cell's desk bot), through the same Bot API root.
   const customerBot = new CustomerBotChannel({ apiRoot: cell.config.telegramApiRoot });
-  const routes = new ChannelRoutes(new ChannelAccountCredentials(cell.db, cell.secrets), { whatsapp: channel, instagram, telegram: customerBot });
+  const accountCredentials = new ChannelAccountCredentials(cell.db, cell.secrets);
+  const routes = new ChannelRoutes(accountCredentials, { whatsapp: channel, instagram, telegram: customerBot });
   const customerChannel: CustomerChannelPort = {
     markRead: (accountId, messageId, signal) => {
       const route = routes.forAccount(accountId);
@@ -123,7 +129,10 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
   const sender = new DeliverMessage({ outbound, routes, tracer, clock: Date.now, onOutcome: showDelivery, ...(media ? { media } : {}) });
 
   const intakeStore = new SqlIntakeStore(cell.db, cell.secrets);
-  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery, events);
+  // A stored message of an Instagram customer whose profile is due queues its lookup (background, off the reply's path).
+  const profiles = new SqlContactProfileStore(cell.db);
+  const intakeEvents = withProfileRequests(events, { store: profiles, queue, clock: Date.now });
+  const intake = new Intake(intakeStore, queue, tracer, cell.config.debounceMs, Date.now, showDelivery, intakeEvents);
   const webhook = whatsappWebhook({
     receiver: channel, accounts: intakeStore, intake, verifyToken: cell.config.whatsappVerifyToken, cellAppSecret: cell.config.whatsappAppSecret, logger,
     events: deps.metrics?.webhookEvents(),
@@ -149,6 +158,7 @@ export function registerPipeline(cell: Cell, deps: { queue: Queue; logger: Logge
     forgetContact: async (job) => {
       forgetContactJob(job, { store: new SqlForgetStore(cell.db), audit: new AuditStore(cell.db), clock: Date.now });
     },
+    instagramProfile: (job, ctx) => lookupInstagramProfile(job, { store: profiles, credentials: accountCredentials, instagram, tracer, clock: Date.now }, ctx),
   };
   const botAccounts = new ChannelAccountStore(cell.db);
   const tokenOf = (bot: CustomerBotRow) => cell.secrets.open(bot.tokenEnc, SECRET_CONTEXT.telegramCustomerBotToken(bot.slug), `the customer bot token of tenant ${bot.slug}`);

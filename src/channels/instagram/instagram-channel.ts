@@ -105,6 +105,18 @@ export class InstagramChannel implements ChannelSender, ChannelReceiver {
     return { id: typeof answer.id === 'string' ? answer.id : credentials.externalId, username: typeof answer.username === 'string' ? answer.username : null };
   }
 
+  /**
+   * A customer's profile as the account sees it (the User Profile API): `GET /{IGSID}?fields=name,username` with the
+   * account's token. Instagram answers only for someone who messaged the account (its consent rule) and not for one
+   * who blocked it; those refusals reach the caller as a non-retryable ChannelApiError (code 230, or 100).
+   */
+  async userProfile(credentials: ChannelCredentials, igsid: string, signal?: AbortSignal): Promise<{ username: string | null; name: string | null }> {
+    const url = `${this.baseUrl}/${encodeURIComponent(igsid)}?fields=name,username`;
+    const answer = (await this.exchange('Instagram user profile', url, { method: 'GET' }, credentials.accessToken, signal, (r) => this.readJson(r, credentials.accessToken))) as { username?: unknown; name?: unknown };
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+    return { username: text(answer.username), name: text(answer.name) };
+  }
+
   private async post(credentials: ChannelCredentials, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
     const url = `${this.baseUrl}/${encodeURIComponent(credentials.externalId)}/messages`;
     const init: RequestInit = { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };

@@ -3,7 +3,7 @@ import { JOB } from '../../conversation/job-kinds.js';
 import { TransientJobError } from '../../jobs/errors.js';
 import type { Job } from '../../jobs/types.js';
 import type { Locale } from '../../tenants/settings.js';
-import { cardKeyboard, renderCard } from '../card.js';
+import { cardKeyboard, renderCard, topicName } from '../card.js';
 import { deskText } from '../desk-texts.js';
 import { needsDigest, requestDigest } from './digest.js';
 import { TRANSCRIPT_LINES, type DeskJobContext } from './context.js';
@@ -34,7 +34,7 @@ export async function postCard(job: Job, ctx: DeskJobContext, jobSignal?: AbortS
   }
   let threadId = h.threadId;
   if (isForum && threadId === null) {
-    const name = `№${h.number} · ${h.customerName ?? `+${h.customerPhone}`}`.slice(0, 128);
+    const name = topicName(h, locale);
     const topic = await ctx.gateway.call(tenant, (chatId) => ctx.gateway.api.createForumTopic(chatId, name, undefined, signal));
     if (!topic) throw new TransientJobError('the forum topic could not be created');
     threadId = topic.message_thread_id;

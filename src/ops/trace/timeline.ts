@@ -117,6 +117,8 @@ function summarize(e: StoredTraceEvent): string {
       return `to the managers (conversation ${str(d.state)})${d.notice ? ', "a manager is on it" sent' : ''}`;
     case 'turn.ignored':
       return str(d.reason);
+    case 'contact.profile':
+      return `${str(d.channel)} profile: ${str(d.outcome)}${d.error ? ` (${str(d.error)})` : ''}`;
     default:
       if (e.step.startsWith('guardrail.')) return `${e.outcome}${d.detail ? `: ${str(d.detail)}` : ''}`;
       if (e.step.startsWith('delivery.')) return `#${str(e.messageId)}${d.error ? `: ${JSON.stringify(d.error)}` : ''}${e.outcome === 'skipped' ? ' (already further along)' : ''}`;

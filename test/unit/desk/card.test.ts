@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { renderCard } from '../../../src/desk/card.js';
+import { renderCard, topicName } from '../../../src/desk/card.js';
 import type { DeskHandover, DeskTenant, TranscriptLine } from '../../../src/storage/desk-store.js';
 
 const tenant = (name: string): DeskTenant => ({
@@ -39,5 +39,17 @@ describe('renderCard: a card always fits Telegram, shortening itself (history fi
     const card = renderCard(handover(over as Partial<DeskHandover>), tenant('Shop'), []);
     expect(card).toContain(line);
     expect(card).toContain(`write to the customer ${hint}.`);
+  });
+
+  test.each([
+    ['WhatsApp', {}, '№7 · WhatsApp · Aigerim · +77011234567'],
+    ['Instagram with a handle', { channel: 'instagram', customerPhone: '1784140000000777', customerHandle: 'aigerim.k' }, '№7 · Instagram · Aigerim · @aigerim.k'],
+    ['Instagram without a name or handle: the IGSID, no "+"', { channel: 'instagram', customerPhone: '1784140000000777', customerName: null }, '№7 · Instagram · 1784140000000777'],
+  ] as const)("a request's forum topic names the channel and the handle too: %s", (_name, over, name) => {
+    expect(topicName(handover(over as Partial<DeskHandover>), 'en')).toBe(name);
+  });
+
+  test('a topic name stays within Telegram\'s 128 characters', () => {
+    expect(topicName(handover({ customerName: 'N'.repeat(500) }), 'en').length).toBeLessThanOrEqual(128);
   });
 });

@@ -51,7 +51,7 @@ class Cell {
       budget: () => [],
     };
     registerJobTable(this.registry, {
-      pipeline: { deliverMessage: record(handlers.send ?? (() => sleep(20))), deliveryBudget: deliveryBudgetOf(() => 'whatsapp'), handleInbound: record(handlers.answer ?? noop), summarizeMemory: noop, customerReminder: noop, forgetContact: noop },
+      pipeline: { deliverMessage: record(handlers.send ?? (() => sleep(20))), deliveryBudget: deliveryBudgetOf(() => 'whatsapp'), handleInbound: record(handlers.answer ?? noop), summarizeMemory: noop, customerReminder: noop, forgetContact: noop, instagramProfile: noop },
       pipelineOptions: DEFAULT_PIPELINE_OPTIONS, desk, knowledge: { embed: noop }, integrations: { webhookDeliver: noop, crmSync: noop, prune: noop }, dashboard: { digest: noop, prune: noop }, learning: { draft: noop, propose: noop, telegram: null }, maintenance: { pruneJobs: noop },
     });
     this.queue = new Queue(this.store, this.registry);
