@@ -31,7 +31,7 @@ import { insertTenant, migratedDb } from '../../helpers/migrated-db.js';
 const DAY = 24 * 60 * 60_000;
 const SMILE = { slug: 'smile', ig: '17841400000000031', token: 'IGAA-smile-profile-token-0123456789' };
 const BOLT = { slug: 'bolt', ig: '17841400000000032', token: 'IGAA-bolt-profile-token-9876543210' };
-const BARE = { slug: 'bare', ig: '17841400000000033' };
+const BARE: { slug: string; ig: string; token?: string } = { slug: 'bare', ig: '17841400000000033' };
 
 let now = Date.UTC(2026, 4, 4, 9, 0);
 const clock = () => now;
@@ -52,10 +52,10 @@ beforeAll(async () => {
   const secrets = new SecretBox(randomBytes(32));
   for (const t of [SMILE, BOLT, BARE]) {
     const tenantId = insertTenant(db, t.slug, now);
-    const sealed = 'token' in t ? secrets.seal(t.token, SECRET_CONTEXT.instagramToken(t.slug)) : null;
+    const sealed = t.token !== undefined ? secrets.seal(t.token, SECRET_CONTEXT.instagramToken(t.slug)) : null;
     accountIds[t.slug] = Number(db.prepare("INSERT INTO channel_accounts (tenant_id, channel, external_id, access_token_enc, created_at, updated_at) VALUES (?, 'instagram', ?, ?, ?, ?)")
       .run(tenantId, t.ig, sealed, now, now).lastInsertRowid);
-    if ('token' in t) ig.setAccount(t.ig, t.token);
+    if (t.token !== undefined) ig.setAccount(t.ig, t.token);
   }
   const jobs = new JobStore(db);
   const registry = new JobRegistry();
