@@ -4,12 +4,13 @@ import { UserError } from '../src/errors.js';
 import { startDemo } from '../src/demo/start-demo.js';
 
 export default class Demo extends BotctlCommand {
-  static override summary = 'Run a whole demo cell with simulated WhatsApp and Telegram, and print the console URL.';
+  static override summary = 'Run a whole demo cell with simulated WhatsApp, Instagram and Telegram, and print the console URL.';
   static override description = [
     'Starts the real worker on its own folder with a seeded example business (Smile Dental, a dental clinic in Almaty: settings, prompt in Russian, knowledge base in ru/en/kk),',
-    'local simulators of the WhatsApp Cloud API and the Telegram Bot API, and a web console: write as a customer on the left, act as one of two managers in the Telegram group on the right.',
+    'its WhatsApp number, Instagram account and own customer bot on Telegram, local simulators of the WhatsApp Cloud API, the Instagram Graph API and the Telegram Bot API,',
+    'and a web console: write as a customer on the left (pick WhatsApp, Instagram or Telegram), act as one of two managers in the Telegram group on the right.',
     'The LLM is the one OPENAI_API_KEY (and OPENAI_BASE_URL, BOTCTL_LLM_MODEL) gives; without a key the bot answers exact FAQ matches only and hands everything else to the managers.',
-    'Nothing reaches the real WhatsApp or Telegram, and no env file of the machine is read. Ctrl-C stops everything and removes the temporary folder (unless --keep).',
+    'Nothing reaches the real WhatsApp, Instagram or Telegram, and no env file of the machine is read. Ctrl-C stops everything and removes the temporary folder (unless --keep).',
   ].join(' ');
 
   static override examples = [
@@ -32,7 +33,7 @@ export default class Demo extends BotctlCommand {
     const { flags } = await this.parse(Demo);
     if (flags['env-file']) throw new UserError('botctl demo reads no env file', 'leave out --env-file; the demo writes its own into --data-dir');
     const demo = await startDemo({ host: flags.host, port: flags.port, dataDir: flags['data-dir'], keep: flags.keep, remindAfter: flags['remind-after'], env: process.env });
-    this.log('botctl demo: Smile Dental, a dental clinic in Almaty, on simulated WhatsApp with its managers in a simulated Telegram group.');
+    this.log('botctl demo: Smile Dental, a dental clinic in Almaty, on simulated WhatsApp, Instagram and Telegram with its managers in a simulated Telegram group.');
     this.log(`  ${demo.llm.detail.charAt(0).toUpperCase()}${demo.llm.detail.slice(1)}.`);
     this.log(`  cell: ${demo.dataDir} (${demo.removesDataDir ? 'removed when the demo stops; --keep keeps it' : 'kept when the demo stops'})`);
     this.log(`  log:  ${demo.logFile}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { templatesDir } from '../paths.js';
-import type { CustomerPhone } from './customer-phone.js';
+import { CUSTOMER_CHANNELS, type ChatView, type CustomerChannel, type CustomerChat } from './customer-chat.js';
 import { DeskConsoleError, type DeskConsole, type DeskView } from './desk-view.js';
 
 export const CONSOLE_DIR = join(templatesDir, 'console');
@@ -15,31 +15,31 @@ const ASSETS: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
+  'customer.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };
 
 // The page loads only its own files and talks only to this server: no CDN, no fonts, nothing external.
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const MAX_TEXT = 4096;
+const MAX_DESK_TEXT = 4096;
 const STATE_CHECK_MS = 150;
 
 export interface ConsoleState {
   /** `timezone`: the business's, in which the console shows times (as the cards do). */
   business: { name: string; phone: string; timezone: string };
   llm: { label: string; detail: string };
-  whatsapp: {
-    customer: { name: string; waId: string };
-    messages: { id: string; from: 'customer' | 'business'; text: string; at: number; status: 'pending' | 'failed' | 'delivered' | 'sent' | 'read'; error: string | null }[];
-  };
-  telegram: DeskView;
+  /** The customer's chat on each channel the visitor can write on. */
+  chats: Record<CustomerChannel, ChatView>;
+  /** The managers' Telegram group. */
+  desk: DeskView;
 }
 
 export interface ConsoleDeps {
-  phone: CustomerPhone;
+  /** The customer's app on each channel. */
+  chats: Record<CustomerChannel, CustomerChat>;
   desk: DeskConsole;
   business: { name: string; phone: string; timezone: string };
-  customer: { name: string; waId: string };
   /** The LLM in use, shown in the header. */
   llm: { label: string; detail: string };
   /** A fresh one-time login path to the demo clinic's dashboard (`/dashboard/login/…`), or null when none can be made. */
@@ -57,8 +57,8 @@ export interface ConsoleRoutes {
 /**
  * The demo console's HTTP side, mounted at /demo on the worker's server: the page and its assets, `GET api/state`,
  * `GET api/events` (server-sent events: the whole state each time it changes), and the actions a person takes as
- * the customer (`POST api/customer/messages`, `api/customer/read`) or as a manager (`POST api/desk/press`,
- * `api/desk/messages`). Errors answer `{ error }` with 400 (bad input), 409 (the page is out of date), 415 (not JSON)
+ * the customer on one channel (`POST api/customer/messages`, `api/customer/read`, each with `channel`: whatsapp,
+ * instagram or telegram) or as a manager (`POST api/desk/press`, `api/desk/messages`). Errors answer `{ error }` with 400 (bad input), 409 (the page is out of date), 415 (not JSON)
  * or 502 (the worker refused the customer's webhook).
  */
 export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
@@ -114,14 +114,20 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
 
   app.post('/api/customer/messages', async (c) => {
     const body = await jsonBody(c);
+    const chat = chatOf(deps, body.channel);
+    if (!chat) return c.json({ error: `give a channel: ${CUSTOMER_CHANNELS.join(', ')}` }, 400);
     const text = typeof body.text === 'string' ? body.text.trim() : '';
     if (!text) return c.json({ error: 'write a message first' }, 400);
-    if (text.length > MAX_TEXT) return c.json({ error: `a WhatsApp text holds at most ${MAX_TEXT} characters` }, 400);
-    const sent = await deps.phone.write(text);
-    return c.json({ wamid: sent.wamid, httpStatus: sent.httpStatus, error: sent.error }, sent.error ? 502 : 200);
+    if (text.length > chat.maxText) return c.json({ error: `${CHANNEL_NAMES[chat.channel]} takes at most ${chat.maxText} characters in a message` }, 400);
+    const sent = await chat.write(text);
+    return c.json(sent, sent.error ? 502 : 200);
   });
 
-  app.post('/api/customer/read', async (c) => c.json({ read: await deps.phone.readAll() }));
+  app.post('/api/customer/read', async (c) => {
+    const chat = chatOf(deps, (await jsonBody(c)).channel);
+    if (!chat) return c.json({ error: `give a channel: ${CUSTOMER_CHANNELS.join(', ')}` }, 400);
+    return c.json({ read: await chat.readAll() });
+  });
 
   app.post('/api/desk/press', async (c) => {
     const body = await jsonBody(c);
@@ -135,7 +141,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
     const body = await jsonBody(c);
     const text = typeof body.text === 'string' ? body.text.trim() : '';
     if (typeof body.managerId !== 'number' || !text) return c.json({ error: 'give managerId and a text' }, 400);
-    if (text.length > MAX_TEXT) return c.json({ error: `a Telegram message holds at most ${MAX_TEXT} characters` }, 400);
+    if (text.length > MAX_DESK_TEXT) return c.json({ error: `a Telegram message holds at most ${MAX_DESK_TEXT} characters` }, 400);
     const replyTo = typeof body.replyTo === 'number' ? body.replyTo : undefined;
     return deskAction(c, () => ({ messageId: deps.desk.send(body.managerId as number, text, replyTo) }));
   });
@@ -152,31 +158,15 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
   };
 }
 
-function buildState(deps: ConsoleDeps): ConsoleState {
-  const { phone } = deps;
-  const customer = phone.written.map((m) => ({
-    id: m.wamid, from: 'customer' as const, text: m.text, at: m.at, error: m.error,
-    status: m.error ? 'failed' as const : m.httpStatus === null ? 'pending' as const : phone.isRead(m.wamid) ? 'read' as const : 'delivered' as const,
-  }));
-  const business = phone.businessMessages().map((s) => ({
-    id: s.wamid, from: 'business' as const, text: bodyText(s.body), at: s.at, error: null, status: phone.statusOf(s.wamid),
-  }));
-  return {
-    business: deps.business,
-    llm: deps.llm,
-    whatsapp: { customer: deps.customer, messages: [...customer, ...business].sort((a, b) => a.at - b.at) },
-    telegram: deps.desk.view(),
-  };
+const CHANNEL_NAMES: Record<CustomerChannel, string> = { whatsapp: 'WhatsApp', instagram: 'Instagram', telegram: 'Telegram' };
+
+function chatOf(deps: ConsoleDeps, channel: unknown): CustomerChat | null {
+  return CUSTOMER_CHANNELS.find((c) => c === channel) ? deps.chats[channel as CustomerChannel] : null;
 }
 
-/** The text a customer sees for a Graph API message body (text, or a caption, or the kind of message). */
-function bodyText(body: Record<string, unknown>): string {
-  const type = String(body.type ?? 'text');
-  const part = body[type] as { body?: unknown; caption?: unknown } | undefined;
-  if (type === 'text' && typeof part?.body === 'string') return part.body;
-  if (typeof part?.caption === 'string') return part.caption;
-  const interactive = (part as { body?: { text?: unknown } } | undefined)?.body?.text;
-  return typeof interactive === 'string' ? interactive : `[${type}]`;
+function buildState(deps: ConsoleDeps): ConsoleState {
+  const chats = Object.fromEntries(CUSTOMER_CHANNELS.map((channel) => [channel, deps.chats[channel].view()])) as Record<CustomerChannel, ChatView>;
+  return { business: deps.business, llm: deps.llm, chats, desk: deps.desk.view() };
 }
 
 async function asset(c: Context, file: string): Promise<Response> {

@@ -20,6 +20,12 @@ export const DEMO_TENANT = {
   managersChatId: -1001987654321,
   managersChatTitle: 'Smile Dental · менеджеры',
   timezone: 'Asia/Almaty',
+  /** The clinic's Instagram professional account (its numeric id, as the Meta app shows it) and username. */
+  instagramAccountId: '17841400012345678',
+  instagramUsername: 'smile_dental_almaty',
+  /** The clinic's own Telegram bot for customers (not the desk bot): its id is the digits of its token. */
+  customerBotId: '7123456789',
+  customerBotUsername: 'smile_dental_almaty_bot',
 } as const;
 
 /** The two managers of the Telegram group; the console acts as either of them. */
@@ -28,12 +34,19 @@ export const DEMO_MANAGERS: readonly User[] = [
   { id: 700_002, is_bot: false, first_name: 'Данияр', last_name: 'Ахметов', username: 'daniyar_smile', language_code: 'ru' },
 ];
 
-/** The customer the console writes as (a Kazakhstan mobile number, as wa_id: digits only). */
-export const DEMO_CUSTOMER = { waId: '77011234567', name: 'Айгерим' } as const;
-
-/** Files of the example folder that are instructions or tests, not knowledge. */
+/**
+ * The customers the console writes as, one per channel: separate people, because the cell keeps one contact per
+ * channel identity and a visitor should tell their cards apart. WhatsApp's wa_id is a Kazakhstan mobile number
+ * (digits only); Instagram's IGSID is the page-scoped id Meta's webhook gives (no name: the card shows the id).
+ */
+export const DEMO_CUSTOMERS = {
+  whatsapp: { waId: '77011234567', name: 'Айгерим' },
+  instagram: { igsid: '1784140077001234', name: 'Дана' },
+  telegram: { id: 880_777_001, is_bot: false, first_name: 'Ерлан', username: 'erlan_almaty', language_code: 'ru' } satisfies User,
+} as const;
 
 export interface SeededTenant {
+  tenant: { id: number; slug: string };
   /** The tenant's WhatsApp access token (the Graph simulator accepts only it for the demo number). */
   whatsappToken: string;
   /** False when the tenant was already there (a kept --data-dir run again). */
@@ -42,16 +55,16 @@ export interface SeededTenant {
 
 /**
  * Seeds the demo tenant through the same services the CLI uses (`tenant add`, `prompt set`, `kb add`), so the
- * demo runs on exactly what an operator would have set up. Reminders are short (`remindAfter`, then as often again)
+ * demo runs on exactly what an operator would have set up (its Instagram account and customer bot: demo-channels.ts). Reminders are short (`remindAfter`, then as often again)
  * so a visitor sees one while trying the demo.
  */
 export function seedDemoTenant(cell: Cell, options: { remindAfter: string } = { remindAfter: '1m' }): SeededTenant {
   const tenants = new TenantService(cell);
   const existing = tenants.list().find((t) => t.slug === DEMO_TENANT.slug);
-  if (existing) return { whatsappToken: tenants.whatsappToken(existing) ?? '', created: false };
+  if (existing) return { tenant: existing, whatsappToken: tenants.whatsappToken(existing) ?? '', created: false };
 
   const whatsappToken = `EAAdemo${randomBytes(24).toString('base64url')}`;
-  tenants.add(DEMO_TENANT.slug, {
+  const tenant = tenants.add(DEMO_TENANT.slug, {
     name: DEMO_TENANT.name,
     locale: 'ru',
     timezone: DEMO_TENANT.timezone,
@@ -68,7 +81,7 @@ export function seedDemoTenant(cell: Cell, options: { remindAfter: string } = { 
   const knowledgeDir = join(EXAMPLE_DIR, 'knowledge');
   const files = readdirSync(knowledgeDir).filter((name) => isSupportedFile(name)).sort();
   new KnowledgeService(cell).addFiles(DEMO_TENANT.slug, files.map((name) => join(knowledgeDir, name)));
-  return { whatsappToken, created: true };
+  return { tenant, whatsappToken, created: true };
 }
 
 /** "Алия Сейтова": how Telegram clients show a person. */

@@ -13,8 +13,9 @@ import { startWorker, type RunningWorker } from '../worker/start-worker.js';
 import { DashboardAuth } from '../dashboard/auth.js';
 import { DashboardAuthStore } from '../storage/dashboard-auth-store.js';
 import { BASE, consoleRoutes, type ConsoleRoutes } from './console-api.js';
-import { CustomerPhone } from './customer-phone.js';
-import { DEMO_CUSTOMER, DEMO_MANAGERS, DEMO_TENANT, displayName, seedDemoTenant } from './demo-tenant.js';
+import { connectDemoChannels } from './demo-channels.js';
+import { demoCustomerChats } from './demo-chats.js';
+import { DEMO_MANAGERS, DEMO_TENANT, displayName, seedDemoTenant } from './demo-tenant.js';
 import { DeskConsole } from './desk-view.js';
 import { startDemoSimulators, type DemoSimulators } from './demo-simulators.js';
 
@@ -52,8 +53,8 @@ const PASSED_THROUGH = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'BOTCTL_LLM_MODEL',
 const DRAIN_MS = 5000;
 
 /**
- * A whole cell on one folder: its env file and database, the seeded demo tenant, simulated WhatsApp Cloud and
- * Telegram Bot APIs on 127.0.0.1, the real worker (HTTP, jobs, desk, scheduler) with the console mounted at
+ * A whole cell on one folder: its env file and database, the seeded demo tenant (WhatsApp number, Instagram account,
+ * customer bot, managers' group), simulated WhatsApp Cloud, Instagram Graph and Telegram Bot APIs on 127.0.0.1, the real worker (HTTP, jobs, desk, scheduler) with the console mounted at
  * /demo, and the LLM from OPENAI_API_KEY (the extractive fallback without one). Anything that fails on the way
  * up is torn down before the error is rethrown.
  */
@@ -80,6 +81,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     undo.push(() => cell.close());
     const seeded = seedDemoTenant(cell, { remindAfter: options.remindAfter ?? '1m' });
     sims.graph.setToken(DEMO_TENANT.phoneNumberId, seeded.whatsappToken);
+    const channels = connectDemoChannels(cell, seeded.tenant);
+    sims.instagram.setAccount(DEMO_TENANT.instagramAccountId, channels.instagramToken, DEMO_TENANT.instagramUsername);
+    await sims.startCustomerBot(channels.customerBotToken);
 
     // The worker's log goes to a file in the cell: the terminal shows only what a person needs (the URL).
     const fd = openSync(logFile, 'a');
@@ -88,15 +92,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
     let worker: RunningWorker | null = null;
     const connectHost = reachableHost(options.host);
-    const phone = new CustomerPhone({
-      graph: sims.graph, appSecret, phoneNumberId: DEMO_TENANT.phoneNumberId, displayPhone: DEMO_TENANT.displayPhone, customer: DEMO_CUSTOMER,
-      webhookUrl: () => `http://${connectHost}:${worker?.port ?? 0}/webhooks/whatsapp`,
-    });
+    const { chats, whatsapp } = demoCustomerChats(sims, appSecret, () => `http://${connectHost}:${worker?.port ?? 0}`);
     const llm = describeLlm(config);
     const board = new DeskBoardStore(cell.db);
     const routes: ConsoleRoutes = consoleRoutes({
-      phone, desk: new DeskConsole(sims.telegram, DEMO_TENANT.managersChatId, DEMO_MANAGERS, (chatId) => board.roles(chatId)),
-      business: { name: DEMO_TENANT.name, phone: DEMO_TENANT.displayPhone, timezone: DEMO_TENANT.timezone }, customer: DEMO_CUSTOMER, llm,
+      chats, desk: new DeskConsole(sims.telegram, DEMO_TENANT.managersChatId, DEMO_MANAGERS, (chatId) => board.roles(chatId)),
+      business: { name: DEMO_TENANT.name, phone: DEMO_TENANT.displayPhone, timezone: DEMO_TENANT.timezone }, llm,
       dashboardLink: () => demoDashboardLink(cell),
     });
     worker = await startWorker(cell, logger, { concurrency: 8, leaseMs: 30_000, pollMs: 100, routes: [{ path: '/', app: routes.app }] }).catch((err: Error & { hint?: string }) => {
@@ -105,11 +106,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
     const running = worker;
     // Undone in reverse: the console's event streams end first (the HTTP server waits for open responses before it
-    // closes), then the phone stops reporting statuses, then the worker drains.
+    // closes), then the customers' apps stop (their webhooks on the way are answered), then the worker drains.
     undo.push(() => running.stop(DRAIN_MS));
-    undo.push(() => phone.stop());
+    undo.push(() => Promise.all(Object.values(chats).map((chat) => chat.stop())));
     undo.push(() => routes.close());
-    phone.start();
+    whatsapp.start();
     logger.info({ dataDir, llm, port: worker.port }, 'demo started');
 
     return {
@@ -138,8 +139,10 @@ function demoConfig(options: DemoOptions, envFile: string, dataDir: string, sims
       httpPort: options.port === 0 ? undefined : String(options.port),
       whatsappGraphUrl: sims.graph.url,
       whatsappAppSecret: appSecret,
+      instagramGraphUrl: sims.instagram.url,
       telegramBotToken: sims.telegram.token,
-      telegramApiRoot: sims.telegram.url,
+      // One Bot API root for the desk bot and the tenant's customer bot, as api.telegram.org is in production.
+      telegramApiRoot: sims.botApi.url,
       // Short enough that the bot feels quick, long enough to show two quick messages answered together.
       debounceMs: options.env.BOTCTL_DEBOUNCE_MS ?? '1000',
     },

@@ -1,12 +1,12 @@
 // botctl demo console. The server streams the whole state (server-sent events); this file draws it and turns
 // clicks into the demo API's actions. No framework and no build step: the page works from templates/ as is
 // (an ES module: strict mode and deferred by default).
-import { el, formatted, ICON, NAME_COLORS, nearBottom, reconcile, svg, time } from './dom.js';
+import { CHANNELS, customerPane } from './customer.js';
+import { el, formatted, NAME_COLORS, nearBottom, reconcile, time } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
   panes: document.querySelector('.panes'),
-  waScroll: $('wa-scroll'), waList: $('wa-list'), waForm: $('wa-form'), waInput: $('wa-input'),
   tgScroll: $('tg-scroll'), tgList: $('tg-list'), tgForm: $('tg-form'), tgInput: $('tg-input'), tgEmpty: $('tg-empty'),
   replyBar: $('tg-reply'), replyText: $('tg-reply-text'), toast: $('tg-toast'), managers: $('tg-managers'),
 };
@@ -14,10 +14,10 @@ const ui = {
 let state = null;
 let managerId = Number(localStorage.getItem('botctl-demo-manager')) || null;
 let replyTo = null;
-let activePane = 'whatsapp';
+let activePane = 'customer';
 let firstRender = true;
 const presses = new Map(); // callback query id → message id, until the bot answers
-const seen = { whatsapp: 0, telegram: 0 };
+const seen = { whatsapp: 0, instagram: 0, telegram: 0, desk: 0 }; // messages counted as seen, per chat
 
 // ── talking to the server ──
 
@@ -27,6 +27,8 @@ async function api(path, body) {
   if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
   return data;
 }
+
+const customer = customerPane({ api, toast, onSwitch: () => readIfSeen() });
 
 function connect() {
   const events = new EventSource('api/events');
@@ -38,60 +40,19 @@ function connect() {
 }
 
 function render(next) {
-  const previous = state;
   state = next;
-  if (managerId === null || !next.telegram.managers.some((m) => m.id === managerId)) managerId = next.telegram.managers[0]?.id ?? null;
-  document.body.classList.toggle('no-anim', firstRender);
+  if (managerId === null || !next.desk.managers.some((m) => m.id === managerId)) managerId = next.desk.managers[0]?.id ?? null;
   $('llm').textContent = next.llm.label;
   $('llm').title = next.llm.detail;
   $('llm').classList.toggle('offline-llm', next.llm.label.startsWith('No LLM'));
-  $('wa-business').textContent = next.business.name;
-  $('wa-status').textContent = `${next.business.phone} · business account`;
-  $('wa-customer-name').textContent = next.whatsapp.customer.name;
-  $('wa-customer-phone').textContent = next.whatsapp.customer.waId;
-  $('tg-title').textContent = next.telegram.chat.title;
-  $('tg-members').textContent = `${next.telegram.chat.members.length + 1} members: ${next.telegram.chat.members.map((m) => m.name).join(', ')} and the bot`;
-  renderManagers(next.telegram.managers);
-  renderWhatsapp(next.whatsapp, previous);
-  renderTelegram(next.telegram);
-  showAnswers(next.telegram.answers);
-  countUnread();
-  markRead();
+  $('tg-title').textContent = next.desk.chat.title;
+  $('tg-members').textContent = `${next.desk.chat.members.length + 1} members: ${next.desk.chat.members.map((m) => m.name).join(', ')} and the bot`;
+  renderManagers(next.desk.managers);
+  customer.render(next, firstRender); // also sets no-anim: on the first render, and when another channel is shown
+  renderDesk(next.desk);
+  showAnswers(next.desk.answers);
+  readIfSeen();
   firstRender = false;
-}
-
-function tick(status) {
-  const icon = status === 'pending' ? ICON.clock : status === 'failed' ? ICON.failed : status === 'sent' ? ICON.check : ICON.double;
-  const node = svg(icon, `tick ${status === 'read' ? 'read' : status === 'failed' ? 'failed' : ''}`);
-  node.setAttribute('data-testid', 'tick');
-  return node;
-}
-
-const STATUS_TITLE = {
-  pending: 'sending the webhook…', failed: 'the worker did not accept it', delivered: 'accepted by the worker (webhook 200)',
-  read: 'read by the bot (it marked it read through the Graph API)', sent: 'sent by the business', business_delivered: 'the phone reported it delivered', business_read: 'the phone reported it read',
-};
-
-function renderWhatsapp(wa, previous) {
-  const stick = nearBottom(ui.waScroll) || firstRender;
-  const grew = !previous || wa.messages.length > previous.whatsapp.messages.length;
-  reconcile(ui.waList, wa.messages.map((m) => ({
-    key: m.id,
-    sig: `${m.text}|${m.error ?? ''}`,
-    build: () => el('li', { class: `bubble ${m.from}`, 'data-testid': 'wa-message', 'data-from': m.from },
-      el('span', { class: 'text', text: m.text }),
-      el('span', { class: 'meta' }, el('time', { text: time(m.at, state.business.timezone) })),
-      m.error ? el('span', { class: 'error', text: m.error }) : null),
-    update: (node) => {
-      if (node.dataset.status === m.status) return;
-      node.dataset.status = m.status;
-      const meta = node.querySelector('.meta');
-      meta.querySelector('.tick')?.remove();
-      meta.append(tick(m.status));
-      meta.title = STATUS_TITLE[m.from === 'business' && m.status !== 'sent' ? `business_${m.status}` : m.status] ?? m.status;
-    },
-  })));
-  if (grew && stick) ui.waScroll.scrollTop = ui.waScroll.scrollHeight;
 }
 
 function renderManagers(managers) {
@@ -111,7 +72,7 @@ function renderManagers(managers) {
   }));
 }
 
-function renderTelegram(tg) {
+function renderDesk(tg) {
   const stick = nearBottom(ui.tgScroll) || firstRender;
   const before = ui.tgList.children.length;
   ui.tgEmpty.hidden = tg.messages.length > 0;
@@ -196,30 +157,12 @@ function toast(text, alert) {
 
 function setReply(id) {
   replyTo = id;
-  const target = id === null ? null : state?.telegram.messages.find((m) => m.id === id);
+  const target = id === null ? null : state?.desk.messages.find((m) => m.id === id);
   ui.replyBar.hidden = !target;
   ui.replyText.textContent = target ? target.text.split('\n')[0] : '';
   ui.tgInput.placeholder = target ? 'Reply to the customer…' : 'Message the group, or reply to a card';
   for (const node of ui.tgList.children) node.classList.toggle('replying', Number(node.dataset.key) === id);
 }
-
-ui.waForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const text = ui.waInput.value.trim();
-  if (!text) return;
-  ui.waInput.value = '';
-  await say(text);
-});
-
-async function say(text) {
-  try {
-    await api('customer/messages', { text });
-  } catch (err) {
-    toast(`WhatsApp: ${err.message}`, true);
-  }
-}
-
-for (const chip of document.querySelectorAll('#wa-chips button')) chip.addEventListener('click', () => say(chip.dataset.say));
 
 ui.tgForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -241,9 +184,8 @@ function showPane(pane) {
   activePane = pane;
   ui.panes.dataset.active = pane;
   for (const tab of document.querySelectorAll('.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.pane === pane));
-  countUnread();
-  markRead();
-  const box = pane === 'whatsapp' ? ui.waScroll : ui.tgScroll;
+  readIfSeen();
+  const box = pane === 'customer' ? customer.scroll : ui.tgScroll;
   box.scrollTop = box.scrollHeight;
 }
 for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => showPane(tab.dataset.pane));
@@ -251,38 +193,36 @@ for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListene
 const narrow = () => window.matchMedia('(max-width: 880px)').matches;
 const visible = (pane) => document.visibilityState === 'visible' && (!narrow() || activePane === pane);
 
+// A customer chat is seen while its channel is picked and the customer pane is on screen; the desk while its pane is.
 function countUnread() {
   if (!state) return;
-  const counts = { whatsapp: state.whatsapp.messages.filter((m) => m.from === 'business').length, telegram: state.telegram.messages.length };
-  for (const pane of ['whatsapp', 'telegram']) {
-    if (visible(pane)) seen[pane] = counts[pane];
+  const counts = { ...customer.businessCounts(), desk: state.desk.messages.length };
+  const unread = {};
+  for (const chat of Object.keys(counts)) {
+    const onScreen = chat === 'desk' ? visible('desk') : visible('customer') && customer.channel() === chat;
+    if (onScreen) seen[chat] = counts[chat];
+    unread[chat] = Math.max(0, counts[chat] - seen[chat]);
+  }
+  customer.showUnread(unread);
+  const tabs = { customer: CHANNELS.reduce((sum, chat) => sum + unread[chat], 0), desk: unread.desk };
+  for (const pane of ['customer', 'desk']) {
     const badge = document.querySelector(`#tab-${pane} .badge`);
-    const unread = Math.max(0, counts[pane] - seen[pane]);
-    badge.hidden = unread === 0;
-    badge.textContent = String(unread);
+    badge.hidden = tabs[pane] === 0;
+    badge.textContent = String(tabs[pane]);
   }
 }
 
-// The customer has the chat open: the business's delivered messages become read (a real status webhook).
-let reading = false;
-async function markRead() {
-  if (reading || !state || !visible('whatsapp')) return;
-  if (!state.whatsapp.messages.some((m) => m.from === 'business' && m.status === 'delivered')) return;
-  reading = true;
-  try {
-    await api('customer/read');
-  } catch {
-    // The next state update tries again.
-  } finally {
-    reading = false;
-  }
+// The customer has the chat open: the business's delivered messages become read.
+function readIfSeen() {
+  countUnread();
+  if (visible('customer')) customer.markRead();
 }
-document.addEventListener('visibilitychange', () => { countUnread(); markRead(); });
-window.matchMedia('(max-width: 880px)').addEventListener('change', () => { countUnread(); markRead(); });
+document.addEventListener('visibilitychange', readIfSeen);
+window.matchMedia('(max-width: 880px)').addEventListener('change', readIfSeen);
 
 // A resized window (a phone turned, the keyboard opened) keeps both chats at their newest message.
 window.addEventListener('resize', () => {
-  for (const box of [ui.waScroll, ui.tgScroll]) box.scrollTop = box.scrollHeight;
+  for (const box of [customer.scroll, ui.tgScroll]) box.scrollTop = box.scrollHeight;
 });
 
 ui.panes.dataset.active = activePane;

@@ -1,7 +1,6 @@
 import type { User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
-import { startBotApiRouter } from '../helpers/bot-api-router.js';
+import { startBotApiRouter, startTelegramSimulator, type BotApiRouter, type TelegramSimulator } from '../fakes/telegram.js';
 import { botctl } from '../helpers/cli.js';
 import { PipelineCell } from '../helpers/pipeline-cell.js';
 import { until } from '../helpers/until.js';
@@ -14,7 +13,7 @@ const TENANT = { slug: 'smile', name: 'Smile Dental', phoneNumberId: '6300016', 
 
 let desk: TelegramSimulator;
 let customerBot: TelegramSimulator;
-let router: Awaited<ReturnType<typeof startBotApiRouter>>;
+let router: BotApiRouter;
 let h: PipelineCell;
 
 const toCustomer = () => customerBot.messagesIn(CUSTOMER.id).filter((m) => m.from?.is_bot);

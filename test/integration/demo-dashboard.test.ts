@@ -18,8 +18,8 @@ describe('botctl demo links to the demo clinic\'s dashboard', () => {
     expect(page).toMatch(/<a [^>]*href="dashboard"[^>]*data-testid="dashboard-link"/);
     const link = new URL('dashboard', demo.url).toString();
 
-    await demo.api('api/customer/messages', { text: 'Сколько стоит профессиональная чистка зубов?' });
-    await demo.api('api/customer/messages', { text: 'Вы делаете пирсинг языка?' });
+    await demo.api('api/customer/messages', { channel: 'whatsapp', text: 'Сколько стоит профессиональная чистка зубов?' });
+    await demo.api('api/customer/messages', { channel: 'whatsapp', text: 'Вы делаете пирсинг языка?' });
     const origin = new URL(link).origin;
     const login = async () => {
       const start = await fetch(link, { redirect: 'manual' });

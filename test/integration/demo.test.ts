@@ -14,8 +14,8 @@ const FAQ_ANSWER = 'Профессиональная чистка зубов с�
 
 let demo: DemoProcess;
 const state = async () => (await demo.api<ConsoleState>('api/state')).body;
-const business = async () => (await state()).whatsapp.messages.filter((m) => m.from === 'business');
-const cards = async () => (await state()).telegram.messages.filter((m) => m.role?.kind === 'card');
+const business = async () => (await state()).chats.whatsapp.messages.filter((m) => m.from === 'business');
+const cards = async () => (await state()).desk.messages.filter((m) => m.role?.kind === 'card');
 
 beforeAll(async () => {
   // Reminders after 3 s instead of a minute, so the walk sees one arrive.
@@ -36,31 +36,37 @@ describe('botctl demo: the console API on a real cell (offline: no LLM)', () => 
     const html = await page.text();
     expect(html).toContain('assets/console.js');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from the network
-    for (const asset of ['assets/console.js', 'assets/console.css', 'assets/icon.svg']) expect((await fetch(new URL(asset, demo.url))).status).toBe(200);
+    for (const asset of ['assets/console.js', 'assets/customer.js', 'assets/console.css', 'assets/icon.svg']) expect((await fetch(new URL(asset, demo.url))).status).toBe(200);
     expect((await fetch(new URL('assets/../../botctl.env', demo.url))).status).toBe(404);
     expect((await fetch(new URL('/healthz', demo.url))).status).toBe(200);
 
     const s = await state();
     expect(s.business).toEqual({ name: 'Smile Dental', phone: '+7 701 555 12 34', timezone: 'Asia/Almaty' });
     expect(s.llm.label).toBe('No LLM: exact FAQ answers only');
-    expect(s.telegram.managers.map((m) => m.name)).toEqual(['Алия Сейтова', 'Данияр Ахметов']);
-    expect(s.telegram.chat.members.map((m) => m.id)).toEqual([ALIYA, DANIYAR]);
+    expect(s.desk.managers.map((m) => m.name)).toEqual(['Алия Сейтова', 'Данияр Ахметов']);
+    expect(s.desk.chat.members.map((m) => m.id)).toEqual([ALIYA, DANIYAR]);
+    // One customer per channel, each with the identity its channel gives the business.
+    expect(Object.fromEntries(Object.entries(s.chats).map(([channel, chat]) => [channel, [chat.business.address, chat.customer.name, chat.customer.address, chat.messages]]))).toEqual({
+      whatsapp: ['+7 701 555 12 34', 'Айгерим', '+77011234567', []],
+      instagram: ['@smile_dental_almaty', 'Дана', '1784140077001234', []],
+      telegram: ['@smile_dental_almaty_bot', 'Ерлан', '@erlan_almaty', []],
+    });
   });
 
   test('FAQ answered, then hand over, take, reply, read receipts and resolve — through the real webhook and callback paths', async () => {
     // 1. An FAQ question: the exact FAQ answer (no LLM), and the customer's message is read by the worker.
-    const asked = await demo.api<{ wamid: string; httpStatus: number }>('api/customer/messages', { text: 'Сколько стоит профессиональная чистка зубов?' });
+    const asked = await demo.api<{ id: string; httpStatus: number }>('api/customer/messages', { channel: 'whatsapp', text: 'Сколько стоит профессиональная чистка зубов?' });
     expect(asked).toMatchObject({ status: 200, body: { httpStatus: 200 } });
     await until(async () => (await business()).length === 1, 20_000, 'the FAQ answer');
     expect((await business())[0]!.text).toBe(FAQ_ANSWER);
-    await until(async () => (await state()).whatsapp.messages.find((m) => m.id === asked.body.wamid)?.status === 'read', 10_000, 'the read receipt');
+    await until(async () => (await state()).chats.whatsapp.messages.find((m) => m.id === asked.body.id)?.status === 'read', 10_000, 'the read receipt');
     // The phone reports the answer delivered (a signed status webhook), then read when the chat is looked at.
     await until(async () => (await business())[0]!.status === 'delivered', 10_000, 'delivered');
-    expect((await demo.api('api/customer/read', {})).body).toEqual({ read: 1 });
+    expect((await demo.api('api/customer/read', { channel: 'whatsapp' })).body).toEqual({ read: 1 });
     expect((await business())[0]!.status).toBe('read');
 
     // 2. A question the knowledge base does not cover: holding reply and a card with Take / Resolve.
-    await demo.api('api/customer/messages', { text: 'Вы делаете пирсинг языка?' });
+    await demo.api('api/customer/messages', { channel: 'whatsapp', text: 'Вы делаете пирсинг языка?' });
     await until(async () => (await cards()).length === 1 && (await business()).length === 2, 20_000, 'the card and the holding reply');
     expect((await business())[1]!.text).toContain('передал ваш вопрос менеджеру');
     const card = (await cards())[0]!;
@@ -72,7 +78,11 @@ describe('botctl demo: the console API on a real cell (offline: no LLM)', () => 
     // 3. Buttons that are not on the message, strangers and empty texts are refused.
     expect((await demo.api('api/desk/press', { managerId: ALIYA, messageId: card.id, data: 'h:999:t' })).status).toBe(409);
     expect((await demo.api('api/desk/press', { managerId: 1, messageId: card.id, data: card.buttons[0]![0]!.data })).status).toBe(400);
-    expect((await demo.api('api/customer/messages', { text: '   ' })).status).toBe(400);
+    expect((await demo.api('api/customer/messages', { channel: 'whatsapp', text: '   ' })).status).toBe(400);
+    expect((await demo.api('api/customer/messages', { text: 'Здравствуйте' })).body).toEqual({ error: 'give a channel: whatsapp, instagram, telegram' });
+    expect((await demo.api('api/customer/messages', { channel: 'viber', text: 'Здравствуйте' })).status).toBe(400);
+    // Instagram takes at most 1,000 characters; the same text is fine on Telegram's 4,096 (not sent here).
+    expect((await demo.api('api/customer/messages', { channel: 'instagram', text: 'а'.repeat(1001) })).body).toEqual({ error: 'Instagram takes at most 1000 characters in a message' });
     // Another site's page can send a plain-text POST without CORS; the console takes JSON only.
     const simple = await fetch(new URL('api/customer/messages', demo.url), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"text":"hi"}' });
     expect(simple.status).toBe(415);
@@ -80,8 +90,8 @@ describe('botctl demo: the console API on a real cell (offline: no LLM)', () => 
     // 4. Алия takes it: the bot answers her press, the customer is greeted by her name, the card shows the owner.
     const take = await demo.api<{ queryId: string }>('api/desk/press', { managerId: ALIYA, messageId: card.id, data: card.buttons[0]![0]!.data });
     expect(take.status).toBe(200);
-    await until(async () => (await state()).telegram.answers.find((a) => a.queryId === take.body.queryId), 10_000, 'the answer to the press');
-    expect((await state()).telegram.answers.find((a) => a.queryId === take.body.queryId)!.text).toContain('Запрос №1 ваш');
+    await until(async () => (await state()).desk.answers.find((a) => a.queryId === take.body.queryId), 10_000, 'the answer to the press');
+    expect((await state()).desk.answers.find((a) => a.queryId === take.body.queryId)!.text).toContain('Запрос №1 ваш');
     await until(async () => (await business()).length === 3, 10_000, 'the greeting');
     expect((await business())[2]!.text).toContain('Меня зовут Алия');
     await until(async () => (await cards())[0]!.buttons.flat().some((b) => b.text === 'Вернуть в очередь'), 10_000, 'the taken card');
@@ -91,9 +101,9 @@ describe('botctl demo: the console API on a real cell (offline: no LLM)', () => 
     expect(reply.status).toBe(200);
     await until(async () => (await business()).length === 4, 10_000, 'the manager reply on WhatsApp');
     expect((await business())[3]!.text).toBe('Пирсинг не делаем, но приглашаем на консультацию.');
-    const deliveryLine = async () => (await state()).telegram.messages.find((m) => m.replyTo?.id === reply.body.messageId && m.fromBot);
+    const deliveryLine = async () => (await state()).desk.messages.find((m) => m.replyTo?.id === reply.body.messageId && m.fromBot);
     await until(async () => (await deliveryLine())?.text.includes('доставлено'), 10_000, 'the delivered line');
-    await demo.api('api/customer/read', {});
+    await demo.api('api/customer/read', { channel: 'whatsapp' });
     await until(async () => (await deliveryLine())?.text.includes('прочитано'), 10_000, 'the read line');
 
     // 6. Resolve: the card shows the outcome and loses its buttons, except "Teach the bot" (a manager answered).
@@ -104,9 +114,9 @@ describe('botctl demo: the console API on a real cell (offline: no LLM)', () => 
     expect((await cards())[0]!.buttons.flat().map((b) => b.text)).toEqual(['🎓 Научить бота']);
 
     // 7. A request nobody takes: the reminder arrives in the group as the desk posts it.
-    await demo.api('api/customer/messages', { text: 'Хочу записаться на чистку завтра в 15:00' });
+    await demo.api('api/customer/messages', { channel: 'whatsapp', text: 'Хочу записаться на чистку завтра в 15:00' });
     await until(async () => (await cards()).length === 2, 20_000, 'the second card');
-    const reminder = await until(async () => (await state()).telegram.messages.find((m) => m.role?.kind === 'reminder' && m.role.handoverNumber === 2), 20_000, 'the reminder');
+    const reminder = await until(async () => (await state()).desk.messages.find((m) => m.role?.kind === 'reminder' && m.role.handoverNumber === 2), 20_000, 'the reminder');
     expect(reminder.text).toContain('Запрос №2 ждёт');
     expect(reminder.fromBot).toBe(true);
   }, 90_000);
@@ -140,28 +150,45 @@ describe('botctl demo: --keep, --data-dir and refusals', () => {
   test('--keep leaves the cell, whose database shows the message came in by the signed webhook; --data-dir continues it', async () => {
     const first = await startDemoProcess(['--port', '0', '--keep']);
     dirs.push(first.dir);
-    const sent = await first.api<{ wamid: string }>('api/customer/messages', { text: 'Где вы находитесь?' });
-    await until(async () => (await first.api<ConsoleState>('api/state')).body.whatsapp.messages.some((m) => m.from === 'business'), 20_000, 'the answer');
+    const sent = await first.api<{ id: string }>('api/customer/messages', { channel: 'whatsapp', text: 'Где вы находитесь?' });
+    await until(async () => (await first.api<ConsoleState>('api/state')).body.chats.whatsapp.messages.some((m) => m.from === 'business'), 20_000, 'the answer');
     expect(await first.interrupt()).toBe(0);
     expect(existsSync(join(first.dir, 'botctl.env'))).toBe(true);
 
     const db = new Database(join(first.dir, 'botctl.db'), { readonly: true });
     try {
-      const inbound = db.prepare('SELECT id, trace_id AS traceId FROM messages WHERE provider_message_id = ?').get(sent.body.wamid) as { id: number; traceId: string };
+      const inbound = db.prepare('SELECT id, trace_id AS traceId FROM messages WHERE provider_message_id = ?').get(sent.body.id) as { id: number; traceId: string };
       const steps = (db.prepare('SELECT step FROM trace_events WHERE trace_id = ? ORDER BY id').all(inbound.traceId) as { step: string }[]).map((r) => r.step);
       expect(steps[0]).toBe('webhook.received');
       expect(db.prepare('SELECT slug, name, locale, timezone FROM tenants').all()).toEqual([{ slug: 'dental-almaty', name: 'Smile Dental', locale: 'ru', timezone: 'Asia/Almaty' }]);
+      // Instagram and the customer bot were connected as `tenant update` connects them: recorded, tokens sealed.
+      expect(db.prepare('SELECT channel, external_id AS id, length(access_token_enc) > 0 AS sealed FROM channel_accounts ORDER BY id').all()).toEqual([
+        { channel: 'whatsapp', id: '109876543210987', sealed: 1 }, { channel: 'instagram', id: '17841400012345678', sealed: 1 }, { channel: 'telegram', id: '7123456789', sealed: 1 },
+      ]);
+      expect(db.prepare("SELECT json_extract(detail, '$.channel') AS channel FROM audit_log WHERE action = 'tenant.channel' ORDER BY id").all()).toEqual([{ channel: 'instagram' }, { channel: 'telegram' }]);
     } finally {
       db.close();
     }
 
     const again = await startDemoProcess(['--port', '0', '--data-dir', first.dir]);
     expect(again.dir).toBe(first.dir);
-    await again.api('api/customer/messages', { text: 'Какой у вас график работы?' });
-    await until(async () => (await again.api<ConsoleState>('api/state')).body.whatsapp.messages.some((m) => m.from === 'business'), 20_000, 'the answer after a restart');
+    // The second run reads the Instagram and customer bot tokens back from the cell: all three channels answer.
+    for (const channel of ['whatsapp', 'instagram', 'telegram'] as const) await again.api('api/customer/messages', { channel, text: 'Какой у вас график работы?' });
+    const answered = async () => Object.values((await again.api<ConsoleState>('api/state')).body.chats).map((c) => c.messages.some((m) => m.from === 'business'));
+    await until(async () => (await answered()).every(Boolean), 20_000, 'the answers on every channel after a restart');
     expect(await again.interrupt()).toBe(0);
     expect(again.lines.join('\n')).toContain(`the cell is in ${first.dir}`);
     expect(existsSync(join(first.dir, 'botctl.db'))).toBe(true);
+    const cell = new Database(join(first.dir, 'botctl.db'), { readonly: true });
+    try {
+      // Three customers, one contact each, on three channel accounts; no account was connected twice.
+      expect(cell.prepare('SELECT a.channel, c.provider_id AS id FROM contacts c JOIN channel_accounts a ON a.id = c.channel_account_id ORDER BY c.id').all()).toEqual([
+        { channel: 'whatsapp', id: '77011234567' }, { channel: 'instagram', id: '1784140077001234' }, { channel: 'telegram', id: '880777001' },
+      ]);
+      expect(cell.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'tenant.channel'").get()).toEqual({ n: 2 });
+    } finally {
+      cell.close();
+    }
   }, 90_000);
 
   test('refuses an --env-file, and a --data-dir holding a database without its env file', async () => {

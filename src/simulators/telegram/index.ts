@@ -17,3 +17,4 @@ export type { ChatOptions, MessageVersion, SimChat, StoredMessage, Topic } from 
 export function startTelegramSimulator(options: TelegramSimulatorOptions = {}): Promise<TelegramSimulator> {
   return TelegramSimulator.start(options);
 }
+export { startBotApiRouter, type BotApiRouter } from './bot-api-router.js';
