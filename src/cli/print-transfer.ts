@@ -11,6 +11,11 @@ export function describeCounts(counts: Record<Family, number>, openHandovers?: n
     plural(counts.message, 'message'),
     `${plural(counts.handover, 'handover')}${openHandovers ? ` (${openHandovers} open)` : ''}`,
     plural(counts.llm_call, 'LLM call record'),
+    plural(counts.service, 'service'),
+    plural(counts.booking, 'booking'),
+    plural(counts.offer, 'offer'),
+    plural(counts.webhook_endpoint, 'webhook endpoint'),
+    plural(counts.crm_connection, 'CRM connection'),
     plural(counts.audit, 'audit entry', 'audit entries'),
   ].join(', ');
 }

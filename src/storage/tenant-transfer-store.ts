@@ -64,7 +64,8 @@ export class TenantTransferStore {
     let statement = this.inserts.get(key);
     if (!statement) {
       const columns = fields.map((f) => (f === 'tenant_id' ? f : columnOf(spec, f)));
-      statement = this.db.prepare(`INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${fields.map((f) => `@${f}`).join(', ')}) RETURNING id`);
+      // rowid: the id of every table but sales_settings, whose key is the tenant.
+      statement = this.db.prepare(`INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${fields.map((f) => `@${f}`).join(', ')}) RETURNING rowid AS id`);
       this.inserts.set(key, statement);
     }
     return (statement.get(values) as { id: number }).id;

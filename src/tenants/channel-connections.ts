@@ -19,7 +19,9 @@ export interface ChannelView {
 }
 
 /** Instagram's professional account ids are numeric (17841…); anything else is a pasted username or URL. */
-const IG_ACCOUNT_ID = /^\d{5,25}$/;
+export const IG_ACCOUNT_ID = /^\d{5,25}$/;
+/** A Telegram bot's id: the digits of its token before ':'. */
+export const TELEGRAM_BOT_ID = /^\d{5,20}$/;
 
 /**
  * Connects a tenant's Instagram professional account (and lists every channel of a tenant). Tokens are sealed with

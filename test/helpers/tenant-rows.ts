@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { salesAndIntegrationRows } from './tenant-rows-sales.js';
 
 /**
  * Everything a cell holds for one tenant, with the cell's own ids replaced by what stays the same across cells
@@ -17,11 +18,12 @@ export function tenantRows(dataDir: string, slug: string): Record<string, unknow
       tenant: all(`SELECT slug, name, status, locale, timezone, telegram_chat_id, owner_chat_id, business_hours, remind_after_ms, remind_every_ms,
         remind_max, reply_timeout_ms, prompt_version, voice_transcription, llm_calls_per_hour, texts, telegram_is_forum, dashboard_managers, digest, digest_sent_for,
         created_at, updated_at FROM tenants WHERE slug = ?`),
-      accounts: all(`SELECT channel, external_id, status, status_detail, created_at, updated_at FROM channel_accounts WHERE tenant_id = ${T}`),
+      accounts: all(`SELECT channel, external_id, status, status_detail, created_at, updated_at FROM channel_accounts WHERE tenant_id = ${T} ORDER BY channel`),
       prompts: all(`SELECT version, body, actor, note, created_at FROM prompts WHERE tenant_id = ${T} ORDER BY version`),
       knowledge: all(`SELECT s.name, s.format, s.checksum, s.chunk_count, s.created_at, s.updated_at, c.ordinal, c.heading, c.question, c.answer, c.text, c.created_at AS chunk_created_at
         FROM kb_sources s JOIN kb_chunks c ON c.source_id = s.id WHERE s.tenant_id = ${T} ORDER BY s.name, c.ordinal`),
-      contacts: all(`SELECT provider_id, display_name, phone, locale, metadata, created_at, updated_at FROM contacts WHERE tenant_id = ${T} ORDER BY provider_id`),
+      contacts: all(`SELECT (SELECT channel FROM channel_accounts a WHERE a.id = channel_account_id) AS channel, provider_id, display_name, phone, user_id, handle, locale, metadata,
+        created_at, updated_at FROM contacts WHERE tenant_id = ${T} ORDER BY provider_id`),
       conversations: all(`SELECT ${contact('contact_id')} AS contact, state, ${handover('handover_id')} AS handover, state_changed_at, notice_sent_at, created_at, updated_at
         FROM conversations WHERE tenant_id = ${T} ORDER BY contact`),
       handovers: all(`SELECT number, ${contact('contact_id')} AS contact, (SELECT ${contact('v.contact_id')} FROM conversations v WHERE v.id = conversation_id) AS conversation_of,
@@ -37,6 +39,7 @@ export function tenantRows(dataDir: string, slug: string): Record<string, unknow
         (SELECT coalesce(provider_message_id, body) FROM messages m WHERE m.id = message_id) AS message, created_at
         FROM desk_messages WHERE tenant_id = ${T} ORDER BY id`),
       llmCalls: all(`SELECT ${contact('contact_id')} AS contact, purpose, at, duration_ms, outcome, error FROM llm_calls WHERE tenant_id = ${T} ORDER BY id`),
+      ...salesAndIntegrationRows(all, T),
     };
   } finally {
     db.close();

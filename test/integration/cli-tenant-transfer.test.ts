@@ -1,10 +1,9 @@
-import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SecretBox } from '../../src/security/secret-box.js';
 import { SECRET_CONTEXT } from '../../src/tenants/tenant-service.js';
 import { botctl, initCell, type TempCell } from '../helpers/cli.js';
+import { openStoredSecret } from '../helpers/stored-secret.js';
 import { exportLines } from '../helpers/transfer-files.js';
 
 const TOKEN = 'EAAGclitoken0123456789abcdefghijklm';
@@ -16,16 +15,8 @@ let b: TempCell;
 let c: TempCell;
 const run = (cell: TempCell, args: string[], env: Record<string, string> = {}) => botctl(args, { ...cell.env, ...env });
 
-/** Opens a stored secret with the cell's own key, as the worker does: proof it was sealed for this cell. */
-function openSecret(cell: TempCell, column: 'access_token_enc' | 'app_secret_enc', context: string): string {
-  const db = new Database(join(cell.dataDir, 'botctl.db'), { readonly: true });
-  try {
-    const row = db.prepare(`SELECT ${column} AS v FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'smile'`).get() as { v: Buffer };
-    return new SecretBox(Buffer.from(cell.secretKey, 'base64')).open(row.v, context);
-  } finally {
-    db.close();
-  }
-}
+const openSecret = (cell: TempCell, column: 'access_token_enc' | 'app_secret_enc', context: string) =>
+  openStoredSecret(cell, `SELECT ${column} AS v FROM channel_accounts c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'smile'`, [], context);
 
 beforeAll(async () => {
   [a, b, c] = await Promise.all([initCell(), initCell(), initCell()]);

@@ -113,7 +113,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
 
     const lines = exportLines(file);
     const header = JSON.parse(lines[0]!) as Record<string, any>;
-    expect(header).toMatchObject({ type: 'header', format: 'botctl-tenant', format_version: 2, tenant: 'smile', secrets: { mode: 'passphrase' } });
+    expect(header).toMatchObject({ type: 'header', format: 'botctl-tenant', format_version: 3, tenant: 'smile', secrets: { mode: 'passphrase' } });
     expect(header.counts).toMatchObject({ tenant: 1, channel_account: 1, prompt: 2, kb_source: 3, contact: 2, conversation: 2, handover: 2 });
     expect(header.counts.message).toBe(lines.filter((l) => l.startsWith('{"type":"message"')).length);
     const text = lines.join('\n');
@@ -123,7 +123,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
     expect(text).not.toContain('Bolt Garage');
     const audit = src.query<{ action: string; detail: string }>("SELECT action, detail FROM audit_log WHERE action = 'tenant.export'");
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ file, secrets: 'passphrase', format_version: 2 });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ file, secrets: 'passphrase', format_version: 3 });
   }, 30_000);
 
   test('a file that is wrong, damaged, truncated or meets a taken number is refused with nothing written', async () => {
@@ -139,7 +139,7 @@ describe('moving a tenant between cells with tenant export and tenant import', (
       { what: 'no passphrase', args: [file], error: /sealed with a passphrase and none was given/ },
       { what: 'wrong passphrase', args: [file], error: /the passphrase does not open the secrets/, env: { BOTCTL_TRANSFER_PASSPHRASE: 'not the right passphrase' } },
       { what: 'not JSON', args: [bad('broken.jsonl', (l) => { l[message.line - 1] = '{"type":"message",'; }), ...withPassphrase], error: new RegExp(`line ${message.line} of broken\\.jsonl: it is not valid JSON`) },
-      { what: 'newer format', args: [bad('newer.jsonl', (l) => { l[0] = l[0]!.replace('"format_version":2', '"format_version":3'); }), ...withPassphrase], error: /format version 3, which this botctl .* upgrade botctl/ },
+      { what: 'newer format', args: [bad('newer.jsonl', (l) => { l[0] = l[0]!.replace('"format_version":3', '"format_version":4'); }), ...withPassphrase], error: /format version 4, which this botctl .* upgrade botctl/ },
       { what: 'truncated', args: [bad('short.jsonl', (l) => l.splice(-2)), ...withPassphrase], error: /holds \d+ \w+ records but its header says \d+ .*truncated/ },
       {
         what: 'refused by a constraint after the tenant row was written',

@@ -3,13 +3,12 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Cell } from '../../cell.js';
-import { registerTenantSecret } from '../../observability/redact.js';
 import { AuditStore, currentActor } from '../../storage/audit-store.js';
 import { cellId } from '../../storage/cell-meta.js';
 import { migrationStatus } from '../../storage/migrate.js';
 import { TenantTransferStore } from '../../storage/tenant-transfer-store.js';
 import { TenantService } from '../tenant-service.js';
-import { atRestContext, SECRET_FIELDS, transportField } from './channel-secrets.js';
+import { sealSecretsForFile } from './carry-secrets.js';
 import { FAMILIES, FORMAT_NAME, FORMAT_VERSION, SPECS, type Family, type TransferHeader } from './format.js';
 import { TransportBox } from './transport-secrets.js';
 import { writePrivateFile } from './write-private-file.js';
@@ -34,6 +33,8 @@ export interface ExportSummary {
   unfinishedJobs: Record<string, number>;
   /** Handovers waiting or taken: the target posts their cards again. */
   openHandovers: number;
+  /** CRM connections marked broken: the events they hold stay on this cell (the outbox is not carried). */
+  brokenCrm: string[];
 }
 
 /**
@@ -52,15 +53,7 @@ export function exportTenant(cell: Cell, slug: string, options: ExportOptions, c
     unfinishedJobs: store.unfinishedJobs(tenant.id),
   }))();
 
-  for (const account of snapshot.rows.channel_account) {
-    for (const field of SECRET_FIELDS) {
-      const sealed = account[field] as Buffer | null;
-      if (sealed === null) continue;
-      const plaintext = cell.secrets.open(sealed, atRestContext(String(account.channel), field, tenant.slug), `the ${field} of tenant ${tenant.slug}`);
-      registerTenantSecret(plaintext);
-      account[field] = box ? box.seal(plaintext, transportField(String(account.channel), field)) : null;
-    }
-  }
+  sealSecretsForFile(snapshot.rows, cell.secrets, box, tenant.slug);
 
   const header: TransferHeader = {
     type: 'header',
@@ -89,5 +82,6 @@ export function exportTenant(cell: Cell, slug: string, options: ExportOptions, c
     detail: { file, sha256, format_version: FORMAT_VERSION, secrets: header.secrets.mode, counts: header.counts },
   });
   const openHandovers = snapshot.rows.handover.filter((h) => h.status !== 'resolved').length;
-  return { file, bytes: bytes.length, sha256, gzip, header, tenantStatus: tenant.status, unfinishedJobs: snapshot.unfinishedJobs, openHandovers };
+  const brokenCrm = snapshot.rows.crm_connection.filter((c) => c.status === 'broken').map((c) => String(c.provider));
+  return { file, bytes: bytes.length, sha256, gzip, header, tenantStatus: tenant.status, unfinishedJobs: snapshot.unfinishedJobs, openHandovers, brokenCrm };
 }

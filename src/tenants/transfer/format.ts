@@ -1,6 +1,6 @@
 /**
- * The tenant export format (docs/decisions/0014-tenant-moves.md): JSON Lines, optionally gzipped. Line 1 is the
- * header; every other line is one row of one family, `{"type": <family>, "row": {<column>: <value>, …}}`, with the
+ * The tenant export format (docs/decisions/0014-tenant-moves.md, 0036-tenant-export-v3.md): JSON Lines, optionally
+ * gzipped. Line 1 is the header; every other line is one row of one family, `{"type": <family>, "row": {<column>: <value>, …}}`, with the
  * source cell's ids (the envelope keeps `type` apart from columns such as messages.type). References between rows use those
  * ids and always point to an earlier line, except `conversation.handover_id` (conversations come before the
  * handovers that point back at them). Import gives every row a new id on the target and maps the references.
@@ -8,15 +8,34 @@
  * A family lists every column of its table except `tenant_id` (implied). The unit test
  * test/unit/tenants/transfer/format.test.ts fails when a migration adds a column this list does not know, so a new
  * column is never dropped silently: add it here and raise FORMAT_VERSION.
+ *
+ * What a tenant owns and the format leaves behind, and why (the test lists the same tables):
+ * - `jobs`: pending work belongs to the cell that has it (payloads hold the source's ids, remote effects may already
+ *   have happened). Import queues on the target only what its carried state needs: a card per open handover, a card
+ *   per booking still waiting for a decision, and a job per customer reminder not sent yet.
+ * - `integration_events`, `webhook_deliveries`: the integrations outbox and its delivery log. Payloads are snapshots
+ *   naming the source's ids, pending deliveries are jobs of the source, and the log is pruned after its retention;
+ *   like jobs they stay with the source (export warns while deliveries or CRM syncs are pending). A broken CRM
+ *   connection's held events are among them: import holds the target's events from the import on instead.
+ * - `rate_budgets`, `job_fair_clock`, `desk_digest_pages`: this cell's counters and waiting lists; `trace_events`,
+ *   `webhook_rejections`: diagnostics keyed by the source's ids; `kb_vectors`: recomputed for the target's model;
+ *   `dashboard_links`, `dashboard_sessions`: logins to the source's dashboard.
+ * Secrets (channel tokens, webhook signing secrets, CRM credentials: fields of type `secret?`) are sealed with the
+ * export passphrase (secret-fields.ts, transport-secrets.ts), never with a cell's key and never in plain text.
  */
 
+import { INTEGRATION_SPECS, SALES_SPECS } from './format-v3-specs.js';
+
 export const FORMAT_NAME = 'botctl-tenant';
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** Versions this botctl reads (older ones are upgraded while reading: UPGRADES). */
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** `ref:<family>` / `ref?:<family>`: the id of a row of that family in the same file (nullable with `?`). */
 export type FieldType = 'id' | 'int' | 'int?' | 'text' | 'text?' | 'json' | 'json?' | 'secret?' | `ref:${Family}` | `ref?:${Family}`;
+
+/** A family without an `id` field is one row per tenant, keyed by the tenant (sales_settings). */
+export const hasId = (spec: FamilySpec): boolean => 'id' in spec.fields;
 
 export interface FamilySpec {
   /** The record's `type`. */
@@ -31,14 +50,27 @@ export interface FamilySpec {
 export const FAMILIES = [
   'tenant', 'channel_account', 'prompt', 'kb_source', 'kb_chunk', 'contact', 'conversation', 'handover',
   'handover_event', 'message', 'desk_message', 'llm_call', 'audit', 'learning_setting', 'learning_digest', 'learned_item',
+  // Version 3: what the tenant sells (migration 0018) and its integrations (migration 0016).
+  'sales_setting', 'service', 'whatsapp_template', 'offer', 'booking', 'booking_event', 'booking_reminder', 'offer_event', 'held_message',
+  'webhook_endpoint', 'crm_connection', 'crm_link',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
+const V3_FAMILIES = FAMILIES.slice(FAMILIES.indexOf('sales_setting'));
 
 /**
  * Families added to version 1 after files of it were written (new tables only, no changed columns): a file without
  * their counts has none of their records. A botctl that does not know them refuses such a record by its type.
  */
 export const OPTIONAL_FAMILIES: ReadonlySet<Family> = new Set(['learning_setting', 'learning_digest', 'learned_item']);
+
+/**
+ * The version that introduced a family. A file of an older version has none of its records and no count for it
+ * (it reads as zero), and a record of it in such a file is refused by its type. Families not listed are in every version.
+ */
+export const INTRODUCED_IN: Partial<Readonly<Record<Family, number>>> = Object.fromEntries(V3_FAMILIES.map((f) => [f, 3]));
+
+/** Whether a file of `version` can hold records of `family`. */
+export const inVersion = (family: Family, version: number): boolean => version >= (INTRODUCED_IN[family] ?? 1);
 
 const TIMES = { created_at: 'int', updated_at: 'int' } as const;
 
@@ -47,6 +79,7 @@ const TIMES = { created_at: 'int', updated_at: 'int' } as const;
  * Version 2 (migration 0014, the owner's dashboard): tenants' dashboard settings, handovers' cause and question;
  * (migration 0011) the tenant's knowledge token budget; (migration 0013) the contact's WhatsApp user id;
  * (migration 0017) the contact's handle on its channel (Telegram @username).
+ * Version 3 added families only (INTRODUCED_IN), no field of an earlier family: a version 2 row reads as it is.
  */
 export const UPGRADES: Readonly<Record<number, Partial<Record<Family, Readonly<Record<string, unknown>>>>>> = {
   1: { tenant: { dashboard_managers: 1, digest: 'off', digest_sent_for: null, knowledge_budget_tokens: null }, handover: { cause: null, question: null }, contact: { user_id: null, handle: null } },
@@ -64,7 +97,9 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
   },
   channel_account: {
     family: 'channel_account', table: 'channel_accounts', orderBy: 'id',
-    // The secrets: sealed with the export passphrase (transport-secrets.ts), never with a cell's key.
+    // WhatsApp numbers, Instagram accounts and Telegram customer bots (external_id = the bot's id; its webhook secret
+    // is derived from the token, nothing more is stored). The secrets: sealed with the export passphrase
+    // (transport-secrets.ts), never with a cell's key.
     fields: { id: 'id', channel: 'text', external_id: 'text', access_token: 'secret?', app_secret: 'secret?', status: 'text', status_detail: 'text?', ...TIMES },
   },
   prompt: {
@@ -156,6 +191,8 @@ export const SPECS: Readonly<Record<Family, FamilySpec>> = {
       decided_at: 'int?', chat_id: 'int?', telegram_message_id: 'int?', thread_id: 'int?', digest_id: 'ref?:learning_digest', updated_at: 'int',
     },
   },
+  ...SALES_SPECS,
+  ...INTEGRATION_SPECS,
 };
 
 /** The one forward reference of the format: resolved after the handovers are written. */

@@ -1,5 +1,4 @@
 import type { Cell } from '../../cell.js';
-import { JOB } from '../../conversation/job-kinds.js';
 import { UserError } from '../../errors.js';
 import { Queue } from '../../jobs/queue.js';
 import { AuditStore, currentActor } from '../../storage/audit-store.js';
@@ -7,9 +6,11 @@ import { JobStore } from '../../storage/job-store.js';
 import { KnowledgeStore } from '../../storage/knowledge-store.js';
 import { durableTransaction } from '../../storage/open-db.js';
 import { TenantTransferStore } from '../../storage/tenant-transfer-store.js';
-import { atRestContext, SECRET_FIELDS, transportField } from './channel-secrets.js';
+import { openFileSecrets } from './carry-secrets.js';
 import { checkContent, checkTargetFree } from './check-import.js';
 import type { Family, TransferHeader } from './format.js';
+import { missingSecrets, type MissingSecret } from './missing-secrets.js';
+import { queueImportedWork, type QueuedWork } from './queue-imported-work.js';
 import { readTransferFile } from './read-transfer-file.js';
 import { TransportBox } from './transport-secrets.js';
 import { writeTenantRows } from './write-tenant-rows.js';
@@ -27,23 +28,25 @@ export interface ImportSummary {
   exportedAt: number;
   counts: Record<Family, number>;
   phoneNumberIds: string[];
+  /** Every channel account: WhatsApp numbers, Instagram accounts, Telegram customer bots. */
+  accounts: { channel: string; externalId: string }[];
   /** Open handovers, whose cards the worker posts again in the managers chat. */
   cardsQueued: number;
-  /** Channel accounts that arrived without their secrets (file exported without them). */
-  withoutSecrets: string[];
+  /** Bookings waiting for a decision (new cards) and customer reminders not sent yet, queued here. */
+  bookingCardsQueued: number;
+  remindersQueued: number;
+  /** What arrived without its secret (file exported without them), each with how to set it. */
+  withoutSecrets: MissingSecret[];
   dryRun: boolean;
 }
-
-// As the desk registers its jobs (src/desk/desk.ts): a Telegram outage of hours must not kill a card.
-const DESK_MAX_ATTEMPTS = 25;
 
 class DryRunDone extends Error {}
 
 /**
  * Adds a tenant from an export file, all or nothing: the file is read and checked completely, secrets are opened
- * with the passphrase and sealed with this cell's key, then ONE transaction checks that the slug and numbers are
- * free, writes every row with new ids, queues a new card for each open handover (no other job is carried: the
- * source's pending work stays there), and records `tenant.import`.
+ * with the passphrase, then ONE transaction checks that the slug and channel accounts are free, writes every row
+ * with new ids (secrets sealed with this cell's key), queues what the carried state needs (cards, booking cards,
+ * reminders; no other job is carried: the source's pending work stays there), and records `tenant.import`.
  */
 export function importTenant(cell: Cell, path: string, options: ImportOptions, clock: () => number = Date.now): ImportSummary {
   const parsed = readTransferFile(path);
@@ -51,58 +54,45 @@ export function importTenant(cell: Cell, path: string, options: ImportOptions, c
   const { header, records } = parsed;
   const tenant = records.tenant[0]!.row;
   const slug = String(tenant.slug);
-
-  const sealedSecrets = new Map<number, Partial<Record<string, Buffer>>>();
-  const withoutSecrets: string[] = [];
   const box = header.secrets.mode === 'passphrase' ? openBox(header.secrets, slug, options.passphrase) : null;
-  for (const { row } of records.channel_account) {
-    const channel = String(row.channel);
-    const sealed: Partial<Record<string, Buffer>> = {};
-    for (const field of SECRET_FIELDS) {
-      const value = row[field];
-      if (value === null) continue;
-      if (!box) throw new UserError(`the file says it holds no secrets, yet it has a sealed ${field}`, 'the file was edited; export the tenant again on the source cell');
-      sealed[field] = cell.secrets.seal(box.open(String(value), transportField(channel, field)), atRestContext(channel, field, slug));
-    }
-    if (!box) withoutSecrets.push(`${channel} ${String(row.external_id)}`);
-    sealedSecrets.set(row.id as number, sealed);
-  }
+  const secrets = openFileSecrets(parsed, box, cell.secrets);
 
   const store = new TenantTransferStore(cell.db);
   const queue = new Queue(new JobStore(cell.db), null, clock);
   const now = clock();
-  const openHandovers = records.handover.filter((h) => h.row.status !== 'resolved');
+  let queued: QueuedWork = { cards: 0, bookingCards: 0, reminders: 0 };
+  let withoutSecrets: MissingSecret[] = [];
   try {
     durableTransaction(cell.db, () => {
-      checkTargetFree(parsed, store);
-      const maps = writeTenantRows(parsed, { store, knowledge: new KnowledgeStore(cell.db), sealedSecrets, now });
+      checkTargetFree(parsed, store, cell.config.telegramBotToken ?? null);
+      const maps = writeTenantRows(parsed, { store, knowledge: new KnowledgeStore(cell.db), secrets, now });
       const tenantId = maps.tenant.values().next().value!;
-      for (const h of openHandovers) {
-        const handoverId = maps.handover.get(h.row.id as number)!;
-        const traceId = `handover-${handoverId}`;
-        queue.enqueue({ kind: JOB.postHandoverCard, tenantId, payload: { handoverId }, traceId, maxAttempts: DESK_MAX_ATTEMPTS });
-        // The "no reply yet" reminder of a taken handover was a pending job on the source; it decides itself when it is due.
-        if (h.row.status === 'taken') {
-          queue.enqueue({ kind: JOB.deskRemind, tenantId, payload: { handoverId, reminder: 'no_reply', n: 1 }, uniqueKey: `remind-reply:${handoverId}`, runAt: now + 1, traceId, maxAttempts: DESK_MAX_ATTEMPTS });
-        }
-      }
+      queued = queueImportedWork(parsed, maps, queue, tenantId, now);
+      withoutSecrets = secrets.carried ? [] : missingSecrets(parsed, maps);
       new AuditStore(cell.db).record({
         at: now, actor: currentActor(), action: 'tenant.import', tenantId, tenantSlug: slug,
-        detail: { from_cell: header.source_cell, exported_at: header.exported_at, botctl_version: header.botctl_version, file_sha256: parsed.sha256, counts: header.counts, cards_queued: openHandovers.length },
+        detail: {
+          from_cell: header.source_cell, exported_at: header.exported_at, botctl_version: header.botctl_version, format_version: header.format_version,
+          file_sha256: parsed.sha256, counts: header.counts, cards_queued: queued.cards, booking_cards_queued: queued.bookingCards, reminders_queued: queued.reminders,
+        },
       });
       if (options.dryRun) throw new DryRunDone();
     });
   } catch (err) {
     if (!(err instanceof DryRunDone)) throw err;
   }
+  const accounts = records.channel_account.map((a) => ({ channel: String(a.row.channel), externalId: String(a.row.external_id) }));
   return {
     tenant: slug,
     status: tenant.status as 'active' | 'disabled',
     source: header.source_cell,
     exportedAt: header.exported_at,
     counts: header.counts,
-    phoneNumberIds: records.channel_account.map((a) => String(a.row.external_id)),
-    cardsQueued: openHandovers.length,
+    phoneNumberIds: accounts.filter((a) => a.channel === 'whatsapp').map((a) => a.externalId),
+    accounts,
+    cardsQueued: queued.cards,
+    bookingCardsQueued: queued.bookingCards,
+    remindersQueued: queued.reminders,
     withoutSecrets,
     dryRun: options.dryRun,
   };

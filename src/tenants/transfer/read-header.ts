@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.js';
-import { FAMILIES, FORMAT_NAME, OPTIONAL_FAMILIES, FORMAT_VERSION, READABLE_VERSIONS, type TransferHeader } from './format.js';
+import { FAMILIES, FORMAT_NAME, FORMAT_VERSION, inVersion, OPTIONAL_FAMILIES, READABLE_VERSIONS, type TransferHeader } from './format.js';
 
 /**
  * Parses line 1 of an export file. A file that is not an export, or one from a newer botctl, is refused here with
@@ -35,7 +35,7 @@ export function readHeader(line: string, name: string): TransferHeader {
   if (typeof counts !== 'object' || counts === null) fail('the header has no counts');
   for (const family of FAMILIES) {
     // A family added after the file was written: the file has none (the upgrade of an older file while reading).
-    if (counts![family] === undefined && OPTIONAL_FAMILIES.has(family)) counts![family] = 0;
+    if (counts![family] === undefined && (OPTIONAL_FAMILIES.has(family) || !inVersion(family, version))) counts![family] = 0;
     if (!Number.isSafeInteger(counts![family]) || (counts![family] as number) < 0) fail(`the header has no count of ${family} records`);
   }
   const secrets = value.secrets as Record<string, unknown> | null;

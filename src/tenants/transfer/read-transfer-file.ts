@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../../errors.js';
-import { FAMILIES, LATE_REFS, SPECS, upgradeRow, type Family, type TransferHeader, type TransferRecord } from './format.js';
+import { FAMILIES, hasId, inVersion, LATE_REFS, SPECS, upgradeRow, type Family, type TransferHeader, type TransferRecord } from './format.js';
 import { readHeader } from './read-header.js';
 import { referenceTarget, validateRow } from './validate-record.js';
 
@@ -70,7 +70,7 @@ export function readTransferFile(path: string): ParsedTransfer {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('it is not a record');
     const type = (value as { type?: unknown }).type;
     const family = FAMILIES.find((f) => f === type);
-    if (!family) fail(`"${String(type)}" is not a kind of record of format version ${header.format_version}`);
+    if (!family || !inVersion(family, header.format_version)) fail(`"${String(type)}" is not a kind of record of format version ${header.format_version}`);
     const index = FAMILIES.indexOf(family!);
     if (index < familyIndex) fail(`the ${family} record comes after the ${FAMILIES[familyIndex]} records; records are in a fixed order`);
     familyIndex = index;
@@ -82,14 +82,15 @@ export function readTransferFile(path: string): ParsedTransfer {
     if ('problem' in checked) fail(checked.problem);
     const { row } = checked as { row: TransferRecord['row'] };
     const id = row.id as number;
-    if (ids[family!].has(id)) fail(`a second ${family} record with id ${id}`);
+    if (!hasId(spec) && records[family!].length > 0) fail(`a second ${family} record (a tenant has one)`);
+    if (hasId(spec) && ids[family!].has(id)) fail(`a second ${family} record with id ${id}`);
     for (const [field, fieldType] of Object.entries(spec.fields)) {
       const target = referenceTarget(fieldType) as Family | null;
       if (target === null || row[field] === null) continue;
       if (LATE_REFS.has(`${family}.${field}`)) late.push({ line, field, target, id: row[field] as number });
       else if (!ids[target].has(row[field] as number)) fail(`field "${field}" refers to ${target} ${row[field]}, which is not earlier in the file`);
     }
-    ids[family!].add(id);
+    if (hasId(spec)) ids[family!].add(id);
     records[family!].push({ type: family!, line, row });
   }
 

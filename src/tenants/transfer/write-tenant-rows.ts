@@ -2,9 +2,12 @@ import { basename } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { KnowledgeStore } from '../../storage/knowledge-store.js';
 import type { TenantTransferStore } from '../../storage/tenant-transfer-store.js';
-import { LATE_REFS, SPECS, type Family, type TransferRecord, type TransferRow } from './format.js';
+import type { FileSecrets } from './carry-secrets.js';
+import { hasId, LATE_REFS, SPECS, type Family, type TransferRecord, type TransferRow } from './format.js';
 import type { ParsedTransfer } from './read-transfer-file.js';
 import { referenceTarget } from './validate-record.js';
+import { writeIntegrations } from './write-integration-rows.js';
+import { writeSales } from './write-sales-rows.js';
 
 /** Source id → target id, per family. */
 export type IdMaps = Record<Family, Map<number, number>>;
@@ -12,9 +15,25 @@ export type IdMaps = Record<Family, Map<number, number>>;
 export interface RowWriterDeps {
   store: TenantTransferStore;
   knowledge: KnowledgeStore;
-  /** Secrets sealed with the target cell's key, per source channel account id and field. */
-  sealedSecrets: Map<number, Partial<Record<string, Buffer>>>;
+  /** The file's secrets, sealed with this cell's key as each row is written. */
+  secrets: FileSecrets;
   now: number;
+}
+
+/** What the writers of each group of families share: the rows, this cell's tenant id, the maps so far. */
+export interface FamilyWriter {
+  parsed: ParsedTransfer;
+  store: TenantTransferStore;
+  secrets: FileSecrets;
+  tenantId: number;
+  maps: IdMaps;
+  now: number;
+  /** Writes every record of a family with `write` (which returns the new id), reporting a refused row with its line. */
+  each(family: Family, write: (record: TransferRecord) => number): void;
+  /** A record's values for this cell: `tenant_id` added, references mapped, `overrides` applied. */
+  mapped(record: TransferRecord, overrides?: TransferRow): Record<string, unknown>;
+  /** The first id to give a family's rows when they must not reuse an id the source used (stale Telegram buttons). */
+  idAboveAll(family: Family, table: string): number;
 }
 
 const OPEN = new Set(['waiting', 'taken']);
@@ -48,16 +67,25 @@ export function writeTenantRows(parsed: ParsedTransfer, deps: RowWriterDeps): Id
     return { ...values, ...overrides };
   };
   const each = (family: Family, write: (record: TransferRecord) => number) => {
-    for (const record of parsed.records[family]) maps[family].set(record.row.id as number, guarded(record, () => write(record)));
+    for (const record of parsed.records[family]) {
+      const id = guarded(record, () => write(record));
+      if (hasId(SPECS[family])) maps[family].set(record.row.id as number, id);
+    }
   };
 
   // The desk state of another cell's bot says nothing about this cell's bot: start from 'ok' and let the desk find out.
   each('tenant', (r) => store.insert(SPECS.tenant, mapped(r, null, { telegram_status: 'ok', telegram_status_detail: null })));
   const tenantId = maps.tenant.values().next().value!;
+  const writer: FamilyWriter = {
+    parsed, store, secrets: deps.secrets, tenantId, maps, now: deps.now, each,
+    mapped: (record, overrides) => mapped(record, tenantId, overrides),
+    idAboveAll: (family, table) => parsed.records[family].reduce((max, r) => Math.max(max, r.row.id as number), store.maxId(table)) + 1,
+  };
+  // WhatsApp, Instagram and Telegram customer bot accounts, their secrets sealed with this cell's key.
   each('channel_account', (r) => store.insert(SPECS.channel_account, {
     ...mapped(r, tenantId),
-    access_token: deps.sealedSecrets.get(r.row.id as number)?.access_token ?? null,
-    app_secret: deps.sealedSecrets.get(r.row.id as number)?.app_secret ?? null,
+    access_token: deps.secrets.sealAtRest('channel_account', r, 'access_token', 0),
+    app_secret: deps.secrets.sealAtRest('channel_account', r, 'app_secret', 0),
   }));
   each('prompt', (r) => store.insert(SPECS.prompt, mapped(r, tenantId)));
   writeKnowledge(parsed, deps, tenantId, maps, guarded);
@@ -66,7 +94,7 @@ export function writeTenantRows(parsed: ParsedTransfer, deps: RowWriterDeps): Id
 
   // Handover ids start above every id the source used: a stale button on an old card (`h:<id>:t`) pressed in the
   // same chat then finds no handover of this tenant instead of acting on the wrong one.
-  let nextHandoverId = parsed.records.handover.reduce((max, h) => Math.max(max, h.row.id as number), store.maxId('handovers')) + 1;
+  let nextHandoverId = writer.idAboveAll('handover', 'handovers');
   each('handover', (r) => {
     // An open handover's card belongs to the source cell's bot, which this cell cannot edit: its card is posted again.
     const card: TransferRow = OPEN.has(String(r.row.status)) ? { telegram_chat_id: null, telegram_message_id: null, telegram_thread_id: null } : {};
@@ -80,7 +108,9 @@ export function writeTenantRows(parsed: ParsedTransfer, deps: RowWriterDeps): Id
   each('desk_message', (r) => store.insert(SPECS.desk_message, mapped(r, tenantId)));
   each('llm_call', (r) => store.insert(SPECS.llm_call, mapped(r, tenantId)));
   for (const r of parsed.records.audit) guarded(r, () => store.insertAudit(tenantId, r.row, parsed.header.source_cell.id));
-  writeLearning(parsed, store, tenantId, each, mapped);
+  writeLearning(writer);
+  writeSales(writer);
+  writeIntegrations(writer);
   return maps;
 }
 
@@ -90,12 +120,11 @@ export function writeTenantRows(parsed: ParsedTransfer, deps: RowWriterDeps): Id
  * writing has no job here and is carried as discarded; an update's kb chunk id is the source's, so it is dropped
  * (its source name, question and answer stay). The live entries are already in the carried `learned` source.
  */
-function writeLearning(parsed: ParsedTransfer, store: TenantTransferStore, tenantId: number, each: (family: Family, write: (record: TransferRecord) => number) => void,
-  mapped: (record: TransferRecord, tenantId: number | null, overrides?: TransferRow) => Record<string, unknown>): void {
+function writeLearning({ store, each, mapped }: FamilyWriter): void {
   const away: TransferRow = { chat_id: null, telegram_message_id: null };
-  each('learning_setting', (r) => store.insert(SPECS.learning_setting, mapped(r, tenantId)));
-  each('learning_digest', (r) => store.insert(SPECS.learning_digest, mapped(r, tenantId, away)));
-  each('learned_item', (r) => store.insert(SPECS.learned_item, mapped(r, tenantId, {
+  each('learning_setting', (r) => store.insert(SPECS.learning_setting, mapped(r)));
+  each('learning_digest', (r) => store.insert(SPECS.learning_digest, mapped(r, away)));
+  each('learned_item', (r) => store.insert(SPECS.learned_item, mapped(r, {
     ...away, thread_id: null, updates_chunk_id: null, ...(r.row.status === 'drafting' ? { status: 'discarded' } : {}),
   })));
 }

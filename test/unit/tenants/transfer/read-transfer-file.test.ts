@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../../../src/errors.js';
 import { readTransferFile } from '../../../../src/tenants/transfer/read-transfer-file.js';
-import { file, records, T, write } from '../../../helpers/transfer-fixture.js';
+import { currentRecords, file, records, salesRecords, T, write } from '../../../helpers/transfer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'botctl-transfer-'));
 
@@ -39,6 +39,21 @@ describe('reading a tenant export file', () => {
     expect(refusal(write(v2, false))).toMatch(/the handover record has no field "cause"/);
   });
 
+  test('a version 3 file carries what the tenant sells and its CRM links; a version 2 file reads as having none', () => {
+    const v3 = readTransferFile(write(file([...currentRecords(), ...salesRecords()], { format_version: 3 })));
+    expect(v3.records.booking_reminder[0]).toMatchObject({ line: 11, row: { booking_id: 8, outbound_message_id: 41 } });
+    expect(v3.records.sales_setting[0]!.row).toEqual({ reminder_offsets: '[3600000]', memory_retention_days: 30, updated_at: T });
+    expect(v3.records.crm_link[0]!.row).toMatchObject({ contact_id: 11, entity_id: '9001' });
+    // A version 2 header has no counts of the families added since.
+    const lines = file(currentRecords(), { format_version: 2 });
+    const header = JSON.parse(lines[0]!) as { counts: Record<string, number> };
+    for (const family of ['sales_setting', 'service', 'booking', 'webhook_endpoint', 'crm_connection', 'crm_link']) delete header.counts[family];
+    lines[0] = JSON.stringify(header);
+    const v2 = readTransferFile(write(lines));
+    expect(v2.header.counts).toMatchObject({ booking: 0, webhook_endpoint: 0, crm_link: 0, contact: 1 });
+    expect(v2.records.booking).toEqual([]);
+  });
+
   test.each([
     ['a line that is not JSON', () => { const l = file(); l[3] = '{"type":"contact",'; return l; }, /^line 4 of export-\d+\.jsonl: it is not valid JSON: .*export the tenant again/],
     ['an unknown kind of record', () => { const l = file(); l[3] = l[3]!.replace('"type":"contact"', '"type":"invoice"'); return l; }, /^line 4 .*"invoice" is not a kind of record of format version 1/],
@@ -53,7 +68,14 @@ describe('reading a tenant export file', () => {
     ['a duplicate id', () => { const r = records(); r.splice(3, 0, { ...r[2]!, row: { ...r[2]!.row, provider_id: 'x' } }); return file(r); }, /^line 5 .*a second contact record with id 11/],
     ['a truncated file', () => file().slice(0, -1), /holds 0 message records but its header says 1 \(the file is truncated or was edited\)/],
     ['a header naming another tenant', () => file(records(), { tenant: 'bolt' }), /^line 2 .*the tenant is "smile" but the header says "bolt"/],
-    ['a newer format version', () => file(records(), { format_version: 3 }), /format version 3, which this botctl \(reading 1, 2\) does not know: upgrade botctl/],
+    ['a newer format version', () => file(records(), { format_version: 4 }), /format version 4, which this botctl \(reading 1, 2, 3\) does not know: upgrade botctl/],
+    ['a version 2 file with a record of version 3', () => file([...currentRecords(), salesRecords()[1]!], { format_version: 2 }), /^line 8 .*"service" is not a kind of record of format version 2/],
+    ['a version 3 header without the count of a version 3 family', () => { const l = file([...currentRecords(), ...salesRecords()], { format_version: 3 }); const h = JSON.parse(l[0]!); delete h.counts.booking; l[0] = JSON.stringify(h); return l; },
+      /^line 1 .*the header has no count of booking records/],
+    ['a second settings record of a family keyed by the tenant', () => { const v3 = [...currentRecords(), ...salesRecords()]; v3.splice(7, 0, v3[6]!); return file(v3, { format_version: 3 }); },
+      /^line 9 .*a second sales_setting record \(a tenant has one\)/],
+    ['a reminder of a booking not in the file', () => { const v3 = [...currentRecords(), ...salesRecords()]; v3[9]!.row.booking_id = 99; return file(v3, { format_version: 3 }); },
+      /^line 11 .*field "booking_id" refers to booking 99, which is not earlier in the file/],
     ['an unknown way of sealing secrets', () => file(records(), { secrets: { mode: 'rot13' } }), /^line 1 .*sealed in a way \("rot13"\)/],
     ['a header without counts', () => file(records(), { counts: null }), /^line 1 .*the header has no counts/],
     ['a file that is not an export', () => ['{"hello":"world"}'], /is not a botctl tenant export \(line 1 is not its header\)/],
