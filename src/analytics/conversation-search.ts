@@ -1,3 +1,4 @@
+import type { Channel } from './channels.js';
 import type { Conversation, Outcome } from './conversations.js';
 import { reasonOf, type Reason } from './reasons.js';
 
@@ -7,7 +8,10 @@ export interface ConversationRow {
   startedAt: number;
   lastAt: number;
   customerName: string | null;
+  /** The customer's address on their channel: a phone number on WhatsApp, the channel's user id elsewhere. */
   customerPhone: string;
+  /** The channel the customer writes on (null only for a contact that is gone). */
+  channel: Channel | null;
   customerMessages: number;
   outcome: Outcome;
   managers: string[];
@@ -25,7 +29,8 @@ export interface ConversationFilter {
   reason?: string | undefined;
 }
 
-export function toRows(conversations: readonly Conversation[], contacts: Map<number, { name: string | null; phone: string }>): ConversationRow[] {
+export function toRows(conversations: readonly Conversation[], contacts: ReadonlyMap<number, { name: string | null; phone: string }>,
+  channelOf: (contactId: number) => Channel | undefined): ConversationRow[] {
   return conversations.map((c) => {
     const contact = contacts.get(c.contactId);
     const managers = new Set<string>();
@@ -34,7 +39,7 @@ export function toRows(conversations: readonly Conversation[], contacts: Map<num
       if (h.resolvedByName && h.resolvedById !== null) managers.add(h.resolvedByName);
     }
     return {
-      contactId: c.contactId, startedAt: c.startedAt, lastAt: c.lastAt, customerName: contact?.name ?? null, customerPhone: contact?.phone ?? '',
+      contactId: c.contactId, startedAt: c.startedAt, lastAt: c.lastAt, customerName: contact?.name ?? null, customerPhone: contact?.phone ?? '', channel: channelOf(c.contactId) ?? null,
       customerMessages: c.customerMessages, outcome: c.outcome, managers: [...managers], requests: c.handovers.map((h) => h.number),
       reasons: [...new Set(c.handovers.map((h) => reasonOf(h.cause)))], botFirstReplyMs: c.botFirstReplyMs,
     };

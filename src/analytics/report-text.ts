@@ -1,5 +1,7 @@
 import { duration } from '../dashboard/texts.js';
 import type { Report } from './analytics.js';
+import type { ChannelNumbers } from './by-channel.js';
+import type { Channel } from './channels.js';
 import type { KnowledgeGap } from './knowledge-gaps.js';
 import type { Spread } from './stats.js';
 import type { TimeRange } from './time-range.js';
@@ -7,8 +9,15 @@ import type { TimeRange } from './time-range.js';
 const d = (ms: number | null) => duration('en', ms);
 const spreadText = (s: Spread) => (s.count === 0 ? '—' : `median ${d(s.median)}, p90 ${d(s.p90)} (n=${s.count})`);
 const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
+const CHANNEL_NAMES: Record<Channel, string> = { whatsapp: 'WhatsApp', instagram: 'Instagram', telegram: 'Telegram' };
 
-/** `botctl report` as text: the overview, the managers' table and the reasons, in English for the operator. */
+function channelLine(l: ChannelNumbers): string {
+  const bot = l.botFirstReply.count === 0 ? '—' : `median ${d(l.botFirstReply.median)}, p90 ${d(l.botFirstReply.p90)}`;
+  return `  ${CHANNEL_NAMES[l.channel].padEnd(12)}conversations ${l.conversations} (bot alone ${l.botOnly}, handed over ${l.handedOver}), customer messages ${l.customerMessages}, `
+    + `first reply bot ${bot}, managers median ${d(l.humanFirstReply.median)}, requests ${l.requests}`;
+}
+
+/** `botctl report` as text: the overview, its lines per channel, the managers' table and the reasons, in English for the operator. */
 export function reportText(report: Report, range: TimeRange, now: number): string[] {
   const o = report.overview;
   const rows: [string, string][] = [
@@ -21,8 +30,11 @@ export function reportText(report: Report, range: TimeRange, now: number): strin
     ['Requests', `${o.requests} (never taken ${o.neverTaken}, outside business hours ${o.outsideHours})`],
     ['Open now', o.openNow === 0 ? '0' : `${o.openNow} (oldest #${o.oldestOpenNumber}, waiting ${d(now - (o.oldestOpenAt ?? now))})`],
   ];
-  const lines = [`${report.tenant.name} (${report.tenant.slug}) · ${range.dayLabels[0]} … ${range.dayLabels.at(-1)} (${range.timezone})`, ''];
+  const only = report.channel ? ` · ${CHANNEL_NAMES[report.channel]} only` : '';
+  const lines = [`${report.tenant.name} (${report.tenant.slug}) · ${range.dayLabels[0]} … ${range.dayLabels.at(-1)} (${range.timezone})${only}`, ''];
   for (const [k, v] of rows) lines.push(`${k.padEnd(24)}${v}`);
+  // A business on one channel would read its totals twice (the dashboard leaves the table out the same way).
+  if (report.byChannel.length > 1) lines.push('', 'By channel', ...report.byChannel.map(channelLine));
   lines.push('', 'Managers');
   if (report.managers.length === 0) lines.push('  none took a request');
   for (const m of report.managers) {

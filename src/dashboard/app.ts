@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Analytics } from '../analytics/analytics.js';
 import { searchConversations, type ConversationFilter } from '../analytics/conversation-search.js';
+import { parseChannel } from '../analytics/channels.js';
 import { CONVERSATION_GAP_MS, LOOKAHEAD_MS } from '../analytics/conversations.js';
 import { parseRange } from '../analytics/time-range.js';
 import { UserError } from '../errors.js';
@@ -147,7 +148,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     return c.html(message(locale, dashText(locale, 'logout'), dashText(locale, 'logged_out'), 'logged-out'));
   });
 
-  /** The page context of the session's tenant and the asked period, or a 400 that names the bad value. */
+  /** The page context of the session's tenant, the asked period and channel, or a 400 that names the bad value. */
   const context = (c: Context<Env>): PageContext | Response => {
     const session = c.get('session');
     const tenant = deps.analytics.tenant(session.tenantId);
@@ -156,8 +157,9 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const period = { period: c.req.query('period'), from: c.req.query('from'), to: c.req.query('to') };
     try {
       const range = parseRange({ preset: period.period, from: period.from, to: period.to }, clock(), tenant.timezone);
+      const channel = parseChannel(c.req.query('channel'));
       const kept = Object.fromEntries(Object.entries(period).filter(([, v]) => v !== undefined && v !== '')) as PageContext['period'];
-      return { locale, tenant, session, range, period: kept, t: (key, vars) => dashText(locale, key, vars) };
+      return { locale, tenant, session, range, period: kept, channel, channels: deps.analytics.channels(tenant.id), t: (key, vars) => dashText(locale, key, vars) };
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       if (isData(c.req.path)) return c.json({ ok: false, error: err.message, fix: err.hint }, 400);
@@ -166,12 +168,15 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   };
   const filterOf = (c: Context): ConversationFilter => ({ q: c.req.query('q'), outcome: c.req.query('outcome'), manager: c.req.query('manager'), reason: c.req.query('reason') });
 
-  app.get('/', (c) => withContext(c, (ctx) => c.html(overviewPage(ctx, deps.analytics.report(ctx.tenant, ctx.range), clock()))));
-  app.get('/managers', (c) => withContext(c, (ctx) => c.html(managersPage(ctx, deps.analytics.report(ctx.tenant, ctx.range)))));
-  app.get('/reasons', (c) => withContext(c, (ctx) => c.html(reasonsPage(ctx, deps.analytics.report(ctx.tenant, ctx.range)))));
-  app.get('/gaps', (c) => withContext(c, (ctx) => c.html(gapsPage(ctx, deps.analytics.knowledgeGaps(ctx.tenant.id, ctx.range)))));
+  // Every page and export of numbers honours the channel switch (`channel=`), as it honours the period.
+  const report = (ctx: PageContext) => deps.analytics.report(ctx.tenant, ctx.range, ctx.channel);
+  const rows = (ctx: PageContext, filter: ConversationFilter = {}) => deps.analytics.searchConversations(ctx.tenant.id, ctx.range, filter, ctx.channel);
+  app.get('/', (c) => withContext(c, (ctx) => c.html(overviewPage(ctx, report(ctx), clock()))));
+  app.get('/managers', (c) => withContext(c, (ctx) => c.html(managersPage(ctx, report(ctx)))));
+  app.get('/reasons', (c) => withContext(c, (ctx) => c.html(reasonsPage(ctx, report(ctx)))));
+  app.get('/gaps', (c) => withContext(c, (ctx) => c.html(gapsPage(ctx, deps.analytics.knowledgeGaps(ctx.tenant.id, ctx.range, ctx.channel)))));
   app.get('/conversations', (c) => withContext(c, (ctx) => {
-    const all = deps.analytics.searchConversations(ctx.tenant.id, ctx.range);
+    const all = rows(ctx);
     const managers = [...new Set(all.flatMap((r) => r.managers))].sort();
     const filter = filterOf(c);
     return c.html(conversationsPage(ctx, searchConversations(all, filter), filter, managers));
@@ -182,14 +187,14 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     return c.html(conversationView(ctx, found.contact, found.messages, found.events));
   }));
 
-  app.get('/export/conversations.csv', (c) => withContext(c, (ctx) => csv(c, `conversations-${ctx.tenant.slug}-${ctx.range.dayLabels[0]}.csv`,
-    conversationsCsv(deps.analytics.searchConversations(ctx.tenant.id, ctx.range, filterOf(c)), ctx.range.timezone))));
+  app.get('/export/conversations.csv', (c) => withContext(c, (ctx) => csv(c, `conversations-${ctx.tenant.slug}-${ctx.range.dayLabels[0]}${ctx.channel ? `-${ctx.channel}` : ''}.csv`,
+    conversationsCsv(rows(ctx, filterOf(c)), ctx.range.timezone))));
   app.get('/export/managers.csv', (c) => withContext(c, (ctx) => csv(c, `managers-${ctx.tenant.slug}-${ctx.range.dayLabels[0]}.csv`,
-    managersCsv(deps.analytics.report(ctx.tenant, ctx.range).managers))));
+    managersCsv(report(ctx).managers))));
 
-  app.get('/api/overview', (c) => withContext(c, (ctx) => c.json(deps.analytics.report(ctx.tenant, ctx.range))));
-  app.get('/api/gaps', (c) => withContext(c, (ctx) => c.json(deps.analytics.knowledgeGaps(ctx.tenant.id, ctx.range))));
-  app.get('/api/conversations', (c) => withContext(c, (ctx) => c.json(deps.analytics.searchConversations(ctx.tenant.id, ctx.range, filterOf(c)))));
+  app.get('/api/overview', (c) => withContext(c, (ctx) => c.json(report(ctx))));
+  app.get('/api/gaps', (c) => withContext(c, (ctx) => c.json(deps.analytics.knowledgeGaps(ctx.tenant.id, ctx.range, ctx.channel))));
+  app.get('/api/conversations', (c) => withContext(c, (ctx) => c.json(rows(ctx, filterOf(c)))));
   app.get('/api/conversations/:contactId', (c) => withContext(c, (ctx) => {
     const found = conversationData(ctx, c.req.param('contactId'), c.req.query('since'));
     return found ? c.json(found) : c.json({ ok: false, error: 'no such conversation in this business', fix: 'take the id from /dashboard/api/conversations' }, 404);

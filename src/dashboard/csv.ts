@@ -17,9 +17,10 @@ const line = (cells: (string | number | null)[]) => cells.map(cell).join(',');
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 
 export function conversationsCsv(rows: readonly ConversationRow[], timezone: string): string {
-  const header = ['started_local', 'last_message_local', 'customer', 'phone', 'customer_messages', 'outcome', 'managers', 'requests', 'reasons', 'bot_first_reply_s'];
+  // `channel` is the last column, so a spreadsheet built on the earlier columns keeps reading them where they were.
+  const header = ['started_local', 'last_message_local', 'customer', 'phone', 'customer_messages', 'outcome', 'managers', 'requests', 'reasons', 'bot_first_reply_s', 'channel'];
   return [line(header), ...rows.map((r) => line([localDateTime(r.startedAt, timezone), localDateTime(r.lastAt, timezone), r.customerName, r.customerPhone,
-    r.customerMessages, r.outcome, r.managers.join('; '), r.requests.join(' '), r.reasons.join(' '), seconds(r.botFirstReplyMs)]))].join('\r\n') + '\r\n';
+    r.customerMessages, r.outcome, r.managers.join('; '), r.requests.join(' '), r.reasons.join(' '), seconds(r.botFirstReplyMs), r.channel]))].join('\r\n') + '\r\n';
 }
 
 export function managersCsv(rows: readonly ManagerRow[]): string {

@@ -1,3 +1,4 @@
+import type { ChannelKind } from './channel-account-store.js';
 import type { Db } from './open-db.js';
 import { prepareCached } from './prepare-cached.js';
 
@@ -28,6 +29,18 @@ export interface HandoverFacts {
   remindersUntaken: number;
 }
 
+/** One of a tenant's channel accounts: its id (contacts and messages carry it) and its channel. */
+export interface ChannelAccountFacts {
+  id: number;
+  channel: ChannelKind;
+}
+
+export interface OpenRequests {
+  count: number;
+  oldestAt: number | null;
+  oldestNumber: number | null;
+}
+
 export interface AnalyticsTenant {
   id: number;
   slug: string;
@@ -54,12 +67,21 @@ export const ANALYTICS_SQL = {
   openRequests: `SELECT count(*) AS count, min(created_at) AS oldestAt,
     (SELECT number FROM handovers WHERE tenant_id = ? AND status <> 'resolved' ORDER BY created_at LIMIT 1) AS oldestNumber
     FROM handovers WHERE tenant_id = ? AND status <> 'resolved'`,
+  // The same on one channel account: the open requests are few, each finds its contact's account by primary key.
+  // INDEXED BY: without statistics SQLite would as soon read every request the tenant ever had (handovers_tenant_created).
+  // With one min(), SQLite takes the bare column (number) from the row holding the minimum: the oldest request's.
+  openRequestsOn: `SELECT count(*) AS count, min(h.created_at) AS oldestAt, h.number AS oldestNumber FROM handovers h INDEXED BY handovers_open
+    WHERE h.tenant_id = ? AND h.status <> 'resolved'
+      AND (SELECT c.channel_account_id FROM contacts c WHERE c.id = h.contact_id AND c.tenant_id = h.tenant_id) = ?`,
   contact: 'SELECT display_name AS name, provider_id AS phone FROM contacts WHERE id = ? AND tenant_id = ?',
+  contactAccount: 'SELECT channel_account_id FROM contacts WHERE id = ? AND tenant_id = ?',
+  channelAccounts: 'SELECT id, channel FROM channel_accounts WHERE tenant_id = ?',
 } as const;
 
 /**
- * SQL of the owner's numbers. Every read takes the tenant id and a time range, and runs on an index that starts with
- * the tenant (test/unit/storage/analytics-store-plan.test.ts proves it); the arithmetic is in src/analytics/.
+ * SQL of the owner's numbers. Every read takes the tenant id, and a time range for what grows with time; it runs on
+ * an index that starts with the tenant, or on a primary key checked against the tenant
+ * (test/unit/storage/analytics-store-plans.test.ts proves it); the arithmetic is in src/analytics/.
  */
 export class AnalyticsStore {
   constructor(private readonly db: Db) {}
@@ -88,13 +110,33 @@ export class AnalyticsStore {
     return prepareCached(this.db, ANALYTICS_SQL.knowledgeGaps).all(tenantId, from, to) as HandoverFacts[];
   }
 
-  /** Requests nobody has resolved yet, whenever they were opened: how many, and when the oldest was. */
-  openRequests(tenantId: number): { count: number; oldestAt: number | null; oldestNumber: number | null } {
-    return prepareCached(this.db, ANALYTICS_SQL.openRequests).get(tenantId, tenantId) as { count: number; oldestAt: number | null; oldestNumber: number | null };
+  /**
+   * Requests nobody has resolved yet, whenever they were opened (of customers on the channel account `accountId` when
+   * given): how many, and when the oldest was.
+   */
+  openRequests(tenantId: number, accountId: number | null = null): OpenRequests {
+    if (accountId === null) return prepareCached(this.db, ANALYTICS_SQL.openRequests).get(tenantId, tenantId) as OpenRequests;
+    return prepareCached(this.db, ANALYTICS_SQL.openRequestsOn).get(tenantId, accountId) as OpenRequests;
   }
 
-  /** Names and phones of the tenant's contacts among `ids`. */
-  contacts(tenantId: number, ids: readonly number[]): Map<number, { name: string | null; phone: string }> {
+  /** The tenant's channel accounts (at most one per channel), in no particular order. */
+  channelAccounts(tenantId: number): ChannelAccountFacts[] {
+    return prepareCached(this.db, ANALYTICS_SQL.channelAccounts).all(tenantId) as ChannelAccountFacts[];
+  }
+
+  /** The channel account each of the tenant's contacts among `ids` writes on; another tenant's ids find nothing. */
+  contactAccounts(tenantId: number, ids: Iterable<number>): Map<number, number> {
+    const out = new Map<number, number>();
+    const stmt = prepareCached(this.db, ANALYTICS_SQL.contactAccount).pluck();
+    for (const id of ids) {
+      const account = stmt.get(id, tenantId) as number | undefined;
+      if (account !== undefined) out.set(id, account);
+    }
+    return out;
+  }
+
+  /** Names and addresses (phone on WhatsApp, the channel's user id elsewhere) of the tenant's contacts among `ids`. */
+  contacts(tenantId: number, ids: Iterable<number>): Map<number, { name: string | null; phone: string }> {
     const out = new Map<number, { name: string | null; phone: string }>();
     const stmt = prepareCached(this.db, ANALYTICS_SQL.contact);
     for (const id of ids) {

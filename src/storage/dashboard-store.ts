@@ -1,3 +1,4 @@
+import type { ChannelKind } from './channel-account-store.js';
 import type { Db } from './open-db.js';
 import { prepareCached } from './prepare-cached.js';
 
@@ -14,6 +15,14 @@ export interface TranscriptMessage {
   handoverId: number | null;
 }
 
+export interface DashboardContact {
+  id: number;
+  name: string | null;
+  /** The address on its channel: the phone number on WhatsApp, the channel's user id elsewhere. */
+  phone: string;
+  channel: ChannelKind;
+}
+
 export interface TimelineEvent {
   handoverId: number;
   number: number;
@@ -28,9 +37,10 @@ export interface TimelineEvent {
 export class DashboardStore {
   constructor(private readonly db: Db) {}
 
-  contact(tenantId: number, contactId: number): { id: number; name: string | null; phone: string } | null {
-    return (prepareCached(this.db, 'SELECT id, display_name AS name, provider_id AS phone FROM contacts WHERE id = ? AND tenant_id = ?').get(contactId, tenantId) as
-      { id: number; name: string | null; phone: string } | undefined) ?? null;
+  /** The tenant's contact with its channel (the channel of the account it writes on). */
+  contact(tenantId: number, contactId: number): DashboardContact | null {
+    return (prepareCached(this.db, `SELECT c.id, c.display_name AS name, c.provider_id AS phone, a.channel FROM contacts c
+      JOIN channel_accounts a ON a.id = c.channel_account_id AND a.tenant_id = c.tenant_id WHERE c.id = ? AND c.tenant_id = ?`).get(contactId, tenantId) as DashboardContact | undefined) ?? null;
   }
 
   /** The contact's messages in [from, to), oldest first, at most `limit`. */

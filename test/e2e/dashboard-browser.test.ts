@@ -8,6 +8,7 @@ import { packageRoot } from '../../src/paths.js';
 import { openDatabase } from '../../src/storage/open-db.js';
 import { startTelegramSimulator, type TelegramSimulator } from '../fakes/telegram.js';
 import { msk, seedClinic, seedContact, seedMessage, seedTenant } from '../helpers/analytics-seed.js';
+import { seedShop } from '../helpers/channel-seed.js';
 import { initCell, type TempCell } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { until } from '../helpers/until.js';
@@ -24,10 +25,12 @@ const WAIT = 20_000;
 
 const CLINIC_CHAT = -1001500000001;
 const RIVAL_CHAT = -1001500000002;
+const SHOP_CHAT = -1001500000003;
 const DANA: User = { id: 501, is_bot: false, first_name: 'Dana', language_code: 'en' };
 const OWNER: User = { id: 42, is_bot: false, first_name: 'Olga', language_code: 'en' };
 const RIVAL_MANAGER: User = { id: 601, is_bot: false, first_name: 'Rick', language_code: 'en' };
 const STRANGER: User = { id: 999, is_bot: false, first_name: 'Stan', language_code: 'en' };
+const SHOP_MANAGER: User = { id: 701, is_bot: false, first_name: 'Sam', language_code: 'en' };
 
 let tg: TelegramSimulator;
 let cell: TempCell;
@@ -42,6 +45,7 @@ beforeAll(async () => {
   tg = await startTelegramSimulator();
   tg.createChat({ id: CLINIC_CHAT, type: 'supergroup', title: 'Clinic managers', members: [DANA] });
   tg.createChat({ id: RIVAL_CHAT, type: 'supergroup', title: 'Rival managers', members: [RIVAL_MANAGER] });
+  tg.createChat({ id: SHOP_CHAT, type: 'supergroup', title: 'Shop managers', members: [SHOP_MANAGER] });
   cell = await initCell();
   const db = openDatabase(cell.dataDir);
   const clinic = seedClinic(db, 'clinic', { chatId: CLINIC_CHAT, ownerChatId: OWNER.id });
@@ -50,6 +54,7 @@ beforeAll(async () => {
   const secret = seedContact(db, rival, { name: 'Secret Customer', phone: '79990001122', at: msk('2026-11-01 00:00') });
   seedMessage(db, rival, secret, { at: msk('2026-11-02 12:00'), author: 'customer', body: 'rival secret question' });
   rivalContactId = secret.id;
+  seedShop(db, 'shop', { chatId: SHOP_CHAT }); // WhatsApp, Instagram and Telegram customers with known numbers
   db.close();
   const port = await freePort();
   worker = await startWorkerProcess({ ...cell.env, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, BOTCTL_PUBLIC_URL: `http://127.0.0.1:${port}` }, ['--poll-ms', '50'], port);
@@ -195,6 +200,70 @@ describe('the owner\'s dashboard in Chromium, on the real worker with the Telegr
     expect(list.map((r) => r.customerName)).toEqual(['Secret Customer']);
     expect((await other.request.get(`${worker.url}/dashboard/api/conversations/${clinicCarolId}?${RANGE}`)).status()).toBe(404);
     await other.close();
+    await page.close();
+  }, 90_000);
+
+  test('a business on three channels: the overview by channel, the channel switch, each conversation\'s channel', async () => {
+    await browser.clearCookies();
+    tg.userStartsPrivateChat(SHOP_MANAGER);
+    const { page, problems } = await newPage();
+    await page.goto(await linkFromGroup(SHOP_MANAGER, SHOP_CHAT));
+    await page.waitForURL(/\/dashboard$/, { timeout: WAIT });
+    await page.goto(`${worker.url}/dashboard?${RANGE}`);
+    expect(await page.getByTestId('business').textContent()).toBe('Petal Flowers');
+    expect(await value(page, 'conversations')).toBe('6');
+    const line = async (channel: string) => {
+      const row = page.locator(`[data-testid=channel-row][data-channel=${channel}]`);
+      const cell = (name: string) => row.getByTestId(`channel-${name}`).textContent();
+      return [await cell('conversations'), await cell('customer-messages'), await cell('bot-only'), await cell('handed-over'), await cell('bot-first-reply'), await cell('human-first-reply'), await cell('requests')];
+    };
+    expect(await line('whatsapp')).toEqual(['2', '3', '1', '1', '5 s · 90% within 6 s', '3 min', '1']);
+    expect(await line('instagram')).toEqual(['3', '4', '2', '1', '20 s · 90% within 28 s', '5 min', '1']);
+    expect(await line('telegram')).toEqual(['1', '1', '0', '1', '2 s · 90% within 2 s', '—', '1']);
+    await page.screenshot({ path: join(ARTIFACTS, 'desktop-overview-by-channel.png'), fullPage: true });
+    await page.setViewportSize(PHONE); // the table becomes cards, the switch wraps: nothing wider than the screen
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-overview-by-channel.png'), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+
+    await page.getByTestId('channel-instagram').click();
+    await page.waitForURL(/channel=instagram/);
+    expect(await value(page, 'conversations')).toBe('3');
+    expect(await value(page, 'customer-messages')).toBe('4');
+    expect(await value(page, 'handed-over')).toBe('1');
+    expect(await value(page, 'bot-first-reply')).toBe('20 s');
+    await expect(page.getByTestId('by-channel').count()).resolves.toBe(0);
+    await expect(page.getByTestId('channel-instagram').getAttribute('aria-current')).resolves.toBe('true');
+
+    // The filter stays on while moving to the conversations; each row names its channel.
+    await page.getByTestId('nav-conversations').click();
+    await page.waitForURL(/\/conversations\?.*channel=instagram/);
+    const channels = () => page.getByTestId('conversation-channel').evaluateAll((els) => els.map((e) => e.getAttribute('data-channel')));
+    expect(await channels()).toEqual(['instagram', 'instagram', 'instagram']);
+    await page.getByTestId('search').fill('igor');
+    await page.getByTestId('search-submit').click();
+    await page.waitForURL(/q=igor/);
+    expect(page.url()).toContain('channel=instagram'); // kept through the search form
+    await expect(page.getByTestId('conversation-row').count()).resolves.toBe(1);
+    await page.getByTestId('conversation-row').getByRole('link').click();
+    await page.getByTestId('transcript').waitFor();
+    expect(await page.getByTestId('conversation-channel').textContent()).toBe('Instagram');
+
+    await page.goto(`${worker.url}/dashboard/conversations?${RANGE}`);
+    await page.getByTestId('channel-all').waitFor();
+    expect(await channels()).toEqual(['telegram', 'instagram', 'instagram', 'instagram', 'whatsapp', 'whatsapp']);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-conversations').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv[0]!.endsWith(',channel')).toBe(true);
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['telegram', 'instagram', 'instagram', 'instagram', 'whatsapp', 'whatsapp']);
+
+    // The clinic's session, asked for Instagram, counts none of the shop's Instagram customers.
+    await browser.clearCookies();
+    await page.goto(await linkFromGroup(DANA, CLINIC_CHAT));
+    await page.waitForURL(/\/dashboard$/, { timeout: WAIT });
+    await page.goto(`${worker.url}/dashboard?${RANGE}&channel=instagram`);
+    expect(await value(page, 'conversations')).toBe('0');
+    expect(problems).toEqual([]);
     await page.close();
   }, 90_000);
 

@@ -177,8 +177,8 @@ describe('pages, API and CSV of the session\'s tenant only', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('conversations-clinic-2026-11-02.csv');
     const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('started_local,last_message_local,customer,phone,customer_messages,outcome,managers,requests,reasons,bot_first_reply_s');
-    expect(lines.slice(1)).toEqual(['2026-11-02 23:50,2026-11-03 00:10,Carol,77010000003,2,open,,3,asked_for_human,20']);
+    expect(lines[0]).toBe('started_local,last_message_local,customer,phone,customer_messages,outcome,managers,requests,reasons,bot_first_reply_s,channel');
+    expect(lines.slice(1)).toEqual(['2026-11-02 23:50,2026-11-03 00:10,Carol,77010000003,2,open,,3,asked_for_human,20,whatsapp']);
     const managers = (await (await get(`/export/managers.csv?${RANGE}`, cookie)).text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(managers.slice(1)).toEqual(['Dana,501,1,2,240,240,120,120,0', 'Eve,502,1,0,900,900,600,600,2']);
   });

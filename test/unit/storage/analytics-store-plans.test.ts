@@ -7,7 +7,12 @@ const EXPECTED_INDEX: Record<keyof typeof ANALYTICS_SQL, RegExp> = {
   handovers: /SEARCH h USING INDEX handovers_tenant_created \(tenant_id=\? AND created_at>\? AND created_at<\?\)/,
   knowledgeGaps: /SEARCH h USING INDEX handovers_tenant_created \(tenant_id=\? AND created_at>\? AND created_at<\?\)/,
   openRequests: /SEARCH handovers USING (COVERING )?INDEX handovers_open \(tenant_id=\?\)/,
+  // Then each open request's contact, by primary key (the correlated subquery names its channel account).
+  openRequestsOn: /SEARCH h USING INDEX handovers_open \(tenant_id=\?\).*SEARCH c USING INTEGER PRIMARY KEY \(rowid=\?\)/,
   contact: /SEARCH contacts USING INTEGER PRIMARY KEY/,
+  contactAccount: /SEARCH contacts USING INTEGER PRIMARY KEY \(rowid=\?\)/,
+  // UNIQUE (tenant_id, channel): at most three entries of the tenant, read from the index alone.
+  channelAccounts: /SEARCH channel_accounts USING COVERING INDEX sqlite_autoindex_channel_accounts_\d \(tenant_id=\?\)/,
 };
 
 /**
@@ -23,7 +28,7 @@ describe('the owner\'s numbers read indexes, never a whole table', () => {
     db.close();
     const text = plan.join(' | ');
     expect(text, text).toMatch(EXPECTED_INDEX[name]);
-    expect(text, text).not.toMatch(/\bSCAN (messages|handovers|h|d|desk_messages|contacts)\b(?! USING)/);
+    expect(text, text).not.toMatch(/\bSCAN (messages|handovers|h|d|desk_messages|contacts|c|channel_accounts|a)\b(?! USING)/);
     // The reminder counts per request look a request's desk messages up by its id.
     if (sql.includes('desk_messages')) expect(text, text).toMatch(/SEARCH d USING INDEX desk_messages_handover \(handover_id=\? AND kind=\?\)/);
   });
