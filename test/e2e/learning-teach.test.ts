@@ -79,8 +79,8 @@ describe('managers teach the bot from the card (real worker, simulators)', () =>
     expect(h.query('SELECT count(*) AS n FROM kb_sources WHERE name = ?', 'learned')).toEqual([{ n: 0 }]); // nothing live before Save
 
     tg.userPresses(SMILE_CHAT, ALICE, draft.message_id, button(draft, 'Save'));
-    await until(() => items()[0]?.status === 'live', 30_000, 'the entry live');
-    expect(answersTo(ALICE)).toContain('Saved: the bot answers with it from now on');
+    // The entry goes live in the press's transaction; the answer to the press follows it over the Bot API.
+    await until(() => items()[0]?.status === 'live' && answersTo(ALICE).includes('Saved: the bot answers with it from now on'), 30_000, 'the entry live and the press answered');
     expect(items()[0]).toMatchObject({ origin: 'taught', handover_id: handoverId, created_by_id: ALICE.id, created_by_name: 'Alice', decided_by_name: 'Alice' });
     expect(h.query('SELECT chunk_count FROM kb_sources WHERE name = ?', 'learned')).toEqual([{ chunk_count: 1 }]);
     await until(() => tg.message(SMILE_CHAT, draft.message_id)!.text!.includes('In the bot\'s knowledge'), 30_000, 'the draft shows it is saved');
@@ -155,8 +155,7 @@ describe('managers teach the bot from the card (real worker, simulators)', () =>
     const draft = drafts(BOLT_CHAT)[0]!;
     const item = () => items().at(-1)!;
     tg.userPresses(BOLT_CHAT, CAROL, draft.message_id, button(draft, 'Save'));
-    await until(() => item().status === 'pending', 30_000, 'waiting for the approver');
-    expect(answersTo(CAROL).at(-1)).toBe('Sent for approval');
+    await until(() => item().status === 'pending' && answersTo(CAROL).at(-1) === 'Sent for approval', 30_000, 'waiting for the approver, the press answered');
     await until(() => buttons(tg.message(BOLT_CHAT, draft.message_id)).map((b) => b.text).join() === 'Approve,Reject', 30_000, 'Approve / Reject');
 
     const pressed = answersTo(CAROL).length;
