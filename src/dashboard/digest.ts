@@ -67,7 +67,8 @@ export function sendDueDigests(deps: DigestDeps): string[] {
 
 export function digestHtml(tenant: DigestTenant, deps: Pick<DigestDeps, 'analytics' | 'publicUrl'>, first: string, last: string, now: number): string {
   const locale = tenant.locale as Locale;
-  const o = deps.analytics.report(tenant, dateRange(first, last, tenant.timezone)).overview;
+  const report = deps.analytics.report(tenant, dateRange(first, last, tenant.timezone));
+  const o = report.overview;
   const period = first === last ? first : `${first} – ${last}`;
   const lines = [
     deskText(locale, 'owner_digest_title', { business: escapeHtml(tenant.name), period }),
@@ -78,6 +79,12 @@ export function digestHtml(tenant: DigestTenant, deps: Pick<DigestDeps, 'analyti
       open: o.openNow === 0 ? '0' : `${o.openNow} (#${o.oldestOpenNumber}, ${duration(locale, now - (o.oldestOpenAt ?? now))})`, outside: o.outsideHours,
     }),
   ];
+  // A business on several channels sees where its conversations came from (one line per channel it has).
+  if (report.byChannel.length > 1) {
+    lines.push(report.byChannel.map((c) => deskText(locale, 'owner_digest_channel', {
+      channel: deskText(locale, `channel_${c.channel}`), conversations: c.conversations, bot_only: c.botOnly, handed_over: c.handedOver,
+    })).join('\n'));
+  }
   if (deps.publicUrl) lines.push(deskText(locale, 'owner_digest_link', { url: `${deps.publicUrl.replace(/\/$/, '')}/dashboard` }));
   return lines.join('\n\n');
 }

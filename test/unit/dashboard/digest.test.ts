@@ -6,6 +6,7 @@ import { AnalyticsStore } from '../../../src/storage/analytics-store.js';
 import { DigestStore } from '../../../src/storage/digest-store.js';
 import type { Db } from '../../../src/storage/open-db.js';
 import { msk, seedClinic } from '../../helpers/analytics-seed.js';
+import { seedShop } from '../../helpers/channel-seed.js';
 import { migratedDb } from '../../helpers/migrated-db.js';
 
 let db: Db;
@@ -59,5 +60,18 @@ describe('the owner\'s digest (opt-in)', () => {
     db.prepare("UPDATE tenants SET digest = 'daily', owner_chat_id = NULL").run();
     now = msk('2026-11-03 10:00');
     expect(run()).toEqual([]);
+  });
+
+  test('a business on several channels: one line per channel it has, summing to the totals; one channel: no such lines', () => {
+    // The shop (test/helpers/channel-seed.ts) on 2026-11-02: WhatsApp Wanda (bot alone) and Walt (request #1);
+    // Instagram Ivy (bot alone) and Igor (request #2); Telegram nothing until the 3rd.
+    seedShop(db, 'shop', { ownerChatId: 77 });
+    db.prepare("UPDATE tenants SET digest = 'daily'").run();
+    now = msk('2026-11-03 09:05');
+    expect(run().sort()).toEqual(['clinic', 'shop']);
+    const html = (chatId: number) => String(queued.find((q) => q.payload!.chatId === chatId)!.payload!.html);
+    expect(html(77)).toContain('Conversations: 4 (bot alone: 2, handed over: 2)');
+    expect(html(77)).toContain('WhatsApp: 2 (bot alone: 1, handed over: 1)\nInstagram: 2 (bot alone: 1, handed over: 1)\nTelegram: 0 (bot alone: 0, handed over: 0)');
+    expect(html(42)).not.toMatch(/WhatsApp:|Instagram:|Telegram:/);
   });
 });
