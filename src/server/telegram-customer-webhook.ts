@@ -24,7 +24,7 @@ export function telegramCustomerWebhook(deps: { bots: Pick<ChannelAccountStore, 
       return c.json({ error: 'invalid secret token' }, 401);
     }
     const raw = await readBoundedBody(c.req.raw, MAX_BODY_BYTES);
-    if (raw === null) return c.json({ error: `payload too large: the limit is ${MAX_BODY_BYTES} bytes` }, 413);
+    if (raw === null) return c.json({ error: `payload too large: the limit is ${MAX_BODY_BYTES} bytes` }, 413, { connection: 'close' });
     let update: Update;
     try {
       update = JSON.parse(new TextDecoder().decode(raw)) as Update;
